@@ -1,0 +1,48 @@
+# idemstream — `make test` and `make demo` set up a fresh machine themselves.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+APT_PACKAGES := librdkafka-dev libzstd-dev libsnappy-dev libsqlite3-dev pkg-config
+PY_PACKAGES := confluent-kafka==2.16.1 deltalake==1.6.6 pyarrow==26.0.1
+SWIFT_TEST_FLAGS ?=
+
+.PHONY: all build test demo deps venv format lint reliability bench clean
+
+all: build
+
+# Debian packages, installed only when missing (CI and new machines start without them).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# Python venv for the interop checks (pyarrow, deltalake, confluent-kafka read what we write).
+venv: $(VENV)/.installed
+$(VENV)/.installed: Makefile
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check $(PY_PACKAGES)
+	touch $@
+
+build: deps
+	swift build
+
+test: deps venv
+	swift build --build-tests
+	IDEMSTREAM_PYTHON=$(abspath $(PY)) swift test --skip-build $(SWIFT_TEST_FLAGS)
+
+demo: deps
+	swift build -c release --product idemstream
+	.build/release/idemstream demo
+
+format:
+	swift format --in-place --recursive Sources Tests Package.swift
+
+lint:
+	swift format lint --strict --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build demo-data

@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: idemstream (CLI) → Ingestion → {Kafka, OnlineStore, Delta → Parquet}.
+// C libraries enter only through the thin C* modules.
+let package = Package(
+  name: "idemstream",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "idemstream", targets: ["idemstream"]),
+    .library(name: "Kafka", targets: ["Kafka"]),
+    .library(name: "Parquet", targets: ["Parquet"]),
+    .library(name: "Delta", targets: ["Delta"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    // C modules
+    .systemLibrary(
+      name: "CRdKafka", path: "Sources/CRdKafka", pkgConfig: "rdkafka",
+      providers: [.apt(["librdkafka-dev"])]),
+    .target(name: "CKafkaShim", dependencies: ["CRdKafka"], path: "Sources/CKafkaShim"),
+    .systemLibrary(
+      name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]
+    ),
+    .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", providers: [.apt(["libsnappy-dev"])]),
+    .systemLibrary(
+      name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]),
+
+    // Swift modules
+    .target(name: "Kafka", dependencies: ["CRdKafka", "CKafkaShim"]),
+    .target(name: "Parquet", dependencies: ["CZstd", "CSnappy"]),
+    .target(name: "Delta", dependencies: ["Parquet"]),
+    .target(name: "OnlineStore", dependencies: ["CSQLite"]),
+    .target(
+      name: "Ingestion",
+      dependencies: [
+        "Kafka", "Parquet", "Delta", "OnlineStore",
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+    .executableTarget(
+      name: "idemstream",
+      dependencies: [
+        "Ingestion", "Kafka",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+
+    // Tests
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "KafkaTests", dependencies: ["TestSupport", "Kafka"]),
+    .testTarget(name: "ParquetTests", dependencies: ["TestSupport", "Parquet"]),
+    .testTarget(name: "DeltaTests", dependencies: ["TestSupport", "Delta", "Parquet"]),
+    .testTarget(name: "OnlineStoreTests", dependencies: ["TestSupport", "OnlineStore"]),
+    .testTarget(name: "IngestionTests", dependencies: ["TestSupport", "Ingestion"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+  ]
+)

@@ -1,0 +1,4 @@
+#ifndef CKAFKASHIM_H
+#define CKAFKASHIM_H
+#include <librdkafka/rdkafka.h>
+#endif
