@@ -1,9 +1,17 @@
 import ArgumentParser
 
 @main
-struct Idemstream: AsyncParsableCommand {
+struct Idemstream: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "idemstream",
     abstract: "Streaming feature ingestion: Kafka → online store + Delta Lake, exactly once.",
-    subcommands: [])
+    discussion: """
+      Reads feature writes from Kafka, drops duplicates by idempotency key, applies ordered
+      last-write-wins updates to the online store and commits ACID batches to a Delta Lake
+      table per feature group. Start with `idemstream demo`.
+      """,
+    subcommands: [
+      Run.self, Demo.self, Broker.self, Produce.self, Replay.self, Verify.self, Online.self,
+      Offline.self, DeadLetters.self, Status.self,
+    ])
 }

@@ -6,7 +6,8 @@ import XCTest
 /// contents as an uninterrupted run of the same topic.
 final class CrashTests: XCTestCase {
   static let failpoints = [
-    "mid-batch", "after-offline-data-files", "after-offline-commit", "after-online-commit",
+    "mid-batch", "after-offline-data-files", "between-offline-commits", "after-offline-commit",
+    "after-online-commit",
   ]
 
   func testEveryFailpointRecoversToTheUninterruptedResult() throws {

@@ -8,7 +8,9 @@ public enum Failpoint: String, CaseIterable, Sendable {
   case midBatch = "mid-batch"
   /// Parquet data files written, the Delta commit not yet.
   case afterOfflineDataFiles = "after-offline-data-files"
-  /// The Delta commit landed, the online transaction not yet.
+  /// A feature table's commit landed, the others and the dead-letter table's not yet.
+  case betweenOfflineCommits = "between-offline-commits"
+  /// Every Delta commit landed, the online transaction not yet.
   case afterOfflineCommit = "after-offline-commit"
   /// Both stores committed, Kafka offsets not yet.
   case afterOnlineCommit = "after-online-commit"

@@ -1,0 +1,95 @@
+import Parquet
+
+/// Accumulates one column of an offline batch, Arrow-style: a dense value array (a
+/// placeholder where null) and a validity mask, so that a batch becomes Parquet column
+/// data without a per-value enum on the way.
+struct ColumnBuilder {
+  enum Kind { case int64, double, boolean, string, int32 }
+
+  let kind: Kind
+  private var int64s: [Int64] = []
+  private var int32s: [Int32] = []
+  private var doubles: [Double] = []
+  private var booleans: [Bool] = []
+  private var strings = ByteArrayColumn()
+  private var validity: [Bool] = []
+  private var nulls = 0
+
+  init(kind: Kind) { self.kind = kind }
+
+  init(featureType: FeatureType) {
+    switch featureType {
+    case .bigint, .timestamp: self.init(kind: .int64)
+    case .double: self.init(kind: .double)
+    case .boolean: self.init(kind: .boolean)
+    case .string: self.init(kind: .string)
+    }
+  }
+
+  var count: Int { validity.count }
+
+  /// Appends a decoded value; the decoder has already checked it against the column type.
+  mutating func append(_ value: FeatureValue) {
+    switch value {
+    case .null: appendNull()
+    case .bigint(let number), .timestamp(let number): append(int64: number)
+    case .double(let number): append(double: number)
+    case .boolean(let flag): append(boolean: flag)
+    case .string(let text): append(string: text)
+    }
+  }
+
+  mutating func appendNull() {
+    switch kind {
+    case .int64: int64s.append(0)
+    case .int32: int32s.append(0)
+    case .double: doubles.append(0)
+    case .boolean: booleans.append(false)
+    case .string: strings.appendEmpty()
+    }
+    validity.append(false)
+    nulls += 1
+  }
+
+  mutating func append(int64 value: Int64) {
+    int64s.append(value)
+    validity.append(true)
+  }
+
+  mutating func append(int32 value: Int32) {
+    int32s.append(value)
+    validity.append(true)
+  }
+
+  mutating func append(double value: Double) {
+    doubles.append(value)
+    validity.append(true)
+  }
+
+  mutating func append(boolean value: Bool) {
+    booleans.append(value)
+    validity.append(true)
+  }
+
+  mutating func append(string value: String) {
+    strings.append(value)
+    validity.append(true)
+  }
+
+  mutating func append(bytes value: UnsafeRawBufferPointer) {
+    strings.append(value)
+    validity.append(true)
+  }
+
+  /// The column as the Parquet writer takes it; no mask when nothing is null.
+  func finish() -> ParquetColumnValues {
+    let mask = nulls == 0 ? nil : validity
+    switch kind {
+    case .int64: return .int64(int64s, validity: mask)
+    case .int32: return .int32(int32s, validity: mask)
+    case .double: return .double(doubles, validity: mask)
+    case .boolean: return .boolean(booleans, validity: mask)
+    case .string: return .byteArray(strings, validity: mask)
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import Kafka
+
+/// Per offline table and partition, the last offset the table has taken (its `txn`
+/// version). A record at or below it is never written to that table again.
+struct OfflinePositions: Sendable {
+  private var tables: [String: [TopicPartition: Int64]] = [:]
+
+  init() {}
+
+  func holds(table: String, _ partition: TopicPartition, offset: Int64) -> Bool {
+    guard let taken = tables[table]?[partition] else { return false }
+    return offset <= taken
+  }
+
+  func position(table: String, _ partition: TopicPartition) -> Int64? {
+    tables[table]?[partition]
+  }
+
+  mutating func record(table: String, _ partition: TopicPartition, offset: Int64) {
+    tables[table, default: [:]][partition] = max(offset, tables[table]?[partition] ?? -1)
+  }
+
+  /// The partitions a table holds positions for.
+  func partitions(of table: String) -> [TopicPartition: Int64] { tables[table] ?? [:] }
+}

@@ -1,0 +1,23 @@
+import OnlineStore
+
+/// What a dry run needs to count stale writes without touching the online store: the
+/// greatest order seen per entity, seeded from the store's rows as they are first met.
+struct DryRunState {
+  private var orders: [String: [[OnlineValue]: OnlineWriteOrder]] = [:]
+
+  mutating func staleCount(_ writes: [OnlineWrite], group: FeatureGroup, store: SQLiteOnlineStore)
+    throws -> Int
+  {
+    var stale = 0
+    for write in writes {
+      var current = orders[group.name]?[write.key]
+      if current == nil { current = try store.get(group: group.name, key: write.key)?.order }
+      if let current, !(current < write.order) {
+        stale += 1
+        continue
+      }
+      orders[group.name, default: [:]][write.key] = write.order
+    }
+    return stale
+  }
+}

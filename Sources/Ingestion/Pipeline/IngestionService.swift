@@ -1,0 +1,110 @@
+import Foundation
+import Kafka
+import Logging
+import Metrics
+import OnlineStore
+import Synchronization
+
+/// The service: consumes the configured topics in a consumer group and gives every record
+/// exactly one effect in both stores (DESIGN.md).
+///
+/// It runs on the calling thread (librdkafka's poll blocks); `requestStop()` may be called
+/// from any thread or a signal handler's dispatch source and ends the loop after the batch
+/// in hand is committed.
+public final class IngestionService: Sendable {
+  public struct Options: Sendable {
+    /// Exit once every assigned partition is taken to the high watermark seen at start.
+    public var stopAtEnd = false
+    /// Records asked of the consumer per poll.
+    public var pollSize = 20_000
+    /// Called after each commit, for progress output.
+    public var onCommit: (@Sendable (IngestionCounts) -> Void)?
+    public init() {}
+  }
+
+  let config: IdemstreamConfig
+  let options: Options
+  let logger: Logger
+  private let stopRequested = Atomic<Bool>(false)
+
+  public init(config: IdemstreamConfig, options: Options, logger: Logger) {
+    self.config = config
+    self.options = options
+    self.logger = logger
+  }
+
+  /// Asks the loop to finish the batch in hand, commit and return.
+  public func requestStop() { stopRequested.store(true, ordering: .relaxed) }
+
+  var isStopRequested: Bool { stopRequested.load(ordering: .relaxed) }
+
+  /// Runs until stopped (or, with `stopAtEnd`, until caught up) and returns the totals.
+  public func run() throws -> IngestionCounts {
+    let openStart = ContinuousClock.now
+    let stores = try IngestionStores(config: config, logger: logger)
+    try OnlineCatchUp(stores: stores, logger: logger).run()
+    var dedup = DedupIndex(window: config.dedup.window)
+    try dedup.load(stores.online.loadDedupEntries())
+    let onlinePositions = try stores.onlinePositions()
+    let decider = RecordDecider(
+      config: config, dedup: dedup, offlinePositions: stores.offlinePositions,
+      onlinePositions: onlinePositions)
+    let positions = Mutex(onlinePositions)
+
+    let consumer = try KafkaConsumer(configuration: consumerConfiguration())
+    try consumer.subscribe(topics: config.kafka.topics) { partitions in
+      // Each assigned partition resumes after what the stores hold, never at Kafka's
+      // committed offset (DESIGN.md, "On assignment").
+      positions.withLock { held in
+        Dictionary(
+          uniqueKeysWithValues: partitions.map { partition in
+            (partition, held[partition].map { KafkaOffset.exact($0 + 1) } ?? .beginning)
+          })
+      }
+    }
+    logger.info(
+      "stores open, consumer ready",
+      metadata: [
+        "startup_ms": "\(Self.milliseconds(ContinuousClock.now - openStart))",
+        "dedup_keys": "\(decider.dedup.count)", "data_dir": "\(config.dataDir)",
+      ])
+    var loop = IngestionLoop(
+      service: self, stores: stores, consumer: consumer, decider: decider,
+      positions: positions)
+    defer { try? consumer.close() }
+    return try loop.run(stopAtEnd: options.stopAtEnd)
+  }
+
+  func consumerConfiguration() throws -> KafkaConsumerConfiguration {
+    guard let bootstrap = config.kafka.bootstrapServers else {
+      throw IngestionError.noBootstrapServers
+    }
+    var configuration = KafkaConsumerConfiguration(
+      bootstrapServers: bootstrap, groupID: config.kafka.groupID)
+    let instance = config.kafka.instanceID.isEmpty ? Self.hostName : config.kafka.instanceID
+    configuration.groupInstanceID = instance
+    configuration.settings = config.kafka.settings
+    return configuration
+  }
+
+  static var hostName: String { ProcessInfo.processInfo.hostName }
+
+  static func milliseconds(_ duration: Duration) -> Int64 {
+    let (seconds, attoseconds) = duration.components
+    return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+  }
+}
+
+/// Errors of the service itself (each store and the decoder have their own).
+public enum IngestionError: Error, CustomStringConvertible, Sendable {
+  case noBootstrapServers
+
+  public var description: String {
+    switch self {
+    case .noBootstrapServers:
+      return
+        "kafka.bootstrap_servers is not set: set it in the config, or use `idemstream demo` / "
+        + "`idemstream broker` for the embedded broker"
+    }
+  }
+}

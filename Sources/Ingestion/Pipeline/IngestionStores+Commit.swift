@@ -1,0 +1,82 @@
+import Delta
+import Foundation
+import Kafka
+import Metrics
+import OnlineStore
+
+extension IngestionStores {
+  /// Commits the batch in hand to both stores (DESIGN.md, steps 4 and 5) and returns what
+  /// the online store did with its writes. When a step fails it throws, having recorded in
+  /// the batch which tables already took it, so that a retry of the same batch skips them.
+  func commit(_ batch: inout PendingBatch, dedupEntries: [DedupEntryRecord]) throws
+    -> OnlineApplyResult
+  {
+    let transactions = batch.positions.map { partition, offset in
+      (
+        appId: TransactionID(
+          groupID: config.kafka.groupID, topic: partition.topic, partition: partition.partition
+        ).appID, version: offset
+      )
+    }
+    Failpoint.midBatch.reach()
+    let offlineStart = ContinuousClock.now
+    // 1. Data files for every table with rows; invisible until their commit lands.
+    var adds: [Int: AddFile] = [:]
+    for (index, rows) in batch.rows.enumerated()
+    where !rows.isEmpty && batch.committedTables[config.featureGroups[index].tableName] == nil {
+      adds[index] = try groupTables[index].writeDataFile(columns: rows.columns())
+    }
+    let deadLetterAdd =
+      batch.deadLetters.isEmpty
+        || batch.committedTables[OfflineTableLayout.deadLetterTableName] != nil
+      ? nil : try deadLetterTable.writeDataFile(columns: batch.deadLetters.columns())
+    Failpoint.afterOfflineDataFiles.reach()
+    // 2. One commit per group table with rows, each with a txn per partition of the batch.
+    for (index, add) in adds.sorted(by: { $0.key < $1.key }) {
+      let version = try groupTables[index].commit(
+        actions: [.add(add)], appTransactions: transactions, operation: "STREAMING UPDATE")
+      batch.committedTables[config.featureGroups[index].tableName] = version
+      Failpoint.betweenOfflineCommits.reach()
+    }
+    // 3. The dead-letter table last, always: its txn is the offline position of the batch.
+    if batch.committedTables[OfflineTableLayout.deadLetterTableName] == nil {
+      batch.committedTables[OfflineTableLayout.deadLetterTableName] = try deadLetterTable.commit(
+        actions: deadLetterAdd.map { [.add($0)] } ?? [], appTransactions: transactions,
+        operation: "STREAMING UPDATE")
+    }
+    let appliedVersions = batch.committedTables
+    for name in appliedVersions.keys {
+      for (partition, offset) in batch.positions {
+        recordOfflinePosition(table: name, partition, offset: offset)
+      }
+    }
+    Timer(label: "idemstream_commit_seconds", dimensions: [("store", "offline")])
+      .recordInterval(since: offlineStart)
+    Failpoint.afterOfflineCommit.reach()
+    // 4. The online store, in one transaction.
+    let onlineStart = ContinuousClock.now
+    var writes: [String: [OnlineWrite]] = [:]
+    for (index, groupWrites) in batch.onlineWrites.enumerated() where !groupWrites.isEmpty {
+      writes[config.featureGroups[index].name] = groupWrites
+    }
+    let result = try online.apply(
+      OnlineBatch(
+        writes: writes, dedupEntries: dedupEntries,
+        positions: batch.positions.map {
+          PartitionPosition(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
+        },
+        appliedVersions: appliedVersions))
+    Timer(label: "idemstream_commit_seconds", dimensions: [("store", "online")])
+      .recordInterval(since: onlineStart)
+    Failpoint.afterOnlineCommit.reach()
+    return result
+  }
+}
+
+extension Timer {
+  func recordInterval(since start: ContinuousClock.Instant) {
+    let elapsed = ContinuousClock.now - start
+    let (seconds, attoseconds) = elapsed.components
+    recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+  }
+}

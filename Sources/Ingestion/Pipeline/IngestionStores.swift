@@ -1,0 +1,81 @@
+import Delta
+import Foundation
+import Kafka
+import Logging
+import OnlineStore
+
+/// Both stores of a data dir, opened together: the online store (which holds the data-dir
+/// lock), one Delta table per feature group and the dead-letter table.
+///
+/// `commit` is the exactly-once protocol of DESIGN.md: offline first (group tables, then
+/// the dead-letter table, which carries every partition's position), online second.
+final class IngestionStores {
+  let config: IdemstreamConfig
+  let online: SQLiteOnlineStore
+  let groupTables: [DeltaTable]
+  let deadLetterTable: DeltaTable
+  private(set) var offlinePositions = OfflinePositions()
+  private let logger: Logger
+
+  init(config: IdemstreamConfig, logger: Logger, readOnly: Bool = false) throws {
+    self.config = config
+    self.logger = logger
+    let dataDir = URL(fileURLWithPath: config.dataDir)
+    online = try SQLiteOnlineStore(
+      directory: dataDir, schemas: config.featureGroups.map(\.onlineSchema))
+    let offline = dataDir.appendingPathComponent("offline")
+    let options = DeltaTable.Options(checkpointInterval: Int64(config.offline.checkpointInterval))
+    groupTables = try config.featureGroups.map { group in
+      try Self.openOrCreate(
+        offline.appendingPathComponent(group.tableName), schema: OfflineTableLayout.schema(of: group),
+        name: group.tableName, options: options)
+    }
+    deadLetterTable = try Self.openOrCreate(
+      offline.appendingPathComponent(OfflineTableLayout.deadLetterTableName),
+      schema: OfflineTableLayout.deadLetterSchema, name: OfflineTableLayout.deadLetterTableName,
+      options: options)
+    try loadOfflinePositions()
+  }
+
+  private static func openOrCreate(
+    _ url: URL, schema: DeltaSchema, name: String, options: DeltaTable.Options
+  ) throws -> DeltaTable {
+    if DeltaTable.exists(at: url) { return try DeltaTable.open(at: url, options: options) }
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return try DeltaTable.create(at: url, schema: schema, name: name, options: options)
+  }
+
+  /// Every table's `txn` versions for this consumer group.
+  private func loadOfflinePositions() throws {
+    for (table, name) in tablesWithNames {
+      for (appID, txn) in try table.snapshot().transactions {
+        guard let id = TransactionID(appID: appID, groupID: config.kafka.groupID) else { continue }
+        offlinePositions.record(
+          table: name, TopicPartition(id.topic, id.partition), offset: txn.version)
+      }
+    }
+  }
+
+  func recordOfflinePosition(table: String, _ partition: TopicPartition, offset: Int64) {
+    offlinePositions.record(table: table, partition, offset: offset)
+  }
+
+  var tablesWithNames: [(DeltaTable, String)] {
+    zip(groupTables, config.featureGroups.map(\.tableName)).map { ($0, $1) }
+      + [(deadLetterTable, OfflineTableLayout.deadLetterTableName)]
+  }
+
+  /// Where the offline store as a whole stands per partition: the dead-letter table is
+  /// committed last in every batch, so its `txn` covers every table.
+  var offlinePartitionPositions: [TopicPartition: Int64] {
+    offlinePositions.partitions(of: OfflineTableLayout.deadLetterTableName)
+  }
+
+  func onlinePositions() throws -> [TopicPartition: Int64] {
+    var positions: [TopicPartition: Int64] = [:]
+    for position in try online.positions() {
+      positions[TopicPartition(position.topic, position.partition)] = position.offset
+    }
+    return positions
+  }
+}

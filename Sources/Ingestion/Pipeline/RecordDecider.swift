@@ -1,0 +1,108 @@
+import Foundation
+import Kafka
+import OnlineStore
+
+/// Decodes each record and decides what becomes of it — accepted, duplicate, conflict,
+/// already held or dead-lettered — adding it to the batch in hand (DESIGN.md, step 3).
+///
+/// The same decider serves `run` and `replay`, so that a replay applies the very rules of
+/// the service rather than a second copy of them.
+struct RecordDecider {
+  let config: IdemstreamConfig
+  let decoder: FeatureWriteDecoder
+  var dedup: DedupIndex
+  /// What the stores held when this process started deciding: records at or below these
+  /// positions are never written to that store again.
+  var offlinePositions: OfflinePositions
+  var onlinePositions: [TopicPartition: Int64]
+
+  init(
+    config: IdemstreamConfig, dedup: DedupIndex, offlinePositions: OfflinePositions,
+    onlinePositions: [TopicPartition: Int64]
+  ) {
+    self.config = config
+    self.decoder = FeatureWriteDecoder(config: config)
+    self.dedup = dedup
+    self.offlinePositions = offlinePositions
+    self.onlinePositions = onlinePositions
+  }
+
+  mutating func take(_ record: KafkaRecord, into batch: inout PendingBatch) {
+    let partition = record.topicPartition
+    batch.counts.consumed += 1
+    batch.positions[partition] = record.offset
+    if let timestamp = record.timestampMilliseconds {
+      batch.newestRecordTimestamp = max(batch.newestRecordTimestamp ?? timestamp, timestamp)
+    }
+    let headers = record.headers.map { RecordHeader(key: $0.name, value: $0.value) }
+    let write: FeatureWrite
+    switch decoder.decode(record.value, headers: headers, topic: record.topic) {
+    case .failure(let error):
+      deadLetter(record, reason: error.reason.rawValue, error: error.description, into: &batch)
+      return
+    case .success(let decoded):
+      write = decoded
+    }
+    let groupName = write.groupName
+    switch dedup.decide(write, partition: record.partition, offset: record.offset) {
+    case .alreadyHeld:
+      batch.counts.groups[groupName, default: GroupCounts()].held += 1
+    case .duplicate:
+      batch.counts.groups[groupName, default: GroupCounts()].duplicate += 1
+    case .conflict(let partitionOfFirst, let offsetOfFirst):
+      batch.counts.groups[groupName, default: GroupCounts()].conflict += 1
+      deadLetter(
+        record, reason: "conflict",
+        error:
+          "idempotency key '\(write.idempotencyKey)' of group '\(groupName)' was "
+          + "accepted at partition \(partitionOfFirst) offset \(offsetOfFirst) with other content",
+        into: &batch)
+    case .accepted:
+      let table = config.featureGroups[write.groupIndex].tableName
+      if offlinePositions.holds(table: table, partition, offset: record.offset) {
+        // A re-read record the table already took (its dedup entry has since expired).
+        batch.counts.groups[groupName, default: GroupCounts()].held += 1
+        return
+      }
+      batch.counts.groups[groupName, default: GroupCounts()].new += 1
+      batch.rows[write.groupIndex].append(
+        write, topic: record.topic, partition: record.partition, offset: record.offset)
+      if record.offset > onlinePositions[partition, default: -1] {
+        batch.onlineWrites[write.groupIndex].append(
+          OnlineWrite(
+            key: write.key.map(OnlineValue.init), eventTime: write.eventTimeMicros,
+            partition: record.partition, offset: record.offset,
+            operation: write.operation == .delete ? .delete : .upsert,
+            values: write.values.map(OnlineValue.init)))
+      }
+    }
+  }
+
+  private func deadLetter(
+    _ record: KafkaRecord, reason: String, error: String, into batch: inout PendingBatch
+  ) {
+    batch.counts.deadLetters[reason, default: 0] += 1
+    if offlinePositions.holds(
+      table: OfflineTableLayout.deadLetterTableName, record.topicPartition, offset: record.offset)
+    {
+      return
+    }
+    batch.deadLetters.append(
+      topic: record.topic, partition: record.partition, offset: record.offset, key: record.key,
+      value: record.value, reason: reason, error: "[\(reason)] \(error)",
+      ingestedAtMicros: Int64(Date().timeIntervalSince1970 * 1_000_000))
+  }
+}
+
+extension OnlineValue {
+  init(_ value: FeatureValue) {
+    switch value {
+    case .null: self = .null
+    case .bigint(let number): self = .bigint(number)
+    case .double(let number): self = .double(number)
+    case .string(let text): self = .string(text)
+    case .boolean(let flag): self = .boolean(flag)
+    case .timestamp(let micros): self = .timestamp(micros)
+    }
+  }
+}

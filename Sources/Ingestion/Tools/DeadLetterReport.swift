@@ -1,0 +1,62 @@
+import Foundation
+import Parquet
+
+/// The dead-letter table summarised: counts by reason and the latest few letters.
+public struct DeadLetterReport: Sendable, Codable {
+  public struct Letter: Sendable, Codable {
+    public var topic: String
+    public var partition: Int32
+    public var offset: Int64
+    public var error: String
+    public var ingestedAt: String
+
+    enum CodingKeys: String, CodingKey {
+      case topic, partition, offset, error
+      case ingestedAt = "ingested_at"
+    }
+  }
+
+  public var total = 0
+  public var byReason: [String: Int] = [:]
+  public var latest: [Letter] = []
+
+  enum CodingKeys: String, CodingKey {
+    case total, latest
+    case byReason = "by_reason"
+  }
+
+  public static func build(inspector: StoreInspector, latest limit: Int = 10) throws
+    -> DeadLetterReport
+  {
+    let table = try inspector.offlineTable(OfflineTableLayout.deadLetterTableName)
+    var report = DeadLetterReport()
+    var letters: [Letter] = []
+    for file in try table.snapshot().files {
+      let columns = try table.readColumns(of: file)
+      guard let topics = columns["topic"], let partitions = columns["partition"],
+        let offsets = columns["offset"], let errors = columns["error"],
+        let times = columns["ingested_at"]
+      else { continue }
+      for row in 0..<offsets.count {
+        let error = OfflineRowReader.string(errors, row) ?? ""
+        report.total += 1
+        report.byReason[Self.reason(of: error), default: 0] += 1
+        letters.append(
+          Letter(
+            topic: OfflineRowReader.string(topics, row) ?? "",
+            partition: Int32(OfflineRowReader.int64(partitions, row) ?? 0),
+            offset: OfflineRowReader.int64(offsets, row) ?? 0, error: error,
+            ingestedAt: RFC3339.format(micros: OfflineRowReader.int64(times, row) ?? 0)))
+      }
+    }
+    letters.sort { ($0.ingestedAt, $0.partition, $0.offset) > ($1.ingestedAt, $1.partition, $1.offset) }
+    report.latest = Array(letters.prefix(limit))
+    return report
+  }
+
+  /// The reason of an error text, which starts with it in brackets: `[wrong type] values...`.
+  static func reason(of error: String) -> String {
+    guard error.hasPrefix("["), let close = error.firstIndex(of: "]") else { return "other" }
+    return String(error[error.index(after: error.startIndex)..<close])
+  }
+}

@@ -1,0 +1,80 @@
+import Delta
+import Foundation
+import OnlineStore
+
+/// An entity's rows in the offline table in write order, as of a version or a time.
+public struct OfflineHistory {
+  /// `--as-of`: an integer is a table version, anything else an RFC 3339 time.
+  public enum AsOf: Sendable {
+    case latest
+    case version(Int64)
+    case time(Date)
+
+    public init(argument: String?) throws {
+      guard let argument else {
+        self = .latest
+        return
+      }
+      if let version = Int64(argument) {
+        self = .version(version)
+      } else if let date = Self.parseTime(argument) {
+        self = .time(date)
+      } else {
+        throw ToolError.badAsOf(argument)
+      }
+    }
+
+    static func parseTime(_ text: String) -> Date? {
+      let formatter = ISO8601DateFormatter()
+      formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+      if let date = formatter.date(from: text) { return date }
+      formatter.formatOptions = [.withInternetDateTime]
+      return formatter.date(from: text)
+    }
+  }
+
+  let inspector: StoreInspector
+
+  public init(inspector: StoreInspector) { self.inspector = inspector }
+
+  /// The rows as JSON lines (the table's columns, bookkeeping included) and the version read.
+  public func rows(group name: String, key argument: String, asOf: AsOf) throws
+    -> (version: Int64, lines: [String])
+  {
+    let group = try inspector.group(named: name)
+    let key = try KeyArgument.parse(argument, group: group)
+    let table = try inspector.offlineTable(group.tableName)
+    let snapshot: Snapshot
+    switch asOf {
+    case .latest: snapshot = try table.snapshot()
+    case .version(let version): snapshot = try table.snapshot(version: version)
+    case .time(let date): snapshot = try table.snapshot(asOf: date)
+    }
+    var rows: [OfflineRowReader.Row] = []
+    for file in snapshot.files {
+      let decoded = try OfflineRowReader(group: group, columns: try table.readColumns(of: file))
+        .writes()
+      rows += decoded.filter { $0.write.key.map(OnlineValue.init) == key }
+    }
+    // Write order: the order Kafka delivered them in, partition by partition.
+    rows.sort { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
+    let lines = rows.map { row -> String in
+      var fields: [(String, String)] = []
+      for (feature, value) in zip(group.keyFeatures, row.write.key) {
+        fields.append((feature.name, RowJSON.encode(value)))
+      }
+      fields.append(("event_time", RowJSON.quote(RFC3339.format(micros: row.write.eventTimeMicros))))
+      for (feature, value) in zip(group.valueFeatures, row.write.values) {
+        fields.append((feature.name, RowJSON.encode(value)))
+      }
+      fields += [
+        ("_op", RowJSON.quote(row.write.operation.rawValue)),
+        ("_idempotency_key", RowJSON.quote(row.write.idempotencyKey)),
+        ("_kafka_topic", RowJSON.quote(row.topic)), ("_kafka_partition", "\(row.partition)"),
+        ("_kafka_offset", "\(row.offset)"),
+      ]
+      return RowJSON.object(fields)
+    }
+    return (snapshot.version, lines)
+  }
+}

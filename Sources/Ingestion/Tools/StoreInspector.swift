@@ -1,0 +1,97 @@
+import Delta
+import Foundation
+import Kafka
+import OnlineStore
+import Parquet
+
+/// Read access to a data dir's stores for the operator tools. Opening it does not take the
+/// data-dir lock (unless `forRepair`), so the tools run beside a live `run`.
+public final class StoreInspector {
+  public let config: IdemstreamConfig
+  let online: SQLiteOnlineStore
+
+  public init(config: IdemstreamConfig, forRepair: Bool = false) throws {
+    self.config = config
+    let dataDir = URL(fileURLWithPath: config.dataDir)
+    guard FileManager.default.fileExists(atPath: dataDir.path) else {
+      throw ToolError.noDataDirectory(config.dataDir)
+    }
+    online = try SQLiteOnlineStore(
+      dataDirectory: config.dataDir, schemas: config.featureGroups.map(\.onlineSchema),
+      access: forRepair ? .readWrite : .readOnly)
+  }
+
+  /// The configured group of that name, or an error that lists the names there are.
+  public func group(named name: String) throws -> FeatureGroup {
+    guard let group = config.featureGroups.first(where: { $0.name == name }) else {
+      throw ToolError.unknownGroup(name, known: config.featureGroups.map(\.name))
+    }
+    return group
+  }
+
+  /// The offline table of a group, or of the dead letters.
+  public func offlineTable(_ tableName: String) throws -> DeltaTable {
+    let url = URL(fileURLWithPath: config.dataDir).appendingPathComponent("offline")
+      .appendingPathComponent(tableName)
+    guard DeltaTable.exists(at: url) else { throw ToolError.noOfflineTable(url.path) }
+    return try DeltaTable.open(at: url)
+  }
+
+  /// The online row of one entity as a JSON line, nil when absent.
+  public func onlineGet(group name: String, key argument: String) throws -> String? {
+    let group = try group(named: name)
+    let key = try KeyArgument.parse(argument, group: group)
+    return try online.get(group: group.name, key: key).map { RowJSON.line(group: group, row: $0) }
+  }
+
+  /// Every live online row of a group as JSON lines, in primary-key order.
+  public func onlineDump(group name: String, _ body: (String) throws -> Void) throws {
+    let group = try group(named: name)
+    var cursor = online.dump(group: group.name)
+    while let row = try cursor.next() { try body(RowJSON.line(group: group, row: row)) }
+  }
+
+  /// Per partition, where the online store stands.
+  public func onlinePositions() throws -> [TopicPartition: Int64] {
+    var positions: [TopicPartition: Int64] = [:]
+    for position in try online.positions() {
+      positions[TopicPartition(position.topic, position.partition)] = position.offset
+    }
+    return positions
+  }
+
+  /// Per partition, where the offline store stands: the dead-letter table's `txn`, which
+  /// every batch commits last (DESIGN.md).
+  public func offlinePositions() throws -> [TopicPartition: Int64] {
+    let table = try offlineTable(OfflineTableLayout.deadLetterTableName)
+    var positions: [TopicPartition: Int64] = [:]
+    for (appID, txn) in try table.snapshot().transactions {
+      guard let id = TransactionID(appID: appID, groupID: config.kafka.groupID) else { continue }
+      positions[TopicPartition(id.topic, id.partition)] = txn.version
+    }
+    return positions
+  }
+}
+
+/// What the tools refuse, with the fix.
+public enum ToolError: Error, CustomStringConvertible {
+  case noDataDirectory(String)
+  case unknownGroup(String, known: [String])
+  case noOfflineTable(String)
+  case badKey(String)
+  case badAsOf(String)
+
+  public var description: String {
+    switch self {
+    case .noDataDirectory(let path):
+      return "data dir \(path) does not exist: run `idemstream run` with this config first"
+    case .unknownGroup(let name, let known):
+      return "no feature group '\(name)' in the config; groups: \(known.joined(separator: ", "))"
+    case .noOfflineTable(let path):
+      return "no Delta table at \(path): nothing has been ingested with this config yet"
+    case .badKey(let reason): return "bad KEY: \(reason)"
+    case .badAsOf(let text):
+      return "bad --as-of '\(text)': give a table version (integer) or an RFC 3339 time"
+    }
+  }
+}

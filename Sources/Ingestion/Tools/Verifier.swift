@@ -1,0 +1,107 @@
+import Delta
+import Foundation
+import Kafka
+import OnlineStore
+
+/// Compares the online store with the offline table: each entity's online row must equal its
+/// greatest offline write (or be absent after a greatest tombstone), counting only offline
+/// rows the online store has also taken (CONTRACT.md section 6, invariant 3).
+public struct Verifier {
+  public struct Difference: Sendable, Codable, Hashable {
+    public var key: String
+    public var online: String?
+    public var offline: String?
+  }
+
+  public struct GroupReport: Sendable, Codable {
+    public var group: String
+    public var entities = 0
+    public var missing = 0
+    public var extra = 0
+    public var differing = 0
+    public var repaired = 0
+    /// A few of each kind, to look at.
+    public var examples: [String: [Difference]] = [:]
+    public var agrees: Bool { missing == 0 && extra == 0 && differing == 0 }
+  }
+
+  let inspector: StoreInspector
+  public var exampleLimit = 5
+
+  public init(inspector: StoreInspector) { self.inspector = inspector }
+
+  /// Verifies one group; with `repair`, rewrites the online store from the offline rows.
+  public func verify(group name: String, repair: Bool, progress: ((Int) -> Void)? = nil) throws
+    -> GroupReport
+  {
+    let group = try inspector.group(named: name)
+    let table = try inspector.offlineTable(group.tableName)
+    let snapshot = try table.snapshot()
+    let held = try inspector.onlinePositions()
+    // The greatest offline write per entity, among rows the online store has taken.
+    var latest: [[OnlineValue]: OfflineRowReader.Row] = [:]
+    var scanned = 0
+    for file in snapshot.files {
+      let rows = try OfflineRowReader(group: group, columns: try table.readColumns(of: file))
+        .writes()
+      for row in rows {
+        guard row.offset <= held[TopicPartition(row.topic, row.partition)] ?? -1 else { continue }
+        let key = row.write.key.map(OnlineValue.init)
+        if let current = latest[key], current.order >= row.order { continue }
+        latest[key] = row
+      }
+      scanned += rows.count
+      progress?(scanned)
+    }
+    var report = GroupReport(group: group.name)
+    var seen = Set<[OnlineValue]>()
+    var cursor = inspector.online.dump(group: group.name)
+    var fixes: [() throws -> Void] = []
+    let online = inspector.online
+    while let row = try cursor.next() {
+      report.entities += 1
+      seen.insert(row.key)
+      let onlineLine = RowJSON.line(group: group, row: row)
+      guard let offline = latest[row.key], offline.write.operation == .upsert else {
+        report.extra += 1
+        note(&report, "extra", Difference(key: keyText(row.key), online: onlineLine, offline: nil))
+        let tombstone = latest[row.key].map(\.onlineOrder)
+        fixes.append { try online.deleteEntity(group: group.name, key: row.key, tombstoneAt: tombstone) }
+        continue
+      }
+      let expected = offline.onlineRow
+      if expected.eventTime != row.eventTime || expected.values != row.values {
+        report.differing += 1
+        note(
+          &report, "differing",
+          Difference(
+            key: keyText(row.key), online: onlineLine,
+            offline: RowJSON.line(group: group, row: expected)))
+        fixes.append { try online.replaceEntity(group: group.name, row: expected) }
+      }
+    }
+    for (key, offline) in latest where offline.write.operation == .upsert && !seen.contains(key) {
+      report.missing += 1
+      let expected = offline.onlineRow
+      note(
+        &report, "missing",
+        Difference(key: keyText(key), online: nil, offline: RowJSON.line(group: group, row: expected)))
+      fixes.append { try online.replaceEntity(group: group.name, row: expected) }
+    }
+    if repair {
+      for fix in fixes { try fix() }
+      report.repaired = fixes.count
+    }
+    return report
+  }
+
+  private func note(_ report: inout GroupReport, _ kind: String, _ difference: Difference) {
+    if report.examples[kind, default: []].count < exampleLimit {
+      report.examples[kind, default: []].append(difference)
+    }
+  }
+
+  private func keyText(_ key: [OnlineValue]) -> String {
+    key.count == 1 ? RowJSON.encode(key[0]) : "[" + key.map(RowJSON.encode).joined(separator: ",") + "]"
+  }
+}

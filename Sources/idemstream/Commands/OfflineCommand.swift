@@ -1,0 +1,35 @@
+import ArgumentParser
+import Ingestion
+
+/// `idemstream offline history`: an entity's rows in the offline table, with time travel.
+struct Offline: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Read the offline table.", subcommands: [History.self])
+
+  struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print an entity's offline rows in write order.",
+      discussion: """
+        --as-of takes a table version (an integer) or an RFC 3339 time; without it, the
+        latest version. KEY as for `online get`.
+        """)
+    @OptionGroup var options: ConfigOptions
+    @Option(help: "The feature group.") var group: String
+    @Option(help: "A table version or an RFC 3339 time.") var asOf: String?
+    @Flag(help: "Print JSON lines only.") var json = false
+    @Argument(help: "Entity keys.") var keys: [String]
+
+    func run() throws {
+      do {
+        let inspector = try StoreInspector(config: try options.load())
+        let history = OfflineHistory(inspector: inspector)
+        let asOf = try OfflineHistory.AsOf(argument: self.asOf)
+        for key in keys {
+          let (version, lines) = try history.rows(group: group, key: key, asOf: asOf)
+          if !json { print("# \(group) \(key): \(lines.count) row(s) at table version \(version)") }
+          for line in lines { print(line) }
+        }
+      } catch { throw CommandFailure("\(error)") }
+    }
+  }
+}

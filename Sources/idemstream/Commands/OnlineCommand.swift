@@ -1,0 +1,51 @@
+import ArgumentParser
+import Ingestion
+
+/// `idemstream online get|dump`: the online store's rows as JSON lines.
+struct Online: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Read the online store.", subcommands: [Get.self, Dump.self])
+
+  struct Get: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print the online rows of entities as JSON lines (absent entities print nothing).",
+      discussion: """
+        KEY is the key value for a one-column primary key (u42), else a JSON object of the
+        key columns ('{"merchant_id":7,"day":"2026-01-01"}'). Exits 1 when a KEY is absent.
+        """)
+    @OptionGroup var options: ConfigOptions
+    @Option(help: "The feature group.") var group: String
+    @Argument(help: "Entity keys.") var keys: [String]
+
+    func run() throws {
+      let inspector = try StoreInspector(config: try options.load())
+      var absent = 0
+      for key in keys {
+        do {
+          if let line = try inspector.onlineGet(group: group, key: key) {
+            print(line)
+          } else {
+            absent += 1
+          }
+        } catch { throw CommandFailure("\(error)") }
+      }
+      if absent > 0 { throw ExitCode(1) }
+    }
+  }
+
+  struct Dump: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print every live online row of a group as JSON lines, in primary-key order.")
+    @OptionGroup var options: ConfigOptions
+    @Option(help: "The feature group.") var group: String
+
+    func run() throws {
+      do {
+        let inspector = try StoreInspector(config: try options.load())
+        try inspector.onlineDump(group: group) { print($0) }
+      } catch let failure as CommandFailure {
+        throw failure
+      } catch { throw CommandFailure("\(error)") }
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Ingestion
+import Kafka
+
+/// `idemstream run`: the service.
+struct Run: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run the ingestion service.",
+    discussion: """
+      Consumes the configured topics in the consumer group and writes every feature write
+      exactly once to the online store and the offline Delta tables. SIGINT or SIGTERM
+      finishes the batch in hand, commits it and exits. Without kafka.bootstrap_servers in
+      the config, an embedded broker is started (see `idemstream broker`).
+      """)
+
+  @OptionGroup var options: ConfigOptions
+
+  @Flag(
+    help:
+      "Exit 0 once every assigned partition is taken to the high watermark seen at start and committed to both stores."
+  )
+  var stopAtEnd = false
+
+  @Option(help: "Serve Prometheus metrics on this port at /metrics.")
+  var metricsPort: Int?
+
+  @Flag(help: "Print the run's totals as one JSON document.")
+  var json = false
+
+  func run() throws {
+    var config = try options.load()
+    let logger = options.logger()
+    var broker: EmbeddedBroker?
+    if config.kafka.bootstrapServers == nil {
+      let embedded = try EmbeddedBroker(
+        topics: Dictionary(uniqueKeysWithValues: config.kafka.topics.map { ($0, 4) }))
+      config.kafka.bootstrapServers = embedded.bootstrapServers
+      logger.notice("started the embedded broker", metadata: ["bootstrap": "\(embedded.bootstrapServers)"])
+      broker = embedded
+    }
+    defer { _ = broker }
+    let endpoint = try metricsPort.map { try MetricsEndpoint.start(port: $0) }
+    defer { endpoint?.stop() }
+    var serviceOptions = IngestionService.Options()
+    serviceOptions.stopAtEnd = stopAtEnd
+    let progress = ProgressLine(enabled: standardOutputIsTerminal && !json)
+    serviceOptions.onCommit = { counts in progress.show(counts.summaryLine) }
+    let service = IngestionService(config: config, options: serviceOptions, logger: logger)
+    let signals = SignalHandlers { service.requestStop() }
+    defer { signals.cancel() }
+    let totals: IngestionCounts
+    do {
+      totals = try service.run()
+    } catch {
+      throw CommandFailure("\(error)")
+    }
+    progress.finish()
+    if json {
+      try printJSON(totals)
+    } else {
+      print(totals.summaryLine)
+    }
+  }
+}
+
+/// SIGINT and SIGTERM call `onSignal` (once per signal) instead of killing the process.
+final class SignalHandlers: Sendable {
+  private let sources: [any DispatchSourceSignal]
+
+  init(onSignal: @escaping @Sendable () -> Void) {
+    sources = [SIGINT, SIGTERM].map { number in
+      signal(number, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+      source.setEventHandler(handler: onSignal)
+      source.resume()
+      return source
+    }
+  }
+
+  func cancel() { for source in sources { source.cancel() } }
+}
+
+/// One self-overwriting line of progress on a terminal; nothing when output is piped.
+final class ProgressLine: Sendable {
+  let enabled: Bool
+
+  init(enabled: Bool) { self.enabled = enabled }
+
+  func show(_ text: String) {
+    guard enabled else { return }
+    FileHandle.standardOutput.write(Data("\r\u{1B}[2K\(text)".utf8))
+  }
+
+  func finish() {
+    guard enabled else { return }
+    FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8))
+  }
+}
+
+extension IngestionCounts {
+  /// `consumed 1200 · new 1000 · duplicate 50 · stale 20 · dead letters 7 · commits 4`
+  var summaryLine: String {
+    let total = groups.values.reduce(into: GroupCounts()) { sum, counts in
+      sum.new += counts.new
+      sum.duplicate += counts.duplicate
+      sum.stale += counts.stale
+      sum.conflict += counts.conflict
+      sum.held += counts.held
+    }
+    var parts = [
+      "consumed \(consumed)", "new \(total.new)", "duplicate \(total.duplicate)",
+      "stale \(total.stale)", "dead letters \(deadLettered)",
+    ]
+    if total.conflict > 0 { parts.append("conflicts \(total.conflict)") }
+    if total.held > 0 { parts.append("already held \(total.held)") }
+    parts.append("commits \(commits)")
+    return parts.joined(separator: " · ")
+  }
+}
