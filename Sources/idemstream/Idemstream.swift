@@ -12,6 +12,6 @@ struct Idemstream: ParsableCommand {
       """,
     subcommands: [
       Run.self, Demo.self, Broker.self, Produce.self, Replay.self, Verify.self, Online.self,
-      Offline.self, DeadLetters.self, Status.self,
+      Offline.self, DeadLetters.self, Status.self, Bench.self,
     ])
 }

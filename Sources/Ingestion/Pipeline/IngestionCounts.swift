@@ -29,6 +29,16 @@ public struct IngestionCounts: Sendable, Hashable, Codable {
   /// Dead letters by reason (decode failures and conflicts).
   public var deadLetters: [String: Int] = [:]
   public var commits = 0
+  /// Time spent per stage, in nanoseconds: kafka (polling), decode, dedup (deciding and
+  /// laying out rows), offline and online (the two commits).
+  public var stageNanoseconds: [String: Int64] = [:]
+  /// Wall-clock epoch milliseconds of the first record taken and of the last commit.
+  public var firstRecordAtMillis: Int64?
+  public var lastCommitAtMillis: Int64?
+  /// Milliseconds from process start until the stores were open and the consumer ready.
+  public var startupMillis: Int64?
+  /// Freshness samples summarised (record timestamp to visible online), when measured.
+  public var freshness: FreshnessSummary?
 
   public init() {}
 
@@ -39,5 +49,28 @@ public struct IngestionCounts: Sendable, Hashable, Codable {
     for (name, counts) in other.groups { groups[name, default: GroupCounts()] += counts }
     for (reason, count) in other.deadLetters { deadLetters[reason, default: 0] += count }
     commits += other.commits
+    for (stage, nanos) in other.stageNanoseconds { stageNanoseconds[stage, default: 0] += nanos }
+  }
+
+  mutating func addStage(_ stage: String, since start: ContinuousClock.Instant) {
+    let (seconds, attoseconds) = (ContinuousClock.now - start).components
+    stageNanoseconds[stage, default: 0] += seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+  }
+}
+
+/// Percentiles of freshness: how long after its timestamp a record was visible online.
+public struct FreshnessSummary: Sendable, Hashable, Codable {
+  public var samples: Int
+  public var p50Millis: Int64
+  public var p99Millis: Int64
+  public var maxMillis: Int64
+
+  init?(samples values: [Int64]) {
+    guard !values.isEmpty else { return nil }
+    let sorted = values.sorted()
+    samples = sorted.count
+    p50Millis = sorted[sorted.count / 2]
+    p99Millis = sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
+    maxMillis = sorted[sorted.count - 1]
   }
 }

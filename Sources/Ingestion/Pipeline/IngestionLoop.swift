@@ -22,6 +22,10 @@ struct IngestionLoop {
   var progress: [TopicPartition: Int64]
   /// A dry run decides everything and writes nothing; stale writes are found in memory.
   var dryRun: DryRunState?
+  /// Freshness of every committed record, when measured (the benchmark's --rate mode).
+  var freshnessSamples: [Int64] = []
+
+  static var nowMillis: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
   init(
     service: IngestionService, stores: IngestionStores, consumer: KafkaConsumer,
@@ -42,7 +46,17 @@ struct IngestionLoop {
   mutating func run(stopAtEnd: Bool) throws -> IngestionCounts {
     let commitInterval = Duration.milliseconds(config.offline.commitIntervalMs)
     while !service.isStopRequested {
+      let pollStart = ContinuousClock.now
       let result = try consumer.poll(maxRecords: service.options.pollSize, timeout: .milliseconds(50))
+      if !result.records.isEmpty { batch.counts.addStage("kafka", since: pollStart) }
+      if totals.firstRecordAtMillis == nil, !result.records.isEmpty {
+        totals.firstRecordAtMillis = Self.nowMillis
+      }
+      if service.options.measureFreshness {
+        for record in result.records {
+          if let timestamp = record.timestampMilliseconds { batch.recordTimestamps.append(timestamp) }
+        }
+      }
       for event in result.events { try handle(event) }
       if !result.records.isEmpty, batch.startedAt == nil { batch.startedAt = .now }
       for record in result.records { decider.take(record, into: &batch) }
@@ -121,6 +135,12 @@ struct IngestionLoop {
       }
     }
     record(result)
+    if service.options.measureFreshness {
+      let now = Self.nowMillis
+      freshnessSamples += batch.recordTimestamps.map { max(0, now - $0) }
+      totals.freshness = FreshnessSummary(samples: freshnessSamples)
+    }
+    totals.lastCommitAtMillis = Self.nowMillis
     positions.withLock { held in
       for (partition, offset) in batch.positions { held[partition] = offset }
     }

@@ -17,6 +17,8 @@ public final class IngestionService: Sendable {
     public var stopAtEnd = false
     /// Records asked of the consumer per poll.
     public var pollSize = 20_000
+    /// Keep every record's freshness (record timestamp to visible online) for the summary.
+    public var measureFreshness = false
     /// Called after each commit, for progress output.
     public var onCommit: (@Sendable (IngestionCounts) -> Void)?
     public init() {}
@@ -71,6 +73,7 @@ public final class IngestionService: Sendable {
     var loop = IngestionLoop(
       service: self, stores: stores, consumer: consumer, decider: decider,
       positions: positions)
+    loop.totals.startupMillis = ProcessClock.millisecondsSinceProcessStart()
     defer { try? consumer.close() }
     return try loop.run(stopAtEnd: options.stopAtEnd)
   }

@@ -52,6 +52,7 @@ extension IngestionStores {
     }
     Timer(label: "idemstream_commit_seconds", dimensions: [("store", "offline")])
       .recordInterval(since: offlineStart)
+    batch.counts.addStage("offline", since: offlineStart)
     Failpoint.afterOfflineCommit.reach()
     // 4. The online store, in one transaction.
     let onlineStart = ContinuousClock.now
@@ -68,6 +69,7 @@ extension IngestionStores {
         appliedVersions: appliedVersions))
     Timer(label: "idemstream_commit_seconds", dimensions: [("store", "online")])
       .recordInterval(since: onlineStart)
+    batch.counts.addStage("online", since: onlineStart)
     Failpoint.afterOnlineCommit.reach()
     return result
   }

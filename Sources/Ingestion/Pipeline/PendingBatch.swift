@@ -14,6 +14,8 @@ struct PendingBatch {
   var startedAt: ContinuousClock.Instant?
   /// Kafka timestamps (ms) of the newest record per batch, for the freshness metric.
   var newestRecordTimestamp: Int64?
+  /// Kafka timestamps of the batch's records, kept only when freshness is measured.
+  var recordTimestamps: [Int64] = []
   /// Tables that already took this batch, with the version: a retried commit skips them.
   var committedTables: [String: Int64] = [:]
 

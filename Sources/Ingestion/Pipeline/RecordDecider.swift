@@ -34,14 +34,19 @@ struct RecordDecider {
     if let timestamp = record.timestampMilliseconds {
       batch.newestRecordTimestamp = max(batch.newestRecordTimestamp ?? timestamp, timestamp)
     }
+    let decodeStart = ContinuousClock.now
     let headers = record.headers.map { RecordHeader(key: $0.name, value: $0.value) }
+    let decoded = decoder.decode(record.value, headers: headers, topic: record.topic)
+    let dedupStart = ContinuousClock.now
+    batch.counts.addStage("decode", since: decodeStart)
+    defer { batch.counts.addStage("dedup", since: dedupStart) }
     let write: FeatureWrite
-    switch decoder.decode(record.value, headers: headers, topic: record.topic) {
+    switch decoded {
     case .failure(let error):
       deadLetter(record, reason: error.reason.rawValue, error: error.description, into: &batch)
       return
-    case .success(let decoded):
-      write = decoded
+    case .success(let value):
+      write = value
     }
     let groupName = write.groupName
     switch dedup.decide(write, partition: record.partition, offset: record.offset) {

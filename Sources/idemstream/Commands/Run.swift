@@ -29,6 +29,8 @@ struct Run: ParsableCommand {
   @Flag(help: "Print the run's totals as one JSON document.")
   var json = false
 
+  @Flag(help: .hidden) var measureFreshness = false
+
   func run() throws {
     var config = try options.load()
     let logger = options.logger()
@@ -45,6 +47,7 @@ struct Run: ParsableCommand {
     defer { endpoint?.stop() }
     var serviceOptions = IngestionService.Options()
     serviceOptions.stopAtEnd = stopAtEnd
+    serviceOptions.measureFreshness = measureFreshness
     let progress = ProgressLine(enabled: standardOutputIsTerminal && !json)
     serviceOptions.onCommit = { counts in progress.show(counts.summaryLine) }
     let service = IngestionService(config: config, options: serviceOptions, logger: logger)

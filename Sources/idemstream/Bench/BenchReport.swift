@@ -1,0 +1,60 @@
+import Foundation
+import Ingestion
+
+/// What `idemstream bench` measured, for people and for BENCHMARKS.md.
+struct BenchReport: Encodable {
+  var records: Int
+  var partitions: Int
+  var produced = 0
+  var produceSeconds: Double?
+  var consumed = 0
+  var totalSeconds: Double?
+  var secondsAfterFirstRecord: Double?
+  var peakRSSBytes: Int64?
+  var stageSeconds: [String: Double] = [:]
+  var restartMillis: Int64?
+  var groups: [String: GroupCounts] = [:]
+  var rate: Int?
+  var freshness: FreshnessSummary?
+  var peerRecordsPerSecond: Double?
+  var peerSecondsAfterFirst: Double?
+  var peerPeakRSSBytes: Int64?
+  var peerError: String?
+
+  var recordsPerSecondAfterFirst: Double? {
+    secondsAfterFirstRecord.map { Double(consumed) / max($0, 1e-9) }
+  }
+
+  var text: String {
+    var lines: [String] = []
+    func mb(_ bytes: Int64?) -> String { bytes.map { String(format: "%.0f MB", Double($0) / 1_048_576) } ?? "-" }
+    if let rate {
+      lines.append("sustained load: \(rate) writes/s, \(produced) records, \(consumed) consumed")
+      if let freshness {
+        lines.append(
+          "freshness (record timestamp → visible online): p50 \(freshness.p50Millis) ms, "
+            + "p99 \(freshness.p99Millis) ms, max \(freshness.maxMillis) ms over \(freshness.samples) records")
+      }
+      lines.append("peak RSS of the service: \(mb(peakRSSBytes))")
+      return lines.joined(separator: "\n")
+    }
+    lines.append("backlog: \(produced) records in \(partitions) partitions (\(records) writes + duplicates)")
+    if let after = secondsAfterFirstRecord, let rate = recordsPerSecondAfterFirst {
+      lines.append(
+        String(format: "drained %d records in %.2f s after the first record: %.0f records/s", consumed, after, rate))
+    }
+    if let total = totalSeconds {
+      lines.append(String(format: "whole process: %.2f s (%.0f records/s incl. start-up and group join)", total, Double(consumed) / total))
+    }
+    lines.append("peak RSS of the service: \(mb(peakRSSBytes))")
+    let stages = stageSeconds.sorted { $0.value > $1.value }.map { String(format: "%@ %.2f s", $0.key, $0.value) }
+    lines.append("time per stage: " + stages.joined(separator: ", "))
+    if let restartMillis { lines.append("restart with the stores full: ready in \(restartMillis) ms") }
+    if let peer = peerRecordsPerSecond, let ours = recordsPerSecondAfterFirst {
+      lines.append(
+        String(format: "peer (Python: confluent-kafka + delta-rs + SQLite): %.0f records/s, peak RSS %@ → idemstream is %.1f× faster", peer, mb(peerPeakRSSBytes), ours / peer))
+    }
+    if let peerError { lines.append("peer failed: \(peerError)") }
+    return lines.joined(separator: "\n")
+  }
+}

@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import Ingestion
+import Kafka
+
+/// `idemstream bench`: the end-to-end benchmark of BENCHMARKS.md.
+struct Bench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Produce the shared workload to the embedded broker and drain it through `run`.",
+    discussion: """
+      The broker and the service run as child processes of their own, so the peak memory
+      reported is the service's alone. Drain mode reports records/s (after the first record
+      and in total), peak RSS, time per stage and the restart time with the stores full.
+      --rate R produces R writes/s for --duration seconds while the service runs and reports
+      freshness p50/p99 (record timestamp to visible online). --peer runs the Python peer
+      pipeline on the same backlog in the same run, for the ratio.
+      """)
+
+  @Option(help: "Writes to produce (duplicates come on top).") var records = 1_000_000
+  @Option(help: "Topic partitions (the mock broker keeps ~5 MB each).") var partitions = 64
+  @Option(help: "Sustained-load mode: writes per second.") var rate: Int?
+  @Option(help: "Sustained-load duration in seconds.") var duration = 20
+  @Option(help: "Path of shared/bench/peer_pipeline.py, to run the peer on the same backlog.")
+  var peer: String?
+  @Option(help: "Python for the peer.") var python = "python3"
+  @Option(help: "Commit interval for the service (ms).") var commitIntervalMs = 5000
+  @Flag(help: "Print one JSON document.") var json = false
+
+  func run() throws {
+    let executable = ChildProcess.selfExecutable
+    let broker = try ChildProcess(
+      executable, ["broker", "--partitions", "\(partitions)", "--topic", "bench"])
+    defer {
+      broker.signal(SIGTERM)
+      _ = broker.wait()
+    }
+    guard let bootstrap = broker.firstLine() else {
+      throw CommandFailure("the embedded broker did not start")
+    }
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "idemstream-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let configPath = directory.appendingPathComponent("bench.yaml").path
+    let interval = rate == nil ? commitIntervalMs : min(commitIntervalMs, 20)
+    try """
+    kafka:
+      bootstrap_servers: "\(bootstrap)"
+      topics: [bench]
+      group_id: idemstream-bench
+    data_dir: \(directory.appendingPathComponent("data").path)
+    offline:
+      commit_interval_ms: \(interval)
+      max_rows_per_commit: 500000
+      checkpoint_interval: 10
+    dedup:
+      window: 7d
+    \(BenchWorkload.config)
+    """.write(toFile: configPath, atomically: true, encoding: .utf8)
+    let producer = try KafkaProducer(
+      configuration: KafkaProducerConfiguration(bootstrapServers: bootstrap))
+    defer { try? producer.close() }
+    var report = BenchReport(records: records, partitions: partitions)
+    if let rate {
+      try sustained(rate: rate, executable: executable, config: configPath, producer: producer, report: &report)
+    } else {
+      try drain(executable: executable, config: configPath, producer: producer, bootstrap: bootstrap, directory: directory, report: &report)
+    }
+    if json {
+      try printJSON(report)
+    } else {
+      print(report.text)
+    }
+  }
+
+  private func drain(
+    executable: String, config: String, producer: KafkaProducer, bootstrap: String,
+    directory: URL, report: inout BenchReport
+  ) throws {
+    let produceStart = Date()
+    let sent = try BenchWorkload(records: records).produce(to: producer, topic: "bench", writes: records)
+    report.produced = sent.records
+    report.produceSeconds = Date().timeIntervalSince(produceStart)
+    let run = try ChildProcess(executable, ["run", "--config", config, "--stop-at-end", "--json"]).wait()
+    guard run.status == 0 else { throw CommandFailure("run failed (exit \(run.status))") }
+    let totals = try JSONDecoder().decode(IngestionCounts.self, from: Data(run.output.utf8))
+    report.consumed = totals.consumed
+    report.totalSeconds = run.seconds
+    if let first = totals.firstRecordAtMillis, let last = totals.lastCommitAtMillis {
+      report.secondsAfterFirstRecord = Double(last - first) / 1000
+    }
+    report.peakRSSBytes = run.peakRSS
+    report.stageSeconds = totals.stageNanoseconds.mapValues { Double($0) / 1e9 }
+    report.groups = totals.groups
+    let restart = try ChildProcess(executable, ["run", "--config", config, "--stop-at-end", "--json"]).wait()
+    if restart.status == 0,
+      let again = try? JSONDecoder().decode(IngestionCounts.self, from: Data(restart.output.utf8))
+    {
+      report.restartMillis = again.startupMillis
+    }
+    if let peer {
+      let peerRun = try ChildProcess(
+        python, [peer, bootstrap, "bench", directory.appendingPathComponent("peer").path, "\(sent.records)"]
+      ).wait()
+      if peerRun.status == 0,
+        let object = try? JSONSerialization.jsonObject(with: Data(peerRun.output.utf8)) as? [String: Any]
+      {
+        report.peerRecordsPerSecond = (object["records_per_s_after_first"] as? NSNumber)?.doubleValue
+        report.peerSecondsAfterFirst = (object["seconds_after_first"] as? NSNumber)?.doubleValue
+        report.peerPeakRSSBytes = peerRun.peakRSS
+      } else {
+        report.peerError = "peer exited \(peerRun.status): \(peerRun.output.suffix(300))"
+      }
+    }
+  }
+
+  private func sustained(
+    rate: Int, executable: String, config: String, producer: KafkaProducer, report: inout BenchReport
+  ) throws {
+    let run = try ChildProcess(executable, ["run", "--config", config, "--json", "--measure-freshness"])
+    // Let the service join the group and reach the end of the (empty) topic first.
+    Thread.sleep(forTimeInterval: 6)
+    let writes = rate * duration
+    let start = Date()
+    let sent = try BenchWorkload(records: writes).produce(to: producer, topic: "bench", writes: writes) {
+      index in
+      if index % 100 == 0 {
+        let due = start.addingTimeInterval(Double(index) / Double(rate))
+        let wait = due.timeIntervalSinceNow
+        if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+      }
+    }
+    report.produced = sent.records
+    report.rate = rate
+    Thread.sleep(forTimeInterval: 2)
+    run.signal(SIGTERM)
+    let exit = run.wait()
+    guard exit.status == 0 else { throw CommandFailure("run failed (exit \(exit.status))") }
+    let totals = try JSONDecoder().decode(IngestionCounts.self, from: Data(exit.output.utf8))
+    report.consumed = totals.consumed
+    report.freshness = totals.freshness
+    report.peakRSSBytes = exit.peakRSS
+  }
+}
