@@ -7,7 +7,9 @@ import Parquet
 
 let arguments = CommandLine.arguments
 func option(_ name: String, default value: String) -> String {
-  guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }
+  guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else {
+    return value
+  }
   return arguments[index + 1]
 }
 let rowCount = Int(option("--rows", default: "1000000")) ?? 1_000_000
@@ -18,7 +20,8 @@ let python =
 
 let schema = try ParquetSchema([
   .string("user_id"), .timestampMicros("event_time"), .int64("clicks", nullable: true),
-  .double("spend", nullable: true), .string("country", nullable: true), .boolean("active", nullable: true),
+  .double("spend", nullable: true), .string("country", nullable: true),
+  .boolean("active", nullable: true),
   .string("_op"), .string("_idempotency_key"), .string("_kafka_topic"), .int32("_kafka_partition"),
   .int64("_kafka_offset"),
 ])
@@ -42,8 +45,14 @@ func makeBatch(rows: Int) -> [ParquetColumnValues] {
   var topics = ByteArrayColumn()
   users.reserveCapacity(values: rows, bytes: rows * 11)
   keys.reserveCapacity(values: rows, bytes: rows * 36)
-  var eventTimes = [Int64](), clicks = [Int64](), spend = [Double](), active = [Bool]()
-  var partitions = [Int32](), offsets = [Int64](), countryValid = [Bool](), clicksValid = [Bool]()
+  var eventTimes = [Int64]()
+  var clicks = [Int64]()
+  var spend = [Double]()
+  var active = [Bool]()
+  var partitions = [Int32]()
+  var offsets = [Int64]()
+  var countryValid = [Bool]()
+  var clicksValid = [Bool]()
   for row in 0..<rows {
     let random = next()
     users.append("user-\(random % 100_000)")
@@ -53,7 +62,11 @@ func makeBatch(rows: Int) -> [ParquetColumnValues] {
     spend.append(Double(random % 100_000) / 100)
     let hasCountry = random % 10 != 3
     countryValid.append(hasCountry)
-    if hasCountry { countryColumn.append(countries[Int(random >> 8) % countries.count]) } else { countryColumn.appendEmpty() }
+    if hasCountry {
+      countryColumn.append(countries[Int(random >> 8) % countries.count])
+    } else {
+      countryColumn.appendEmpty()
+    }
     active.append(random & 1 == 0)
     operations.append(random % 20 == 0 ? "delete" : "upsert")
     let key = next()
@@ -63,14 +76,18 @@ func makeBatch(rows: Int) -> [ParquetColumnValues] {
     offsets.append(Int64(row / 8))
   }
   return [
-    .byteArray(users, validity: nil), .int64(eventTimes, validity: nil), .int64(clicks, validity: clicksValid),
+    .byteArray(users, validity: nil), .int64(eventTimes, validity: nil),
+    .int64(clicks, validity: clicksValid),
     .double(spend, validity: nil), .byteArray(countryColumn, validity: countryValid),
-    .boolean(active, validity: nil), .byteArray(operations, validity: nil), .byteArray(keys, validity: nil),
-    .byteArray(topics, validity: nil), .int32(partitions, validity: nil), .int64(offsets, validity: nil),
+    .boolean(active, validity: nil), .byteArray(operations, validity: nil),
+    .byteArray(keys, validity: nil),
+    .byteArray(topics, validity: nil), .int32(partitions, validity: nil),
+    .int64(offsets, validity: nil),
   ]
 }
 
-let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parquet-bench-\(getpid())")
+let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+  "parquet-bench-\(getpid())")
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: directory) }
 let ourPath = directory.appendingPathComponent("swift.parquet").path
@@ -89,7 +106,10 @@ for _ in 0..<runs {
   fileSize = metadata.fileSize
 }
 let ourRate = Double(rowCount) / best
-print(String(format: "swift   : %.3f s  %10.0f rows/s  %8.1f MiB", best, ourRate, Double(fileSize) / 1_048_576))
+print(
+  String(
+    format: "swift   : %.3f s  %10.0f rows/s  %8.1f MiB", best, ourRate,
+    Double(fileSize) / 1_048_576))
 
 let pyarrowScript = """
   import sys, time, os
@@ -106,7 +126,9 @@ let pyarrowScript = """
   """
 let process = Process()
 process.executableURL = URL(fileURLWithPath: python)
-process.arguments = ["-c", pyarrowScript, ourPath, directory.appendingPathComponent("pyarrow.parquet").path, "\(runs)"]
+process.arguments = [
+  "-c", pyarrowScript, ourPath, directory.appendingPathComponent("pyarrow.parquet").path, "\(runs)",
+]
 let pipe = Pipe()
 process.standardOutput = pipe
 do {
@@ -118,11 +140,14 @@ do {
 let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
 process.waitUntilExit()
 let parts = output.split(whereSeparator: \.isWhitespace)
-guard process.terminationStatus == 0, parts.count == 2, let pySeconds = Double(parts[0]), let pySize = Double(parts[1])
+guard process.terminationStatus == 0, parts.count == 2, let pySeconds = Double(parts[0]),
+  let pySize = Double(parts[1])
 else {
   print("pyarrow : failed (\(process.terminationStatus)): \(output)")
   exit(1)
 }
 let pyRate = Double(rowCount) / pySeconds
-print(String(format: "pyarrow : %.3f s  %10.0f rows/s  %8.1f MiB", pySeconds, pyRate, pySize / 1_048_576))
+print(
+  String(
+    format: "pyarrow : %.3f s  %10.0f rows/s  %8.1f MiB", pySeconds, pyRate, pySize / 1_048_576))
 print(String(format: "ratio swift/pyarrow rows/s: %.2f", ourRate / pyRate))

@@ -4,9 +4,13 @@
   import Darwin
 #endif
 
-/// Builds a dictionary (distinct values in first-seen order) and per-value indices with
-/// open-addressing hash tables, giving up as soon as the dictionary page would pass the
+/// Builds a dictionary (distinct values in first-seen order) and per-value indices with an
+/// open-addressing hash table, giving up as soon as the dictionary page would pass the
 /// size limit so that high-cardinality columns fall back to PLAIN cheaply.
+///
+/// The table stores, per entry, only its hash and the position of its first occurrence in
+/// the input; values are compared in place and copied out once at the end. All hot-loop
+/// state lives in raw buffers so the loop does no reference counting or bounds checks.
 enum DictionaryBuilder {
   struct Result {
     var indices: [UInt32]
@@ -35,139 +39,165 @@ enum DictionaryBuilder {
     }
   }
 
-  @inline(__always)
-  private static func slot(_ hash: UInt64, shift: UInt64) -> Int {
-    Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> shift)
-  }
-
   private static func fixedWidth<T>(
-    _ values: [T], _ maxBytes: Int, _ key: (T) -> UInt64
+    _ values: [T], _ maxBytes: Int, _ bits: (T) -> UInt64
   ) -> (indices: [UInt32], uniques: [T])? {
-    let maxUniques = max(1, maxBytes / MemoryLayout<T>.size)
-    var logCapacity: UInt64 = 10
-    var slots = [Int32](repeating: -1, count: 1 << logCapacity)
-    var keys: [UInt64] = []
-    var uniques: [T] = []
-    var indices = [UInt32](repeating: 0, count: values.count)
-    let completed = values.withUnsafeBufferPointer { source -> Bool in
-      indices.withUnsafeMutableBufferPointer { target -> Bool in
+    let maxEntries = max(1, maxBytes / MemoryLayout<T>.size)
+    var table = HashTable(expectedEntries: min(values.count, maxEntries))
+    defer { table.release() }
+    var firstSeen: [Int] = []
+    let indices = values.withUnsafeBufferPointer { source -> [UInt32]? in
+      var complete = true
+      let result = [UInt32](unsafeUninitializedCapacity: source.count) { target, initialized in
         for position in 0..<source.count {
-          let value = source[position]
-          let hashKey = key(value)
-          var probe = slot(hashKey, shift: 64 - logCapacity)
-          let mask = (1 << Int(logCapacity)) - 1
-          while true {
-            let entry = slots[probe]
-            if entry < 0 {
-              if uniques.count >= maxUniques { return false }
-              let newIndex = Int32(uniques.count)
-              slots[probe] = newIndex
-              keys.append(hashKey)
-              uniques.append(value)
-              target[position] = UInt32(newIndex)
-              if uniques.count * 2 > slots.count {
-                logCapacity += 1
-                slots = rehash(keys, logCapacity: logCapacity) { $0 }
-              }
-              break
+          let key = bits(source[position])
+          // The key is its own hash, so equal hashes mean equal values.
+          let (entry, inserted) = table.findOrInsert(hash: key) { _ in true }
+          if inserted {
+            if table.count > maxEntries {
+              complete = false
+              return
             }
-            if keys[Int(entry)] == hashKey {
-              target[position] = UInt32(entry)
-              break
-            }
-            probe = (probe + 1) & mask
+            firstSeen.append(position)
           }
+          target[position] = UInt32(entry)
+          initialized = position + 1
         }
-        return true
       }
+      return complete ? result : nil
     }
-    return completed ? (indices, uniques) : nil
-  }
-
-  private static func rehash(_ hashes: [UInt64], logCapacity: UInt64, _ key: (UInt64) -> UInt64)
-    -> [Int32]
-  {
-    var slots = [Int32](repeating: -1, count: 1 << logCapacity)
-    let mask = slots.count - 1
-    for (index, hash) in hashes.enumerated() {
-      var probe = slot(key(hash), shift: 64 - logCapacity)
-      while slots[probe] >= 0 { probe = (probe + 1) & mask }
-      slots[probe] = Int32(index)
-    }
-    return slots
+    guard let indices else { return nil }
+    return (indices, firstSeen.map { values[$0] })
   }
 
   private static func byteArrays(_ values: ByteArrayColumn, _ maxBytes: Int)
     -> (indices: [UInt32], uniques: ByteArrayColumn)?
   {
-    var logCapacity: UInt64 = 10
-    var slots = [Int32](repeating: -1, count: 1 << logCapacity)
-    var hashes: [UInt64] = []
-    var uniques = ByteArrayColumn()
+    var table = HashTable(expectedEntries: min(values.count, 1 << 16))
+    defer { table.release() }
+    var firstSeen: [Int] = []
     var dictionaryBytes = 0
-    var indices = [UInt32](repeating: 0, count: values.count)
-    let completed = values.bytes.withUnsafeBytes { bytes -> Bool in
-      values.offsets.withUnsafeBufferPointer { offsets -> Bool in
-        indices.withUnsafeMutableBufferPointer { target -> Bool in
+    let indices = values.bytes.withUnsafeBytes { bytes in
+      values.offsets.withUnsafeBufferPointer { offsets -> [UInt32]? in
+        let base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        var complete = true
+        let result = [UInt32](unsafeUninitializedCapacity: values.count) { target, initialized in
           for position in 0..<values.count {
             let start = Int(offsets[position])
             let length = Int(offsets[position + 1]) - start
-            let value = UnsafeRawBufferPointer(rebasing: bytes[start..<start + length])
-            let hash = ByteHasher.hash(value)
-            var probe = slot(hash, shift: 64 - logCapacity)
-            let mask = (1 << Int(logCapacity)) - 1
-            while true {
-              let entry = Int(slots[probe])
-              if entry < 0 {
-                dictionaryBytes += length + 4
-                if dictionaryBytes > maxBytes { return false }
-                slots[probe] = Int32(hashes.count)
-                target[position] = UInt32(hashes.count)
-                hashes.append(hash)
-                uniques.append(value)
-                if hashes.count * 2 > slots.count {
-                  logCapacity += 1
-                  slots = rehash(hashes, logCapacity: logCapacity) { $0 }
-                }
-                break
-              }
-              if hashes[entry] == hash && uniques.equals(entry, value) {
-                target[position] = UInt32(entry)
-                break
-              }
-              probe = (probe + 1) & mask
+            let hash = ByteHasher.hash(base + start, length)
+            let (entry, inserted) = table.findOrInsert(hash: hash) { candidate in
+              let other = firstSeen[candidate]
+              let otherStart = Int(offsets[other])
+              return Int(offsets[other + 1]) - otherStart == length
+                && (length == 0 || memcmp(base + start, base + otherStart, length) == 0)
             }
+            if inserted {
+              dictionaryBytes += length + 4
+              if dictionaryBytes > maxBytes {
+                complete = false
+                return
+              }
+              firstSeen.append(position)
+            }
+            target[position] = UInt32(entry)
+            initialized = position + 1
           }
-          return true
         }
+        return complete ? result : nil
       }
     }
-    return completed ? (indices, uniques) : nil
+    guard let indices else { return nil }
+    var uniques = ByteArrayColumn()
+    uniques.reserveCapacity(values: firstSeen.count, bytes: dictionaryBytes)
+    values.bytes.withUnsafeBytes { bytes in
+      for position in firstSeen {
+        let range = Int(values.offsets[position])..<Int(values.offsets[position + 1])
+        uniques.append(UnsafeRawBufferPointer(rebasing: bytes[range]))
+      }
+    }
+    return (indices, uniques)
   }
 }
 
-extension ByteArrayColumn {
-  /// Whether value `index` has exactly the bytes `other`.
+/// Open addressing with linear probing over manually managed buffers: `slots` hold entry
+/// numbers (or -1), `hashes` each entry's hash; grows at half load.
+struct HashTable {
+  private var slots: UnsafeMutablePointer<Int32>
+  private(set) var hashes: UnsafeMutablePointer<UInt64>
+  private var hashCapacity: Int
+  private var shift: UInt64
+  private var mask: Int
+  private(set) var count = 0
+
+  init(expectedEntries: Int) {
+    var logCapacity: UInt64 = 10
+    while (1 << logCapacity) < expectedEntries * 2 { logCapacity += 1 }
+    let capacity = 1 << Int(logCapacity)
+    slots = .allocate(capacity: capacity)
+    slots.initialize(repeating: -1, count: capacity)
+    hashCapacity = capacity / 2
+    hashes = .allocate(capacity: hashCapacity)
+    shift = 64 - logCapacity
+    mask = capacity - 1
+  }
+
+  func release() {
+    slots.deallocate()
+    hashes.deallocate()
+  }
+
   @inline(__always)
-  func equals(_ index: Int, _ other: UnsafeRawBufferPointer) -> Bool {
-    let start = Int(offsets[index])
-    let length = Int(offsets[index + 1]) - start
-    guard length == other.count else { return false }
-    if length == 0 { return true }
-    return bytes.withUnsafeBytes { mine in
-      memcmp(mine.baseAddress! + start, other.baseAddress!, length) == 0
+  private func home(_ hash: UInt64) -> Int {
+    Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> shift)
+  }
+
+  /// The entry equal to the probe (`matches` compares an entry number), inserting a new
+  /// entry when there is none.
+  @inline(__always)
+  mutating func findOrInsert(hash: UInt64, matches: (Int) -> Bool) -> (entry: Int, inserted: Bool) {
+    var probe = home(hash)
+    while true {
+      let entry = Int(slots[probe])
+      if entry < 0 { break }
+      if hashes[entry] == hash && matches(entry) { return (entry, false) }
+      probe = (probe + 1) & mask
+    }
+    let entry = count
+    slots[probe] = Int32(entry)
+    hashes[entry] = hash
+    count += 1
+    if count == hashCapacity { grow() }
+    return (entry, true)
+  }
+
+  private mutating func grow() {
+    let capacity = (mask + 1) * 2
+    slots.deallocate()
+    slots = .allocate(capacity: capacity)
+    slots.initialize(repeating: -1, count: capacity)
+    mask = capacity - 1
+    shift -= 1
+    let newHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity / 2)
+    newHashes.update(from: hashes, count: count)
+    hashes.deallocate()
+    hashes = newHashes
+    hashCapacity = capacity / 2
+    for entry in 0..<count {
+      var probe = home(hashes[entry])
+      while slots[probe] >= 0 { probe = (probe + 1) & mask }
+      slots[probe] = Int32(entry)
     }
   }
 }
 
-/// A fast non-cryptographic hash of byte strings for the dictionary tables.
+/// A fast non-cryptographic hash of byte strings for the dictionary table.
 enum ByteHasher {
   @inline(__always)
-  static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+  static func hash(_ bytes: UnsafeRawPointer, _ count: Int) -> UInt64 {
     let multiplier: UInt64 = 0xFF51_AFD7_ED55_8CCD
-    var hash: UInt64 = UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15
+    var hash: UInt64 = UInt64(count) &* 0x9E37_79B9_7F4A_7C15
     var position = 0
-    let count = bytes.count
     while position + 8 <= count {
       let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
       hash = (hash ^ word) &* multiplier
@@ -178,7 +208,7 @@ enum ByteHasher {
       var tail: UInt64 = 0
       var shift: UInt64 = 0
       while position < count {
-        tail |= UInt64(bytes[position]) << shift
+        tail |= UInt64(bytes.load(fromByteOffset: position, as: UInt8.self)) << shift
         shift += 8
         position += 1
       }

@@ -66,49 +66,9 @@ struct ColumnChunkEncoder {
         leaf, levelStart: levelStart, valueStart: valueStart,
         indexWidth: dictionary != nil ? indexWidth : nil)
       let valueCount = presentCount(leaf, levelStart..<levelEnd)
-      let valueRange = valueStart..<valueStart + valueCount
-      let levels = levelBytes(
-        leaf, levelStart..<levelEnd, withLengthPrefix: options.dataPageVersion == .v1)
-      var values: [UInt8] = []
-      if let dictionary {
-        values.reserveCapacity(1 + valueRange.count * indexWidth / 8 + 16)
-        values.append(UInt8(indexWidth))
-        dictionary.indices.withUnsafeBufferPointer {
-          RLEHybridEncoder.encode(
-            UnsafeBufferPointer(rebasing: $0[valueRange]), bitWidth: indexWidth, into: &values)
-        }
-      } else {
-        values.reserveCapacity(PlainEncoder.size(leaf.values, range: valueRange))
-        PlainEncoder.append(leaf.values, range: valueRange, to: &values)
-      }
-      let encoding: ParquetEncoding = dictionary != nil ? .rleDictionary : .plain
-      var header = ThriftPageHeader()
-      let pageLevels = levelEnd - levelStart
-      let body: [UInt8]
-      switch options.dataPageVersion {
-      case .v1:
-        var raw = levels.repetition + levels.definition
-        raw.append(contentsOf: values)
-        body = try raw.withUnsafeBytes { try codec.compress($0) }
-        header.type = ThriftPageHeader.dataPage
-        header.uncompressedPageSize = Int32(raw.count)
-        header.dataPage = ThriftDataPageHeader(
-          numValues: Int32(pageLevels), encoding: encoding.rawValue)
-      case .v2:
-        body =
-          try levels.repetition + levels.definition
-          + values.withUnsafeBytes { try codec.compress($0) }
-        header.type = ThriftPageHeader.dataPageV2
-        header.uncompressedPageSize = Int32(
-          levels.repetition.count + levels.definition.count + values.count)
-        header.dataPageV2 = ThriftDataPageHeaderV2(
-          numValues: Int32(pageLevels), numNulls: Int32(pageLevels - valueCount),
-          numRows: Int32(rowCount(leaf, levelStart..<levelEnd)), encoding: encoding.rawValue,
-          definitionLevelsByteLength: Int32(levels.definition.count),
-          repetitionLevelsByteLength: Int32(levels.repetition.count), isCompressed: true)
-      }
-      header.compressedPageSize = Int32(body.count)
-      uncompressedTotal += appendPage(header, body, to: &out) + Int(header.uncompressedPageSize)
+      uncompressedTotal += try appendDataPage(
+        leaf, levels: levelStart..<levelEnd, values: valueStart..<valueStart + valueCount,
+        dictionary: dictionary, indexWidth: indexWidth, to: &out)
       levelStart = levelEnd
       valueStart += valueCount
     } while levelStart < leaf.levelCount
@@ -116,6 +76,64 @@ struct ColumnChunkEncoder {
     metadata.totalCompressedSize = Int64(out.count)
     metadata.totalUncompressedSize = Int64(uncompressedTotal)
     return (out, metadata)
+  }
+
+  /// Encodes one data page of `levels` (entries) holding `values` (dense positions) and
+  /// appends it; returns its uncompressed size including the header.
+  private func appendDataPage(
+    _ leaf: LeafBatch, levels: Range<Int>, values: Range<Int>,
+    dictionary: DictionaryBuilder.Result?,
+    indexWidth: Int, to out: inout [UInt8]
+  ) throws -> Int {
+    let version = options.dataPageVersion
+    var body: [UInt8] = []
+    body.reserveCapacity(
+      16 + levels.count / 4
+        + (dictionary != nil
+          ? 1 + values.count * indexWidth / 8 : PlainEncoder.size(leaf.values, range: values)))
+    let repetitionLength = appendLevels(
+      leaf.repetitionLevels, levels, maxLevel: descriptor.maxRepetitionLevel,
+      withLengthPrefix: version == .v1, to: &body)
+    let definitionLength = appendLevels(
+      leaf.definitionLevels, levels, maxLevel: descriptor.maxDefinitionLevel,
+      withLengthPrefix: version == .v1, to: &body)
+    let levelsLength = body.count
+    if let dictionary {
+      body.append(UInt8(indexWidth))
+      dictionary.indices.withUnsafeBufferPointer {
+        RLEHybridEncoder.encode(
+          UnsafeBufferPointer(rebasing: $0[values]), bitWidth: indexWidth, into: &body)
+      }
+    } else {
+      PlainEncoder.append(leaf.values, range: values, to: &body)
+    }
+    let encoding: ParquetEncoding = dictionary != nil ? .rleDictionary : .plain
+    var header = ThriftPageHeader()
+    header.uncompressedPageSize = Int32(body.count)
+    let compressed: [UInt8]
+    switch version {
+    case .v1:
+      compressed = try body.withUnsafeBytes { try codec.compress($0) }
+      header.type = ThriftPageHeader.dataPage
+      header.dataPage = ThriftDataPageHeader(
+        numValues: Int32(levels.count), encoding: encoding.rawValue)
+    case .v2:
+      // v2 keeps the levels uncompressed in front of the compressed values.
+      var page = Array(body[0..<levelsLength])
+      try body.withUnsafeBytes {
+        page.append(
+          contentsOf: try codec.compress(UnsafeRawBufferPointer(rebasing: $0[levelsLength...])))
+      }
+      compressed = page
+      header.type = ThriftPageHeader.dataPageV2
+      header.dataPageV2 = ThriftDataPageHeaderV2(
+        numValues: Int32(levels.count), numNulls: Int32(levels.count - values.count),
+        numRows: Int32(rowCount(leaf, levels)), encoding: encoding.rawValue,
+        definitionLevelsByteLength: Int32(definitionLength),
+        repetitionLevelsByteLength: Int32(repetitionLength), isCompressed: true)
+    }
+    header.compressedPageSize = Int32(compressed.count)
+    return appendPage(header, compressed, to: &out) + body.count
   }
 
   /// Appends header and body; returns the header's size.
@@ -161,28 +179,27 @@ struct ColumnChunkEncoder {
     return levels[range].reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
   }
 
-  /// RLE-encoded repetition and definition levels of `range` (v1: each with a 4-byte length).
-  private func levelBytes(_ leaf: LeafBatch, _ range: Range<Int>, withLengthPrefix: Bool)
-    -> (repetition: [UInt8], definition: [UInt8])
-  {
-    func encode(_ levels: [UInt8]?, maxLevel: Int) -> [UInt8] {
-      guard let levels else { return [] }
-      var out: [UInt8] = withLengthPrefix ? [0, 0, 0, 0] : []
-      levels.withUnsafeBufferPointer {
-        RLEHybridEncoder.encode(
-          UnsafeBufferPointer(rebasing: $0[range]),
-          bitWidth: RLEHybridEncoder.bitWidth(forMax: maxLevel),
-          into: &out)
-      }
-      if withLengthPrefix {
-        let length = UInt32(out.count - 4)
-        for index in 0..<4 { out[index] = UInt8(truncatingIfNeeded: length >> UInt32(8 * index)) }
-      }
-      return out
+  /// Appends the RLE-encoded `range` of `levels` (v1: after a 4-byte length); returns the
+  /// bytes appended.
+  private func appendLevels(
+    _ levels: [UInt8]?, _ range: Range<Int>, maxLevel: Int, withLengthPrefix: Bool,
+    to out: inout [UInt8]
+  ) -> Int {
+    guard let levels else { return 0 }
+    let start = out.count
+    if withLengthPrefix { out.append(contentsOf: [0, 0, 0, 0]) }
+    levels.withUnsafeBufferPointer {
+      RLEHybridEncoder.encode(
+        UnsafeBufferPointer(rebasing: $0[range]),
+        bitWidth: RLEHybridEncoder.bitWidth(forMax: maxLevel),
+        into: &out)
     }
-    return (
-      encode(leaf.repetitionLevels, maxLevel: descriptor.maxRepetitionLevel),
-      encode(leaf.definitionLevels, maxLevel: descriptor.maxDefinitionLevel)
-    )
+    if withLengthPrefix {
+      let length = UInt32(out.count - start - 4)
+      for index in 0..<4 {
+        out[start + index] = UInt8(truncatingIfNeeded: length >> UInt32(8 * index))
+      }
+    }
+    return out.count - start
   }
 }
