@@ -67,7 +67,8 @@ final class ReadPyArrowFilesTests: XCTestCase {
       "str": .strings(range.map { $0 % 19 == 0 ? nil : ($0 % 23 == 0 ? "" : "s\($0 % 50)-ü") }),
       "ukey": .strings(range.map { "key-\($0)" }),
       "ts": .int64(
-        range.map { 1_700_000_000_000_000 + Int64($0) * 1000 }, validity: range.map { $0 % 29 != 0 }),
+        range.map { 1_700_000_000_000_000 + Int64($0) * 1000 }, validity: range.map { $0 % 29 != 0 }
+      ),
     ]
   }
 
@@ -92,17 +93,20 @@ final class ReadPyArrowFilesTests: XCTestCase {
       }
       // One row group on its own: the second holds rows 1700..<3400.
       assertSameValues(
-        try reader.readColumn(named: "ukey", rowGroup: 1), .strings((1700..<3400).map { "key-\($0)" }),
+        try reader.readColumn(named: "ukey", rowGroup: 1),
+        .strings((1700..<3400).map { "key-\($0)" }),
         "\(file) ukey row group 1")
       let encodings = Set(reader.metadata.rowGroups.flatMap { $0.columns.flatMap(\.encodings) })
       if file.contains("-on-") || file.contains("-overflow-") {
         XCTAssertTrue(
-          encodings.contains(.rleDictionary) || encodings.contains(.plainDictionary), "\(file) \(encodings)")
+          encodings.contains(.rleDictionary) || encodings.contains(.plainDictionary),
+          "\(file) \(encodings)")
       }
       let statistics = try XCTUnwrap(reader.metadata.statistics(column: "i64"))
       XCTAssertEqual(statistics.min, .int64(.min), file)
       XCTAssertEqual(statistics.max, .int64(.max), file)
-      XCTAssertEqual(statistics.nullCount, Int64((0..<Self.rows).filter { $0 % 11 == 0 }.count), file)
+      XCTAssertEqual(
+        statistics.nullCount, Int64((0..<Self.rows).filter { $0 % 11 == 0 }.count), file)
       XCTAssertEqual(reader.metadata.statistics(column: "str")?.min?.stringValue, "", file)
     }
   }
