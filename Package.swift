@@ -48,6 +48,8 @@ let package = Package(
         .product(name: "Metrics", package: "swift-metrics"),
       ]),
     .executableTarget(
+      name: "parquet-bench", dependencies: ["Parquet"], path: "Benchmarks/ParquetBench"),
+    .executableTarget(
       name: "idemstream",
       dependencies: [
         "Ingestion", "Kafka",
