@@ -1,6 +1,8 @@
 import Foundation
 import TestSupport
 
+@testable import Delta
+
 /// The deltalake / pyarrow side of the interop tests: writes files and tables with the
 /// reference implementation and reads ours back with it.
 enum PythonDelta {
@@ -60,4 +62,42 @@ enum PythonDelta {
 /// The Python side printed something the test cannot parse.
 struct UnexpectedOutput: Error {
   let text: String
+}
+
+extension PythonDelta {
+  /// Every version's rows as deltalake reads them, sorted by `id`, each row a JSON object
+  /// (timestamps as integer microseconds), plus the transaction versions of `appIds` at each
+  /// version.
+  static func readRows(table: URL, appIds: [String] = []) throws -> (
+    rows: [[[String: JSONValue]]], transactions: [[String: Int64]]
+  ) {
+    let code = """
+      import sys, json, datetime
+      from deltalake import DeltaTable
+      path, app_ids = sys.argv[1], json.loads(sys.argv[2])
+      def plain(v):
+          if isinstance(v, datetime.datetime):
+              if v.tzinfo is None: v = v.replace(tzinfo=datetime.timezone.utc)
+              d = v - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+              return (d.days * 86400 + d.seconds) * 1000000 + d.microseconds
+          return v
+      latest = DeltaTable(path).version()
+      rows, txns = [], []
+      for v in range(latest + 1):
+          dt = DeltaTable(path, version=v)
+          t = dt.to_pyarrow_table()
+          rs = [{k: plain(x) for k, x in r.items()} for r in t.to_pylist()]
+          rows.append(sorted(rs, key=lambda r: r.get("id") or 0))
+          txns.append({a: dt.transaction_version(a) for a in app_ids if dt.transaction_version(a) is not None})
+      print(json.dumps({"rows": rows, "txns": txns}))
+      """
+    let appIdsJSON = try JSONSerialization.data(withJSONObject: appIds)
+    let out = try Python.run(code, [table.path, String(decoding: appIdsJSON, as: UTF8.self)])
+    struct Result: Decodable {
+      var rows: [[[String: JSONValue]]]
+      var txns: [[String: Int64]]
+    }
+    let result = try JSONDecoder().decode(Result.self, from: Data(out.utf8))
+    return (result.rows, result.txns)
+  }
 }

@@ -7,6 +7,8 @@ struct TableState: Sendable {
   var transactions: [String: AppTransaction] = [:]
   /// Live files by path, with the order they were added in (stable file order for readers).
   private(set) var files: [String: (order: Int, file: AddFile)] = [:]
+  /// Removed files, kept so checkpoints can carry unexpired tombstones for vacuum.
+  private(set) var tombstones: [String: RemoveFile] = [:]
   private var nextOrder = 0
 
   /// Applies one version's actions (a commit or a whole checkpoint).
@@ -15,9 +17,11 @@ struct TableState: Sendable {
       switch action {
       case .add(let add):
         files[add.path] = (nextOrder, add)
+        tombstones[add.path] = nil
         nextOrder += 1
       case .remove(let remove):
         files[remove.path] = nil
+        tombstones[remove.path] = remove
       case .metadata(let value):
         metadata = value
       case .tableProtocol(let value):
