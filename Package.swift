@@ -57,7 +57,8 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "KafkaTests", dependencies: ["TestSupport", "Kafka"]),
     .testTarget(name: "ParquetTests", dependencies: ["TestSupport", "Parquet"]),
-    .testTarget(name: "DeltaTests", dependencies: ["TestSupport", "Delta", "Parquet", "delta-bench"]),
+    .testTarget(
+      name: "DeltaTests", dependencies: ["TestSupport", "Delta", "Parquet", "delta-bench"]),
     .testTarget(name: "OnlineStoreTests", dependencies: ["TestSupport", "OnlineStore"]),
     .testTarget(name: "IngestionTests", dependencies: ["TestSupport", "Ingestion"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),

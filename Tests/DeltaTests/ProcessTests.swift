@@ -88,8 +88,8 @@ final class ProcessTests: XCTestCase {
     var expectedIds: [Int64] = []
     for writer in 0..<2 { expectedIds += (0..<(3 * commits)).map { Int64(1 + writer * 1000 + $0) } }
     expectedIds += (0..<(3 * commits)).map { Int64(100_000 + $0) }
-    let ours_ = TestRows.rows(try table.read(columns: ["id"])).compactMap { $0["id"]?.int64Value }
-    XCTAssertEqual(ours_, expectedIds.sorted())
+    let ourIds = TestRows.rows(try table.read(columns: ["id"])).compactMap { $0["id"]?.int64Value }
+    XCTAssertEqual(ourIds, expectedIds.sorted())
     let read = try PythonDelta.readVersions(table: directory.url, appIds: ["ours-0", "python"])
     XCTAssertEqual(read.ids.last, expectedIds.sorted())
     XCTAssertEqual(read.transactions, ["ours-0": Int64(commits - 1), "python": Int64(commits - 1)])
