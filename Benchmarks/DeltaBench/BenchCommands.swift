@@ -26,9 +26,28 @@ enum BenchCommands {
 
   /// Builds a table of `versions` commits (one file and one txn each, checkpoint every
   /// `checkpointInterval`), then times opening it and taking the latest snapshot.
-  static func openLargeTable(versions: Int, checkpointInterval: Int, runs: Int) throws {
-    let url = try temporaryTable("open")
-    defer { try? FileManager.default.removeItem(at: url) }
+  /// With `keep`, the table is built there (or reused if it exists) and not deleted.
+  static func openLargeTable(versions: Int, checkpointInterval: Int, runs: Int, keep: URL?)
+    throws
+  {
+    let url = try keep ?? temporaryTable("open")
+    defer { if keep == nil { try? FileManager.default.removeItem(at: url) } }
+    if !DeltaTable.exists(at: url) {
+      try buildLargeTable(at: url, versions: versions, checkpointInterval: checkpointInterval)
+    }
+    var samples: [Double] = []
+    for _ in 0..<runs {
+      let start = ContinuousClock.now
+      let snapshot = try DeltaTable.open(at: url).snapshot()
+      samples.append(milliseconds(start))
+      guard snapshot.version == Int64(versions - 1), snapshot.files.count == versions - 1 else {
+        throw UsageError(message: "unexpected snapshot \(snapshot.version)/\(snapshot.files.count)")
+      }
+    }
+    print("open table with \(versions) versions + latest snapshot: \(summary(samples))")
+  }
+
+  private static func buildLargeTable(at url: URL, versions: Int, checkpointInterval: Int) throws {
     let options = DeltaTable.Options(checkpointInterval: Int64(checkpointInterval))
     let table = try DeltaTable.create(at: url, schema: SampleBatch.schema, options: options)
     let build = ContinuousClock.now
@@ -48,16 +67,6 @@ enum BenchCommands {
     print(
       "built \(versions) versions in \(String(format: "%.0f", milliseconds(build))) ms "
         + "(checkpoint every \(checkpointInterval))")
-    var samples: [Double] = []
-    for _ in 0..<runs {
-      let start = ContinuousClock.now
-      let snapshot = try DeltaTable.open(at: url).snapshot()
-      samples.append(milliseconds(start))
-      guard snapshot.version == Int64(versions - 1), snapshot.files.count == versions - 1 else {
-        throw UsageError(message: "unexpected snapshot \(snapshot.version)/\(snapshot.files.count)")
-      }
-    }
-    print("open table with \(versions) versions + latest snapshot: \(summary(samples))")
   }
 
   /// Times appending `rows` rows: writing the data file, and committing it with one txn.

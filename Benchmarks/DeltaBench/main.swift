@@ -3,7 +3,7 @@ import Foundation
 
 /// delta-bench: measures the Delta module and drives it from separate processes in tests.
 ///
-///   delta-bench open [--versions N] [--checkpoint-interval K] [--runs R]
+///   delta-bench open [--versions N] [--checkpoint-interval K] [--runs R] [--table PATH]
 ///   delta-bench commit [--rows N] [--commits C]
 ///   delta-bench append --table PATH [--commits C] [--rows N] [--app-id ID]
 ///                        [--first-offset N]
@@ -52,7 +52,8 @@ do {
     try BenchCommands.openLargeTable(
       versions: try arguments.int("versions", 10_000),
       checkpointInterval: try arguments.int("checkpoint-interval", 10),
-      runs: try arguments.int("runs", 5))
+      runs: try arguments.int("runs", 5),
+      keep: arguments.values["table"].map { URL(fileURLWithPath: $0) })
   case "commit":
     try BenchCommands.commitLatency(
       rows: try arguments.int("rows", 10_000), commits: try arguments.int("commits", 20))
