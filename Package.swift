@@ -46,6 +46,8 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]),
     .executableTarget(
+      name: "parquet-bench", dependencies: ["Parquet"], path: "Benchmarks/ParquetBench"),
+    .executableTarget(
       name: "idemstream",
       dependencies: [
         "Ingestion", "Kafka",
