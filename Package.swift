@@ -38,6 +38,8 @@ let package = Package(
     .target(name: "Kafka", dependencies: ["CRdKafka", "CKafkaShim"]),
     .target(name: "Parquet", dependencies: ["CZstd", "CSnappy"]),
     .target(name: "Delta", dependencies: ["Parquet"]),
+    .executableTarget(
+      name: "delta-bench", dependencies: ["Delta", "Parquet"], path: "Benchmarks/DeltaBench"),
     .target(name: "OnlineStore", dependencies: ["CSQLite"]),
     .target(
       name: "Ingestion",
@@ -66,7 +68,8 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "KafkaTests", dependencies: ["TestSupport", "Kafka"]),
     .testTarget(name: "ParquetTests", dependencies: ["TestSupport", "Parquet"]),
-    .testTarget(name: "DeltaTests", dependencies: ["TestSupport", "Delta", "Parquet"]),
+    .testTarget(
+      name: "DeltaTests", dependencies: ["TestSupport", "Delta", "Parquet", "delta-bench"]),
     .testTarget(name: "OnlineStoreTests", dependencies: ["TestSupport", "OnlineStore"]),
     .testTarget(name: "IngestionTests", dependencies: ["TestSupport", "Ingestion"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),

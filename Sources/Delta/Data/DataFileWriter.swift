@@ -1,0 +1,66 @@
+import Foundation
+import Parquet
+
+/// Writes one Parquet data file (zstd) of a batch under the table directory and describes it
+/// as an `add` action with statistics. Nothing is visible to readers until the action is
+/// committed: a writer killed before its commit leaves only an orphan file that no snapshot
+/// lists (vacuum may delete it).
+enum DataFileWriter {
+  static func write(
+    columns: [ParquetColumnValues], schema: DeltaSchema, partitionColumns: [String],
+    tableURL: URL, dataChange: Bool
+  ) throws -> AddFile {
+    guard partitionColumns.isEmpty else {
+      throw DeltaError.schemaMismatch(reason: "writing partitioned tables is not supported")
+    }
+    try validate(columns: columns, schema: schema)
+    let rows = columns.first?.count ?? 0
+    let parquetSchema = try schema.parquetSchema()
+    let name = "part-00000-\(UUID().uuidString.lowercased())-c000.zstd.parquet"
+    let url = tableURL.appendingPathComponent(name)
+    var options = ParquetWriterOptions()
+    options.compression = .zstd
+    do {
+      let writer = try ParquetWriter(path: url.path, schema: parquetSchema, options: options)
+      try writer.write(rowGroup: columns)
+      _ = try writer.close(sync: true)
+    } catch let error as ParquetError {
+      try? FileManager.default.removeItem(at: url)
+      throw DeltaError.dataFile(path: name, reason: error.description)
+    }
+    let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+    let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+    let stats = StatisticsCollector.collect(schema: schema.fields, columns: columns, rows: rows)
+    return AddFile(
+      path: name, size: size, modificationTime: DeltaTable.nowMilliseconds(),
+      dataChange: dataChange, stats: stats.jsonString())
+  }
+
+  /// One column per schema field, in order, of the field's storage type and equal length;
+  /// no nulls in non-nullable columns.
+  static func validate(columns: [ParquetColumnValues], schema: DeltaSchema) throws {
+    guard columns.count == schema.fields.count else {
+      throw DeltaError.schemaMismatch(
+        reason: "\(columns.count) columns given, the schema has \(schema.fields.count)")
+    }
+    let rows = columns.first?.count ?? 0
+    for (field, column) in zip(schema.fields, columns) {
+      guard let expected = field.type.batchPhysicalType else {
+        throw DeltaError.unsupportedType(field: field.name, type: field.type.sparkName)
+      }
+      guard column.physicalType == expected else {
+        throw DeltaError.schemaMismatch(
+          reason: "column \(field.name) (\(field.type.sparkName)) needs \(expected) values, "
+            + "got \(column.physicalType)")
+      }
+      guard column.count == rows else {
+        throw DeltaError.schemaMismatch(
+          reason: "column \(field.name) has \(column.count) rows, expected \(rows)")
+      }
+      if !field.nullable, column.nullCount > 0 {
+        throw DeltaError.schemaMismatch(
+          reason: "column \(field.name) is not nullable but has nulls")
+      }
+    }
+  }
+}

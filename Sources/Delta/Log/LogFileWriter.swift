@@ -1,0 +1,55 @@
+import Foundation
+
+/// Writes log files so that a version appears whole or not at all, and only once.
+///
+/// A commit is written to a temporary file, flushed, then hard-linked to its final name:
+/// link(2) fails with EEXIST instead of replacing, which makes the commit a put-if-absent on a
+/// local file system — two writers racing for one version cannot both win, and a crash leaves
+/// at most an orphan temporary file that no reader lists.
+enum LogFileWriter {
+  /// Writes `data` as `name` in `directory` unless that name exists. Returns false when it does.
+  static func putIfAbsent(_ data: Data, name: String, in directory: URL) throws -> Bool {
+    let temporary = directory.appendingPathComponent(".\(name).\(UUID().uuidString).tmp")
+    try writeDurably(data, to: temporary.path)
+    defer { unlink(temporary.path) }
+    let target = directory.appendingPathComponent(name).path
+    if link(temporary.path, target) != 0 {
+      let code = errno
+      if code == EEXIST { return false }
+      throw DeltaError.io(path: target, reason: "link: \(String(cString: strerror(code)))")
+    }
+    syncDirectory(directory.path)
+    return true
+  }
+
+  /// Writes and fsyncs a new file (failing if it exists).
+  static func writeDurably(_ data: Data, to path: String) throws {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+      throw DeltaError.io(path: path, reason: "open: \(String(cString: strerror(errno)))")
+    }
+    defer { close(descriptor) }
+    try data.withUnsafeBytes { buffer in
+      var offset = 0
+      while offset < buffer.count {
+        let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          throw DeltaError.io(path: path, reason: "write: \(String(cString: strerror(errno)))")
+        }
+        offset += written
+      }
+    }
+    guard fsync(descriptor) == 0 else {
+      throw DeltaError.io(path: path, reason: "fsync: \(String(cString: strerror(errno)))")
+    }
+  }
+
+  /// Makes a new directory entry durable; best effort (some file systems refuse directory fsync).
+  static func syncDirectory(_ path: String) {
+    let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard descriptor >= 0 else { return }
+    _ = fsync(descriptor)
+    close(descriptor)
+  }
+}

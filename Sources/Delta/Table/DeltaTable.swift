@@ -1,0 +1,182 @@
+import Foundation
+
+/// A Delta Lake table on the local file system: snapshots, time travel, incremental reads and
+/// atomic commits.
+///
+/// The table caches its latest replayed state and advances it commit by commit, so reading the
+/// current snapshot after a commit costs no replay. Safe to share between threads; several
+/// processes may write the same table (commits are put-if-absent, see `commit`).
+public final class DeltaTable: @unchecked Sendable {
+  /// Tuning for writers.
+  public struct Options: Sendable {
+    /// A checkpoint is written after every version divisible by this; nil takes the table's
+    /// `delta.checkpointInterval` configuration, else 10.
+    public var checkpointInterval: Int64?
+    /// How many versions a commit tries before giving up on a busy table.
+    public var maxCommitAttempts: Int
+    /// Recorded as `engineInfo` in commitInfo.
+    public var engineInfo: String
+
+    public init(
+      checkpointInterval: Int64? = nil, maxCommitAttempts: Int = 1000,
+      engineInfo: String = "idemstream-delta/1"
+    ) {
+      self.checkpointInterval = checkpointInterval
+      self.maxCommitAttempts = maxCommitAttempts
+      self.engineInfo = engineInfo
+    }
+  }
+
+  public let url: URL
+  public let options: Options
+  let log: DeltaLog
+  /// Guards `cachedState` and `lastCheckpointFailure`.
+  let lock = NSLock()
+  var cachedState: TableState
+  var lastCheckpointFailure: DeltaError?
+
+  init(url: URL, options: Options, state: TableState) {
+    self.url = url
+    self.options = options
+    self.log = DeltaLog(tableURL: url)
+    self.cachedState = state
+  }
+
+  /// True when `url` holds a Delta log with at least one commit or checkpoint.
+  public static func exists(at url: URL) -> Bool {
+    let listing = try? DeltaLog(tableURL: url).listing()
+    return listing.map { $0.latestVersion != nil || !$0.checkpoints.isEmpty } ?? false
+  }
+
+  /// Opens the table at `url`, replaying its log from the latest checkpoint.
+  public static func open(at url: URL, options: Options = Options()) throws -> DeltaTable {
+    let log = DeltaLog(tableURL: url)
+    let state = try log.replay(try log.segment(version: nil))
+    return DeltaTable(url: url, options: options, state: state)
+  }
+
+  /// Creates a table: version 0 holds the protocol (reader 1, writer 2) and the metadata.
+  /// Fails with `tableAlreadyExists` if any writer created it first.
+  public static func create(
+    at url: URL, schema: DeltaSchema, partitionColumns: [String] = [],
+    configuration: [String: String] = [:], name: String? = nil, description: String? = nil,
+    options: Options = Options()
+  ) throws -> DeltaTable {
+    for column in partitionColumns where schema.field(named: column) == nil {
+      throw DeltaError.invalidSchema(reason: "partition column \(column) is not in the schema")
+    }
+    if exists(at: url) { throw DeltaError.tableAlreadyExists(path: url.path) }
+    let log = DeltaLog(tableURL: url)
+    do {
+      try FileManager.default.createDirectory(at: log.logURL, withIntermediateDirectories: true)
+    } catch {
+      throw DeltaError.io(path: log.logURL.path, reason: "\(error)")
+    }
+    let now = Self.nowMilliseconds()
+    let metadata = TableMetadata(
+      id: UUID().uuidString.lowercased(), name: name, description: description,
+      schemaString: schema.sparkJSON(), partitionColumns: partitionColumns, createdTime: now,
+      configuration: configuration)
+    let actions: [DeltaAction] = [
+      .commitInfo([
+        "timestamp": .integer(now), "operation": .string("CREATE TABLE"),
+        "operationParameters": .object([
+          "mode": .string("ErrorIfExists"), "location": .string(url.path),
+        ]),
+        "isBlindAppend": .bool(true), "engineInfo": .string(options.engineInfo),
+      ]),
+      .tableProtocol(.defaultForNewTables),
+      .metadata(metadata),
+    ]
+    let written = try LogFileWriter.putIfAbsent(
+      try ActionCodec.encodeCommit(actions), name: LogFileName.commit(0), in: log.logURL)
+    guard written else { throw DeltaError.tableAlreadyExists(path: url.path) }
+    var state = TableState()
+    state.apply(actions, version: 0)
+    return DeltaTable(url: url, options: options, state: state)
+  }
+
+  /// The latest snapshot, after reading any commits other writers added since the last call.
+  public func snapshot() throws -> Snapshot {
+    let state = try refresh()
+    return try Snapshot(tableURL: url, state: state, timestamp: try timestamp(of: state))
+  }
+
+  /// The snapshot at `version` (time travel).
+  public func snapshot(version: Int64) throws -> Snapshot {
+    let current = lock.withLock { cachedState }
+    let state: TableState
+    if version == current.version {
+      state = current
+    } else {
+      state = try log.replay(try log.segment(version: version))
+    }
+    return try Snapshot(tableURL: url, state: state, timestamp: try timestamp(of: state))
+  }
+
+  /// The snapshot of the latest version committed at or before `date`.
+  public func snapshot(asOf date: Date) throws -> Snapshot {
+    try snapshot(version: try log.version(asOf: date))
+  }
+
+  /// The latest version, after reading commits other writers added.
+  public func latestVersion() throws -> Int64 { try refresh().version }
+
+  /// Every commit after `version`, in order: what a reader that has applied `version` must
+  /// apply to catch up. A missing commit in that range is an error, never skipped.
+  public func commits(after version: Int64) throws -> [CommitRecord] {
+    let latest = try refresh().version
+    guard version < latest else { return [] }
+    var records: [CommitRecord] = []
+    records.reserveCapacity(Int(latest - version))
+    for next in (version + 1)...latest {
+      records.append(
+        CommitRecord(
+          version: next, actions: try log.readCommit(next),
+          timestamp: try log.commitTimestamp(next)))
+    }
+    return records
+  }
+
+  /// The error of the last automatic checkpoint, if it failed (the commit itself stood).
+  public var checkpointFailure: DeltaError? { lock.withLock { lastCheckpointFailure } }
+
+  /// The checkpoint interval in force: the option, else the table's configuration, else 10.
+  public func effectiveCheckpointInterval(_ metadata: TableMetadata?) -> Int64 {
+    if let interval = options.checkpointInterval { return max(1, interval) }
+    if let text = metadata?.configuration["delta.checkpointInterval"], let value = Int64(text),
+      value > 0
+    {
+      return value
+    }
+    return 10
+  }
+
+  /// Brings the cached state up to the newest version in the log.
+  @discardableResult
+  func refresh() throws -> TableState {
+    let current = lock.withLock { cachedState }
+    let listing = try log.listing()
+    guard let latest = listing.latestVersion, latest > current.version else { return current }
+    let next: TableState
+    if listing.commitVersions.contains(current.version + 1) {
+      next = try log.advance(current, to: latest)
+    } else {
+      next = try log.replay(try log.segment(version: latest))
+    }
+    lock.withLock { if next.version > cachedState.version { cachedState = next } }
+    return next
+  }
+
+  /// The commit time of a state's version; after log cleanup, the checkpoint file's time.
+  func timestamp(of state: TableState) throws -> Date {
+    do {
+      return try log.commitTimestamp(state.version)
+    } catch DeltaError.missingLogEntry {
+      let checkpoint = log.logURL.appendingPathComponent(LogFileName.checkpoint(state.version))
+      return try log.modificationTime(of: checkpoint)
+    }
+  }
+
+  static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+}

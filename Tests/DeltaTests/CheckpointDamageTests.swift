@@ -1,0 +1,73 @@
+import Foundation
+import TestSupport
+import XCTest
+
+@testable import Delta
+
+/// A damaged or missing checkpoint is an error, never a silently shorter table.
+final class CheckpointDamageTests: XCTestCase {
+  private func tableWithCheckpoint(_ directory: TemporaryDirectory) throws -> DeltaTable {
+    let table = try DeltaTable.create(
+      at: directory.url, schema: TestRows.schema, options: .init(checkpointInterval: 3))
+    for batch in 0..<4 {
+      try table.append(TestRows.columns([Int64(batch)]), appTransactions: [("app", Int64(batch))])
+    }
+    XCTAssertNil(table.checkpointFailure)
+    return table
+  }
+
+  func testCheckpointReplacesTheCommitsBeforeIt() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let table = try tableWithCheckpoint(directory)
+    let segment = try table.log.segment(version: nil)
+    XCTAssertEqual(segment.checkpoint?.version, 3)
+    XCTAssertEqual(segment.commitVersions, [4])
+    let fromCheckpoint = try table.log.replay(segment)
+    let fromCommits = try table.log.replay(
+      LogSegment(version: 4, checkpoint: nil, commitVersions: Array(0...4)))
+    XCTAssertEqual(fromCheckpoint.orderedFiles, fromCommits.orderedFiles)
+    XCTAssertEqual(fromCheckpoint.transactions, fromCommits.transactions)
+    XCTAssertEqual(fromCheckpoint.metadata, fromCommits.metadata)
+    XCTAssertEqual(fromCheckpoint.tableProtocol, fromCommits.tableProtocol)
+  }
+
+  func testMissingCheckpointNamedByLastCheckpointIsAnError() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let table = try tableWithCheckpoint(directory)
+    let checkpoint = table.log.logURL.appendingPathComponent(LogFileName.checkpoint(3))
+    try FileManager.default.removeItem(at: checkpoint)
+    XCTAssertThrowsError(try DeltaTable.open(at: directory.url)) {
+      guard case DeltaError.corruptCheckpoint(3, _) = $0 else { return XCTFail("\($0)") }
+    }
+  }
+
+  func testUnreadableCheckpointIsAnError() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let table = try tableWithCheckpoint(directory)
+    let checkpoint = table.log.logURL.appendingPathComponent(LogFileName.checkpoint(3))
+    var bytes = try Data(contentsOf: checkpoint)
+    bytes.replaceSubrange(8..<min(bytes.count - 8, 400), with: Data(repeating: 0xAB, count: 392))
+    try bytes.write(to: checkpoint)
+    XCTAssertThrowsError(try DeltaTable.open(at: directory.url)) {
+      guard case DeltaError.corruptCheckpoint(3, _) = $0 else { return XCTFail("\($0)") }
+    }
+    try Data("garbage".utf8).write(to: checkpoint)
+    XCTAssertThrowsError(try DeltaTable.open(at: directory.url)) {
+      guard case DeltaError.corruptCheckpoint(3, _) = $0 else { return XCTFail("\($0)") }
+    }
+  }
+
+  func testCorruptLastCheckpointIsAnError() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let table = try tableWithCheckpoint(directory)
+    try Data("{\"version\":".utf8).write(
+      to: table.log.logURL.appendingPathComponent(LogFileName.lastCheckpoint))
+    XCTAssertThrowsError(try DeltaTable.open(at: directory.url)) {
+      guard case DeltaError.corruptLastCheckpoint = $0 else { return XCTFail("\($0)") }
+    }
+  }
+}
