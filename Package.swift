@@ -36,6 +36,8 @@ let package = Package(
     .target(name: "Parquet", dependencies: ["CZstd", "CSnappy"]),
     .target(name: "Delta", dependencies: ["Parquet"]),
     .target(name: "OnlineStore", dependencies: ["CSQLite"]),
+    .executableTarget(
+      name: "online-bench", dependencies: ["OnlineStore"], path: "Benchmarks/OnlineBench"),
     .target(
       name: "Ingestion",
       dependencies: [

@@ -28,14 +28,28 @@ public struct DedupEntryRecord: Sendable, Hashable {
     self.eventTimeMillis = eventTimeMillis
   }
 
-  /// Appends the binary form to `buffer`.
-  func encode(into buffer: inout [UInt8]) {
-    appendBigEndian(keyHash.high, to: &buffer)
-    appendBigEndian(keyHash.low, to: &buffer)
-    appendLittleEndian(fingerprint, to: &buffer)
-    appendLittleEndian(UInt32(bitPattern: partition), to: &buffer)
-    appendLittleEndian(UInt64(bitPattern: offset), to: &buffer)
-    appendLittleEndian(UInt64(bitPattern: eventTimeMillis), to: &buffer)
+  /// Writes the binary form at `offset` of `bytes`; the caller guarantees `encodedSize` bytes.
+  func encode(into bytes: UnsafeMutableRawBufferPointer, at offset: Int) {
+    bytes.storeBytes(of: keyHash.high.bigEndian, toByteOffset: offset, as: UInt64.self)
+    bytes.storeBytes(of: keyHash.low.bigEndian, toByteOffset: offset + 8, as: UInt64.self)
+    bytes.storeBytes(of: fingerprint.littleEndian, toByteOffset: offset + 16, as: UInt64.self)
+    bytes.storeBytes(of: UInt32(bitPattern: partition).littleEndian, toByteOffset: offset + 24, as: UInt32.self)
+    bytes.storeBytes(of: UInt64(bitPattern: self.offset).littleEndian, toByteOffset: offset + 28, as: UInt64.self)
+    bytes.storeBytes(
+      of: UInt64(bitPattern: eventTimeMillis).littleEndian, toByteOffset: offset + 36, as: UInt64.self)
+  }
+
+  /// The binary form of `entries`, back to back.
+  static func encode<Entries: Collection<DedupEntryRecord>>(_ entries: Entries) -> [UInt8] {
+    [UInt8](unsafeUninitializedCapacity: entries.count * encodedSize) { buffer, initialized in
+      let raw = UnsafeMutableRawBufferPointer(buffer)
+      var offset = 0
+      for entry in entries {
+        entry.encode(into: raw, at: offset)
+        offset += encodedSize
+      }
+      initialized = offset
+    }
   }
 
   /// Reads one record at `offset` of `bytes`; the caller guarantees `encodedSize` bytes.
@@ -56,12 +70,4 @@ public struct DedupEntryRecord: Sendable, Hashable {
         bitPattern: UInt64(
           littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 36, as: UInt64.self))))
   }
-}
-
-private func appendBigEndian<T: FixedWidthInteger>(_ value: T, to buffer: inout [UInt8]) {
-  withUnsafeBytes(of: value.bigEndian) { buffer.append(contentsOf: $0) }
-}
-
-private func appendLittleEndian<T: FixedWidthInteger>(_ value: T, to buffer: inout [UInt8]) {
-  withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
 }

@@ -24,6 +24,23 @@ public enum OnlineValue: Sendable, Hashable {
     }
   }
 
+  /// Whether the value may stand in a column of `type` (null fits every column).
+  func fits(_ type: OnlineColumnType) -> Bool {
+    switch (self, type) {
+    case (.null, _), (.bigint, .bigint), (.double, .double), (.string, .string),
+      (.boolean, .boolean), (.timestamp, .timestamp):
+      return true
+    default:
+      return false
+    }
+  }
+
+  /// NaN has no place in a key: SQLite stores it as NULL.
+  var isNaN: Bool {
+    if case .double(let number) = self { return number.isNaN }
+    return false
+  }
+
   public var isNull: Bool {
     if case .null = self { return true }
     return false

@@ -61,24 +61,14 @@ extension SQLiteOnlineStore {
   private func applyLastWriteWins(_ writes: [OnlineWrite], to table: GroupTable) throws
     -> OnlineGroupCounts
   {
-    // Entity slots in first-seen order.
-    var slotOfKey: [[OnlineValue]: Int] = [:]
-    slotOfKey.reserveCapacity(writes.count)
-    var slotKeys: [[OnlineValue]] = []
+    var slots = EntitySlots(expectedCount: min(writes.count, 1 << 20))
     var slotOfWrite = [Int](repeating: 0, count: writes.count)
-    for (index, write) in writes.enumerated() {
-      if let slot = slotOfKey[write.key] {
-        slotOfWrite[index] = slot
-      } else {
-        slotOfKey[write.key] = slotKeys.count
-        slotOfWrite[index] = slotKeys.count
-        slotKeys.append(write.key)
-      }
-    }
+    for index in writes.indices { slotOfWrite[index] = slots.slot(for: writes[index].key) }
 
     // The greatest order per entity, starting from what the store held before the batch.
-    var greatest = try slotKeys.map { try table.storedOrder(key: $0) }
-    var winner = [Int](repeating: -1, count: slotKeys.count)
+    let stored = try slots.keys.map { try table.storedOrder(key: $0) }
+    var greatest = stored
+    var winner = [Int](repeating: -1, count: slots.count)
     var counts = OnlineGroupCounts()
     for (index, write) in writes.enumerated() {
       let slot = slotOfWrite[index]
@@ -92,10 +82,13 @@ extension SQLiteOnlineStore {
       }
     }
 
-    for index in winner where index >= 0 {
+    // The pre-read tells whether the entity exists, so a plain INSERT or UPDATE does,
+    // cheaper than an upsert's failed insert followed by an update.
+    for (slot, index) in winner.enumerated() where index >= 0 {
       let write = writes[index]
       try table.write(
-        key: write.key, order: write.order, deleted: write.operation == .delete, values: write.values)
+        key: write.key, order: write.order, deleted: write.operation == .delete, values: write.values,
+        mode: stored[slot] == nil ? .insert : .update)
     }
     return counts
   }

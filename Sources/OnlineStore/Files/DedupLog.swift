@@ -54,9 +54,7 @@ final class DedupLog {
   /// to commit. Until `markCommitted` the new bytes are an uncommitted tail.
   func append(_ entries: [DedupEntryRecord]) throws -> Int64 {
     guard !entries.isEmpty else { return committedLength }
-    var buffer: [UInt8] = []
-    buffer.reserveCapacity(entries.count * DedupEntryRecord.encodedSize)
-    for entry in entries { entry.encode(into: &buffer) }
+    let buffer = DedupEntryRecord.encode(entries)
     try buffer.withUnsafeBytes { try file.write($0, at: committedLength) }
     try file.synchronize()
     return committedLength + Int64(buffer.count)
@@ -102,20 +100,20 @@ final class DedupLog {
     -> (file: SystemFile, length: Int64)
   {
     let replacement = try SystemFile(path: directory + "/" + name, flags: O_RDWR | O_CREAT | O_TRUNC)
-    var buffer: [UInt8] = []
-    let flushBytes = Self.recordsPerChunk * DedupEntryRecord.encodedSize
-    buffer.reserveCapacity(flushBytes)
     var length: Int64 = 0
-    for entry in entries {
-      entry.encode(into: &buffer)
-      if buffer.count >= flushBytes {
-        try buffer.withUnsafeBytes { try replacement.write($0, at: length) }
-        length += Int64(buffer.count)
-        buffer.removeAll(keepingCapacity: true)
-      }
+    var chunk: [DedupEntryRecord] = []
+    chunk.reserveCapacity(Self.recordsPerChunk)
+    func flush() throws {
+      let bytes = DedupEntryRecord.encode(chunk)
+      try bytes.withUnsafeBytes { try replacement.write($0, at: length) }
+      length += Int64(bytes.count)
+      chunk.removeAll(keepingCapacity: true)
     }
-    try buffer.withUnsafeBytes { try replacement.write($0, at: length) }
-    length += Int64(buffer.count)
+    for entry in entries {
+      chunk.append(entry)
+      if chunk.count == Self.recordsPerChunk { try flush() }
+    }
+    try flush()
     try replacement.synchronize()
     try SystemFile.synchronizeDirectory(directory)
     return (replacement, length)

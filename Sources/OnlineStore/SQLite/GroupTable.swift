@@ -51,28 +51,39 @@ final class GroupTable {
     return prepared
   }
 
-  /// Checks a key's arity and types against the primary key.
+  /// Checks a key's arity and types against the primary key; nil when it fits.
   func validateKey(_ key: [OnlineValue]) -> String? {
+    if key.count == keyColumns.count {
+      var fits = true
+      for index in key.indices where key[index].isNull || key[index].isNaN || !key[index].fits(keyColumns[index].type) {
+        fits = false
+      }
+      if fits { return nil }
+    }
+    return describeKeyMismatch(key)
+  }
+
+  private func describeKeyMismatch(_ key: [OnlineValue]) -> String {
     guard key.count == keyColumns.count else {
       return "expected \(keyColumns.count) primary-key value(s) (\(keyColumns.map(\.name).joined(separator: ", "))), got \(key.count)"
     }
-    for (value, column) in zip(key, keyColumns) where value.columnType != column.type {
-      return value.isNull
-        ? "primary-key column '\(column.name)' is null"
-        : "primary-key column '\(column.name)' is \(column.type.rawValue), got \(value)"
+    for (value, column) in zip(key, keyColumns) {
+      if value.isNull { return "primary-key column '\(column.name)' is null" }
+      if value.isNaN { return "primary-key column '\(column.name)' is NaN" }
+      if !value.fits(column.type) {
+        return "primary-key column '\(column.name)' is \(column.type.rawValue), got \(value)"
+      }
     }
-    return nil
+    return "the key does not fit the primary key"
   }
 
-  /// Checks feature values' arity and types; null fits every feature.
+  /// Checks feature values' arity and types (null fits every feature); nil when they fit.
   func validateValues(_ values: [OnlineValue]) -> String? {
     guard values.count == valueColumns.count else {
       return "expected \(valueColumns.count) feature value(s) (\(valueColumns.map(\.name).joined(separator: ", "))), got \(values.count)"
     }
-    for (value, column) in zip(values, valueColumns) {
-      if let type = value.columnType, type != column.type {
-        return "feature '\(column.name)' is \(column.type.rawValue), got \(value)"
-      }
+    for index in values.indices where !values[index].fits(valueColumns[index].type) {
+      return "feature '\(valueColumns[index].name)' is \(valueColumns[index].type.rawValue), got \(values[index])"
     }
     return nil
   }
@@ -93,31 +104,58 @@ final class GroupTable {
       offset: select.int64(at: 2))
   }
 
-  /// Writes an entity's row (or tombstone, with null features) whatever it held before.
-  func write(key: [OnlineValue], order: OnlineWriteOrder, deleted: Bool, values: [OnlineValue]) throws {
-    let upsert = try statement("upsert", upsertSQL)
-    try bindKey(key, to: upsert)
-    var index = Int32(key.count + 1)
-    try upsert.bind(order.eventTime, at: index)
-    try upsert.bind(Int64(order.partition), at: index + 1)
-    try upsert.bind(order.offset, at: index + 2)
-    try upsert.bind(Int64(deleted ? 1 : 0), at: index + 3)
-    index += 4
-    for column in 0..<valueColumns.count {
-      try upsert.bind(deleted ? .null : values[column], at: index + Int32(column))
-    }
-    try upsert.run()
+  /// How `write` reaches the row: the apply path knows from its pre-read whether the entity
+  /// exists; repairs do not.
+  enum WriteMode {
+    case insert
+    case update
+    case upsert
   }
 
-  private var upsertSQL: String {
-    let columnCount = keyColumns.count + 4 + valueColumns.count
-    let placeholders = (1...columnCount).map { "?\($0)" }.joined(separator: ", ")
-    let updates = (["event_time", "_partition", "_offset", "_deleted"] + valueColumns.map { Self.quote($0.name) })
-      .map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+  /// Writes an entity's row (or tombstone, with null features) whatever it held before.
+  func write(
+    key: [OnlineValue], order: OnlineWriteOrder, deleted: Bool, values: [OnlineValue],
+    mode: WriteMode = .upsert
+  ) throws {
+    let statement: SQLiteStatement
+    switch mode {
+    case .insert: statement = try self.statement("insert", insertSQL)
+    case .update: statement = try self.statement("update", updateSQL)
+    case .upsert: statement = try self.statement("upsert", insertSQL + " " + upsertClause)
+    }
+    try bindKey(key, to: statement)
+    let first = Int32(key.count + 1)
+    try statement.bind(order.eventTime, at: first)
+    try statement.bind(Int64(order.partition), at: first + 1)
+    try statement.bind(order.offset, at: first + 2)
+    try statement.bind(Int64(deleted ? 1 : 0), at: first + 3)
+    for column in 0..<valueColumns.count {
+      try statement.bind(deleted ? .null : values[column], at: first + 4 + Int32(column))
+    }
+    try statement.run()
+  }
+
+  /// Non-key columns, in the order `write` binds them after the key.
+  private var assignedColumns: [String] {
+    ["event_time", "_partition", "_offset", "_deleted"] + valueColumns.map { Self.quote($0.name) }
+  }
+
+  private var insertSQL: String {
+    let placeholders = (1...(keyColumns.count + assignedColumns.count)).map { "?\($0)" }
     return """
-      INSERT INTO \(table) (\(keyList), event_time, _partition, _offset, _deleted\(valueList)) \
-      VALUES (\(placeholders)) ON CONFLICT (\(keyList)) DO UPDATE SET \(updates)
+      INSERT INTO \(table) (\(keyList), \(assignedColumns.joined(separator: ", "))) \
+      VALUES (\(placeholders.joined(separator: ", ")))
       """
+  }
+
+  private var upsertClause: String {
+    let updates = assignedColumns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+    return "ON CONFLICT (\(keyList)) DO UPDATE SET \(updates)"
+  }
+
+  private var updateSQL: String {
+    let assignments = assignedColumns.enumerated().map { "\($0.element) = ?\(keyColumns.count + 1 + $0.offset)" }
+    return "UPDATE \(table) SET \(assignments.joined(separator: ", ")) WHERE \(keyMatch)"
   }
 
   /// The live row of an entity; nil when absent or tombstoned.
