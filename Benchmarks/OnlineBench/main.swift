@@ -97,7 +97,8 @@ func makeBatch(seed: UInt64, baseTime: Int64, nextOffsets: inout [Int64]) -> Onl
     let delete = Int.random(in: 0..<100, using: &random) < 5
     writes.append(
       OnlineWrite(
-        key: [.string("user-\(entity)")], eventTime: eventTime, partition: partition, offset: offset,
+        key: [.string("user-\(entity)")], eventTime: eventTime, partition: partition,
+        offset: offset,
         operation: delete ? .delete : .upsert,
         values: delete
           ? []
@@ -135,10 +136,15 @@ do {
   var result = OnlineApplyResult()
   var elapsed = try measure { result = try store.apply(first) }
   report("apply batch 1 (empty store)", count: options.writes, unit: "writes", timing: elapsed)
-  print("  applied \(result.totalApplied), stale \(result.totalStale), entities \(try store.count(group: schema.group))")
+  print(
+    "  applied \(result.totalApplied), stale \(result.totalStale), entities \(try store.count(group: schema.group))"
+  )
   elapsed = try measure { result = try store.apply(second) }
-  report("apply batch 2 (every entity stored)", count: options.writes, unit: "writes", timing: elapsed)
-  print("  applied \(result.totalApplied), stale \(result.totalStale), entities \(try store.count(group: schema.group))")
+  report(
+    "apply batch 2 (every entity stored)", count: options.writes, unit: "writes", timing: elapsed)
+  print(
+    "  applied \(result.totalApplied), stale \(result.totalStale), entities \(try store.count(group: schema.group))"
+  )
 
   var random = SeededGenerator(state: 3)
   var found = 0
@@ -148,12 +154,13 @@ do {
       if try store.get(group: schema.group, key: [.string("user-\(entity)")]) != nil { found += 1 }
     }
   }
-  report("get (random keys, \(found) found)", count: options.entities, unit: "reads", timing: elapsed)
+  report(
+    "get (random keys, \(found) found)", count: options.entities, unit: "reads", timing: elapsed)
 
   var dumped = 0
   elapsed = try measure {
     var cursor = store.dump(group: schema.group)
-    try cursor.forEach { _ in dumped += 1 }
+    try cursor.forEachRemaining { _ in dumped += 1 }
   }
   report("dump", count: dumped, unit: "rows", timing: elapsed)
 
@@ -177,8 +184,11 @@ do {
   }
   report("reopen + load dedup entries", count: entries.count, unit: "entries", timing: elapsed)
 
-  elapsed = try measure { try store.compactDedupLog(liveEntries: Array(entries.prefix(entries.count / 2))) }
-  report("compact dedup log (keep half)", count: entries.count / 2, unit: "entries", timing: elapsed)
+  elapsed = try measure {
+    try store.compactDedupLog(liveEntries: Array(entries.prefix(entries.count / 2)))
+  }
+  report(
+    "compact dedup log (keep half)", count: entries.count / 2, unit: "entries", timing: elapsed)
   store.close()
 } catch {
   FileHandle.standardError.write(Data("online-bench: \(error)\n".utf8))

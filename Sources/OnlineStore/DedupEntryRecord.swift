@@ -33,10 +33,13 @@ public struct DedupEntryRecord: Sendable, Hashable {
     bytes.storeBytes(of: keyHash.high.bigEndian, toByteOffset: offset, as: UInt64.self)
     bytes.storeBytes(of: keyHash.low.bigEndian, toByteOffset: offset + 8, as: UInt64.self)
     bytes.storeBytes(of: fingerprint.littleEndian, toByteOffset: offset + 16, as: UInt64.self)
-    bytes.storeBytes(of: UInt32(bitPattern: partition).littleEndian, toByteOffset: offset + 24, as: UInt32.self)
-    bytes.storeBytes(of: UInt64(bitPattern: self.offset).littleEndian, toByteOffset: offset + 28, as: UInt64.self)
     bytes.storeBytes(
-      of: UInt64(bitPattern: eventTimeMillis).littleEndian, toByteOffset: offset + 36, as: UInt64.self)
+      of: UInt32(bitPattern: partition).littleEndian, toByteOffset: offset + 24, as: UInt32.self)
+    bytes.storeBytes(
+      of: UInt64(bitPattern: self.offset).littleEndian, toByteOffset: offset + 28, as: UInt64.self)
+    bytes.storeBytes(
+      of: UInt64(bitPattern: eventTimeMillis).littleEndian, toByteOffset: offset + 36,
+      as: UInt64.self)
   }
 
   /// The binary form of `entries`, back to back.

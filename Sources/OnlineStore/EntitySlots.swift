@@ -100,12 +100,16 @@ struct EntitySlots {
     for value in key {
       switch value {
       case .null: state = mix(state, 0x6E75_6C6C)
-      case .bigint(let number), .timestamp(let number): state = mix(state, UInt64(bitPattern: number))
+      case .bigint(let number), .timestamp(let number):
+        state = mix(state, UInt64(bitPattern: number))
       // 0.0 and -0.0 are one key to SQLite.
       case .double(let number): state = mix(state, number == 0 ? 0 : number.bitPattern)
       case .boolean(let flag): state = mix(state, flag ? 1 : 2)
       case .string(let text):
-        state = text.utf8.withContiguousStorageIfAvailable { hashBytes(UnsafeRawBufferPointer($0), into: state) }
+        state =
+          text.utf8.withContiguousStorageIfAvailable {
+            hashBytes(UnsafeRawBufferPointer($0), into: state)
+          }
           ?? hashBytes(Array(text.utf8), into: state)
       }
     }
@@ -131,5 +135,3 @@ struct EntitySlots {
     return mix(state, tail)
   }
 }
-
-

@@ -1,7 +1,7 @@
 /// Walks a group's live rows in primary-key order, one page at a time.
 ///
 /// `next()` throws (a store read can fail), which is why this is a cursor and not a
-/// `Sequence`; `forEach` covers the common loop.
+/// `Sequence`; `forEachRemaining` covers the common loop.
 public struct OnlineRowCursor {
   public typealias PageReader = (_ after: [OnlineValue]?, _ limit: Int) throws -> [OnlineRow]
 
@@ -33,7 +33,7 @@ public struct OnlineRowCursor {
   }
 
   /// Calls `body` for every remaining row.
-  public mutating func forEach(_ body: (OnlineRow) throws -> Void) throws {
+  public mutating func forEachRemaining(_ body: (OnlineRow) throws -> Void) throws {
     while let row = try next() { try body(row) }
   }
 }

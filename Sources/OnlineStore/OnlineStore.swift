@@ -40,7 +40,8 @@ public protocol OnlineStore: AnyObject {
   /// entity keeps a tombstone of that order (so older writes stay stale); without, nothing
   /// of it remains. Returns whether a live row was removed.
   @discardableResult
-  func deleteEntity(group: String, key: [OnlineValue], tombstoneAt: OnlineWriteOrder?) throws -> Bool
+  func deleteEntity(group: String, key: [OnlineValue], tombstoneAt: OnlineWriteOrder?) throws
+    -> Bool
 }
 
 extension OnlineStore {

@@ -43,7 +43,9 @@ public struct OnlineTableSchema: Sendable, Hashable {
   public var tableName: String { "\(group)_v\(version)" }
 
   /// Column names the store uses for its own bookkeeping; a feature may not take them.
-  public static let reservedColumnNames: Set<String> = ["event_time", "_partition", "_offset", "_deleted"]
+  public static let reservedColumnNames: Set<String> = [
+    "event_time", "_partition", "_offset", "_deleted",
+  ]
 
   /// Checks what SQLite and the row layout need; throws `OnlineStoreError.invalidSchema`.
   public func validate() throws {
@@ -76,7 +78,8 @@ public struct OnlineTableSchema: Sendable, Hashable {
     var seenKey = Set<String>()
     for name in primaryKey {
       if !features.contains(where: { $0.name == name }) {
-        throw fail("the primary-key column '\(name)' is not among the features; declare its type there")
+        throw fail(
+          "the primary-key column '\(name)' is not among the features; declare its type there")
       }
       if !seenKey.insert(name).inserted {
         throw fail("the primary-key column '\(name)' is listed twice")

@@ -87,7 +87,8 @@ extension SQLiteOnlineStore {
     for (slot, index) in winner.enumerated() where index >= 0 {
       let write = writes[index]
       try table.write(
-        key: write.key, order: write.order, deleted: write.operation == .delete, values: write.values,
+        key: write.key, order: write.order, deleted: write.operation == .delete,
+        values: write.values,
         mode: stored[slot] == nil ? .insert : .update)
     }
     return counts

@@ -41,7 +41,9 @@ public final class SQLiteOnlineStore: OnlineStore {
 
   /// Opens (creating when writable) the store under `dataDirectory`, with one table per
   /// schema. Fails fast with `OnlineStoreError.locked` when another writer holds it.
-  public init(dataDirectory: String, schemas: [OnlineTableSchema], access: Access = .readWrite) throws {
+  public init(dataDirectory: String, schemas: [OnlineTableSchema], access: Access = .readWrite)
+    throws
+  {
     try Self.validate(schemas)
     self.schemas = schemas
     self.directory = dataDirectory + "/online"
@@ -52,7 +54,8 @@ public final class SQLiteOnlineStore: OnlineStore {
       try SystemFile.createDirectories(directory)
       lock = try DataDirectoryLock(path: directory + "/online.lock")
     }
-    let connection = try SQLiteConnection(path: directory + "/online.db", readOnly: access == .readOnly)
+    let connection = try SQLiteConnection(
+      path: directory + "/online.db", readOnly: access == .readOnly)
     if access == .readWrite {
       let mode = try connection.scalarText("PRAGMA journal_mode = WAL")
       guard mode?.lowercased() == "wal" else {
@@ -120,18 +123,22 @@ public final class SQLiteOnlineStore: OnlineStore {
     for schema in schemas {
       try schema.validate()
       guard groups.insert(schema.group).inserted else {
-        throw OnlineStoreError.invalidSchema(group: schema.group, reason: "the group is listed twice")
+        throw OnlineStoreError.invalidSchema(
+          group: schema.group, reason: "the group is listed twice")
       }
       guard tableNames.insert(schema.tableName.lowercased()).inserted else {
         throw OnlineStoreError.invalidSchema(
           group: schema.group,
-          reason: "its table name '\(schema.tableName)' collides with another group's (SQLite names are case-insensitive)")
+          reason:
+            "its table name '\(schema.tableName)' collides with another group's (SQLite names are case-insensitive)"
+        )
       }
     }
   }
 
   /// Records a schema, or checks that the stored definition is the same.
-  private static func register(_ schema: OnlineTableSchema, on connection: SQLiteConnection) throws {
+  private static func register(_ schema: OnlineTableSchema, on connection: SQLiteConnection) throws
+  {
     if try MetadataSQL.storedDefinition(of: schema, on: connection) != nil {
       return try checkRegistered(schema, on: connection)
     }
@@ -143,15 +150,19 @@ public final class SQLiteOnlineStore: OnlineStore {
     try MetadataSQL.insertDefinition(of: schema, on: connection)
   }
 
-  private static func checkRegistered(_ schema: OnlineTableSchema, on connection: SQLiteConnection) throws {
+  private static func checkRegistered(_ schema: OnlineTableSchema, on connection: SQLiteConnection)
+    throws
+  {
     guard let stored = try MetadataSQL.storedDefinition(of: schema, on: connection) else {
       throw OnlineStoreError.invalidSchema(
         group: schema.group,
-        reason: "version \(schema.version) has no table in \(connection.path) yet; run the service once")
+        reason:
+          "version \(schema.version) has no table in \(connection.path) yet; run the service once")
     }
     guard stored == schema.canonicalDefinition else {
       throw OnlineStoreError.schemaMismatch(
-        group: schema.group, version: schema.version, stored: stored, given: schema.canonicalDefinition)
+        group: schema.group, version: schema.version, stored: stored,
+        given: schema.canonicalDefinition)
     }
   }
 

@@ -6,7 +6,9 @@ import XCTest
 final class DedupLogTests: OnlineStoreTestCase {
   func testEntriesRoundTripInAppendOrderWithTheDocumentedLayout() throws {
     var store = try openStore()
-    let entries = (0..<1_000).map { dedupEntry(UInt64($0), partition: Int32($0 % 7) - 3, offset: Int64($0) - 500) }
+    let entries = (0..<1_000).map {
+      dedupEntry(UInt64($0), partition: Int32($0 % 7) - 3, offset: Int64($0) - 500)
+    }
     _ = try store.apply(OnlineBatch(dedupEntries: Array(entries[0..<400])))
     _ = try store.apply(OnlineBatch(dedupEntries: Array(entries[400...])))
     store.close()
@@ -76,7 +78,9 @@ final class DedupLogTests: OnlineStoreTestCase {
     store = try openStore()
     XCTAssertEqual(try store.loadDedupEntries(), live + [dedupEntry(500)])
     // Only the log in force is on disk.
-    let logs = try FileManager.default.contentsOfDirectory(atPath: store.directory).filter { $0.hasSuffix(".log") }
+    let logs = try FileManager.default.contentsOfDirectory(atPath: store.directory).filter {
+      $0.hasSuffix(".log")
+    }
     XCTAssertEqual(logs, ["dedup.2.log"])
     try store.compactDedupLog(liveEntries: [])
     XCTAssertEqual(try store.loadDedupEntries(), [])
@@ -123,7 +127,8 @@ final class DedupLogTests: OnlineStoreTestCase {
     store.close()
     // The old file still there, as if the process died before removing it.
     let old = dataDirectory.path + "/online/dedup.log"
-    XCTAssertTrue(FileManager.default.createFile(atPath: old, contents: Data(repeating: 1, count: 44 * 20)))
+    XCTAssertTrue(
+      FileManager.default.createFile(atPath: old, contents: Data(repeating: 1, count: 44 * 20)))
     let reopened = try openStore()
     XCTAssertEqual(try reopened.loadDedupEntries(), Array(entries.suffix(3)))
     XCTAssertFalse(FileManager.default.fileExists(atPath: old))

@@ -5,11 +5,17 @@ import XCTest
 final class LastWriteWinsTests: OnlineStoreTestCase {
   func testOutOfOrderWritesKeepTheGreatestEventTime() throws {
     let store = try openStore()
-    XCTAssertEqual(try apply(store, [user("u1", clicks: 3, at: 300, offset: 0)]), OnlineGroupCounts(applied: 1, stale: 0))
+    XCTAssertEqual(
+      try apply(store, [user("u1", clicks: 3, at: 300, offset: 0)]),
+      OnlineGroupCounts(applied: 1, stale: 0))
     // Older event time, later offset: stale.
-    XCTAssertEqual(try apply(store, [user("u1", clicks: 1, at: 100, offset: 1)]), OnlineGroupCounts(applied: 0, stale: 1))
+    XCTAssertEqual(
+      try apply(store, [user("u1", clicks: 1, at: 100, offset: 1)]),
+      OnlineGroupCounts(applied: 0, stale: 1))
     XCTAssertEqual(try clicks(store, "u1"), 3)
-    XCTAssertEqual(try apply(store, [user("u1", clicks: 4, at: 400, offset: 2)]), OnlineGroupCounts(applied: 1, stale: 0))
+    XCTAssertEqual(
+      try apply(store, [user("u1", clicks: 4, at: 400, offset: 2)]),
+      OnlineGroupCounts(applied: 1, stale: 0))
     XCTAssertEqual(try clicks(store, "u1"), 4)
     let row = try XCTUnwrap(try store.get(group: "user_stats", key: [.string("u1")]))
     XCTAssertEqual(row.order, OnlineWriteOrder(eventTime: 400, partition: 0, offset: 2))
@@ -19,32 +25,40 @@ final class LastWriteWinsTests: OnlineStoreTestCase {
     let store = try openStore()
     try apply(store, [user("u1", clicks: 1, at: 500, partition: 1, offset: 50)])
     // Same time, lower partition (even with a higher offset): stale.
-    XCTAssertEqual(try apply(store, [user("u1", clicks: 2, at: 500, partition: 0, offset: 99)]).stale, 1)
+    XCTAssertEqual(
+      try apply(store, [user("u1", clicks: 2, at: 500, partition: 0, offset: 99)]).stale, 1)
     XCTAssertEqual(try clicks(store, "u1"), 1)
     // Same time and partition, lower offset: stale; the very same write again: stale.
-    XCTAssertEqual(try apply(store, [user("u1", clicks: 3, at: 500, partition: 1, offset: 49)]).stale, 1)
-    XCTAssertEqual(try apply(store, [user("u1", clicks: 1, at: 500, partition: 1, offset: 50)]).stale, 1)
+    XCTAssertEqual(
+      try apply(store, [user("u1", clicks: 3, at: 500, partition: 1, offset: 49)]).stale, 1)
+    XCTAssertEqual(
+      try apply(store, [user("u1", clicks: 1, at: 500, partition: 1, offset: 50)]).stale, 1)
     // Same time and partition, higher offset: applied.
-    XCTAssertEqual(try apply(store, [user("u1", clicks: 4, at: 500, partition: 1, offset: 51)]).applied, 1)
+    XCTAssertEqual(
+      try apply(store, [user("u1", clicks: 4, at: 500, partition: 1, offset: 51)]).applied, 1)
     XCTAssertEqual(try clicks(store, "u1"), 4)
     // Same time, higher partition, lower offset: applied.
-    XCTAssertEqual(try apply(store, [user("u1", clicks: 5, at: 500, partition: 2, offset: 0)]).applied, 1)
+    XCTAssertEqual(
+      try apply(store, [user("u1", clicks: 5, at: 500, partition: 2, offset: 0)]).applied, 1)
     XCTAssertEqual(try clicks(store, "u1"), 5)
   }
 
   func testDeleteLeavesATombstoneAndAGreaterUpsertRecreates() throws {
     let store = try openStore()
-    try apply(store, [user("u1", clicks: 1, at: 100, offset: 0), user("u2", clicks: 2, at: 100, offset: 1)])
+    try apply(
+      store, [user("u1", clicks: 1, at: 100, offset: 0), user("u2", clicks: 2, at: 100, offset: 1)])
     XCTAssertEqual(try apply(store, [userDelete("u1", at: 200, offset: 2)]).applied, 1)
     XCTAssertNil(try store.get(group: "user_stats", key: [.string("u1")]))
     XCTAssertEqual(try store.count(group: "user_stats"), 1)
     var dumped: [OnlineRow] = []
     var cursor = store.dump(group: "user_stats")
-    try cursor.forEach { dumped.append($0) }
+    try cursor.forEachRemaining { dumped.append($0) }
     XCTAssertEqual(dumped.map(\.key), [[.string("u2")]])
 
     // An upsert older than the tombstone does not resurrect the entity.
-    XCTAssertEqual(try apply(store, [user("u1", clicks: 9, at: 150, offset: 3)]), OnlineGroupCounts(applied: 0, stale: 1))
+    XCTAssertEqual(
+      try apply(store, [user("u1", clicks: 9, at: 150, offset: 3)]),
+      OnlineGroupCounts(applied: 0, stale: 1))
     XCTAssertNil(try store.get(group: "user_stats", key: [.string("u1")]))
     // A delete older than the tombstone is stale as well.
     XCTAssertEqual(try apply(store, [userDelete("u1", at: 199, offset: 4)]).stale, 1)
@@ -127,16 +141,18 @@ final class LastWriteWinsTests: OnlineStoreTestCase {
     var expected: [OnlineRow] = []
     var actual: [OnlineRow] = []
     var singleCursor = single.dump(group: "user_stats", pageSize: 7)
-    try singleCursor.forEach { expected.append($0) }
+    try singleCursor.forEachRemaining { expected.append($0) }
     var batchCursor = batched.dump(group: "user_stats", pageSize: 7)
-    try batchCursor.forEach { actual.append($0) }
+    try batchCursor.forEachRemaining { actual.append($0) }
     XCTAssertEqual(actual, expected)
     XCTAssertFalse(actual.isEmpty)
   }
 
   func testCompositePrimaryKeys() throws {
     let store = try openStore()
-    func shop(_ region: String, _ id: Int64, revenue: Double, at time: Int64, offset: Int64) -> OnlineWrite {
+    func shop(_ region: String, _ id: Int64, revenue: Double, at time: Int64, offset: Int64)
+      -> OnlineWrite
+    {
       OnlineWrite(
         key: [.string(region), .bigint(id)], eventTime: time, partition: 0, offset: offset,
         values: [.double(revenue), .boolean(true)])
@@ -144,19 +160,29 @@ final class LastWriteWinsTests: OnlineStoreTestCase {
     let counts = try apply(
       store,
       [
-        shop("eu", 1, revenue: 10, at: 100, offset: 0), shop("us", 1, revenue: 20, at: 100, offset: 1),
-        shop("eu", 2, revenue: 30, at: 100, offset: 2), shop("eu", 1, revenue: 11, at: 200, offset: 3),
+        shop("eu", 1, revenue: 10, at: 100, offset: 0),
+        shop("us", 1, revenue: 20, at: 100, offset: 1),
+        shop("eu", 2, revenue: 30, at: 100, offset: 2),
+        shop("eu", 1, revenue: 11, at: 200, offset: 3),
         shop("us", 1, revenue: 19, at: 50, offset: 4),
       ], group: "shop_sales")
     XCTAssertEqual(counts, OnlineGroupCounts(applied: 4, stale: 1))
     XCTAssertEqual(try store.count(group: "shop_sales"), 3)
-    XCTAssertEqual(try store.get(group: "shop_sales", key: [.string("eu"), .bigint(1)])?.values, [.double(11), .boolean(true)])
-    XCTAssertEqual(try store.get(group: "shop_sales", key: [.string("us"), .bigint(1)])?.values, [.double(20), .boolean(true)])
+    XCTAssertEqual(
+      try store.get(group: "shop_sales", key: [.string("eu"), .bigint(1)])?.values,
+      [.double(11), .boolean(true)])
+    XCTAssertEqual(
+      try store.get(group: "shop_sales", key: [.string("us"), .bigint(1)])?.values,
+      [.double(20), .boolean(true)])
     XCTAssertNil(try store.get(group: "shop_sales", key: [.string("us"), .bigint(2)]))
     // Rows come back in key order: region, then shop_id.
     let rows = try store.rows(group: "shop_sales", after: nil, limit: 10)
-    XCTAssertEqual(rows.map(\.key), [[.string("eu"), .bigint(1)], [.string("eu"), .bigint(2)], [.string("us"), .bigint(1)]])
-    XCTAssertEqual(try store.rows(group: "shop_sales", after: [.string("eu"), .bigint(2)], limit: 10).map(\.key), [[.string("us"), .bigint(1)]])
+    XCTAssertEqual(
+      rows.map(\.key),
+      [[.string("eu"), .bigint(1)], [.string("eu"), .bigint(2)], [.string("us"), .bigint(1)]])
+    XCTAssertEqual(
+      try store.rows(group: "shop_sales", after: [.string("eu"), .bigint(2)], limit: 10).map(\.key),
+      [[.string("us"), .bigint(1)]])
   }
 
   func testCanonicallyEquivalentStringsAreDistinctEntities() throws {
@@ -166,7 +192,11 @@ final class LastWriteWinsTests: OnlineStoreTestCase {
     XCTAssertEqual(composed, decomposed)
     let store = try openStore()
     let counts = try apply(
-      store, [user(composed, clicks: 1, at: 100, offset: 0), user(decomposed, clicks: 2, at: 50, offset: 1)])
+      store,
+      [
+        user(composed, clicks: 1, at: 100, offset: 0),
+        user(decomposed, clicks: 2, at: 50, offset: 1),
+      ])
     XCTAssertEqual(counts, OnlineGroupCounts(applied: 2, stale: 0))
     XCTAssertEqual(try store.count(group: "user_stats"), 2)
     XCTAssertEqual(try clicks(store, composed), 1)

@@ -56,7 +56,8 @@ final class LockTests: OnlineStoreTestCase {
     let writer = try openStore()
     _ = try writer.apply(
       OnlineBatch(
-        writes: ["user_stats": [user("u1", clicks: 1, at: 1, offset: 0)]], dedupEntries: [dedupEntry(1)],
+        writes: ["user_stats": [user("u1", clicks: 1, at: 1, offset: 0)]],
+        dedupEntries: [dedupEntry(1)],
         positions: [PartitionPosition(topic: "t", partition: 0, offset: 0)]))
     let reader = try openStore(access: .readOnly)
     XCTAssertEqual(try clicks(reader, "u1"), 1)

@@ -33,7 +33,8 @@ class OnlineStoreTestCase: XCTestCase {
     _ schemas: [OnlineTableSchema] = [userStats, shopSales], at path: String? = nil,
     access: SQLiteOnlineStore.Access = .readWrite
   ) throws -> SQLiteOnlineStore {
-    try SQLiteOnlineStore(dataDirectory: path ?? dataDirectory.path, schemas: schemas, access: access)
+    try SQLiteOnlineStore(
+      dataDirectory: path ?? dataDirectory.path, schemas: schemas, access: access)
   }
 
   /// An upsert of user_stats with `clicks` as the telling feature.
@@ -45,9 +46,12 @@ class OnlineStoreTestCase: XCTestCase {
       values: [.bigint(clicks), .double(1.5), .string("SE"), .boolean(true), .timestamp(eventTime)])
   }
 
-  func userDelete(_ id: String, at eventTime: Int64, partition: Int32 = 0, offset: Int64) -> OnlineWrite {
+  func userDelete(_ id: String, at eventTime: Int64, partition: Int32 = 0, offset: Int64)
+    -> OnlineWrite
+  {
     OnlineWrite(
-      key: [.string(id)], eventTime: eventTime, partition: partition, offset: offset, operation: .delete,
+      key: [.string(id)], eventTime: eventTime, partition: partition, offset: offset,
+      operation: .delete,
       values: [])
   }
 
@@ -61,7 +65,8 @@ class OnlineStoreTestCase: XCTestCase {
   }
 
   @discardableResult
-  func apply(_ store: SQLiteOnlineStore, _ writes: [OnlineWrite], group: String = "user_stats") throws
+  func apply(_ store: SQLiteOnlineStore, _ writes: [OnlineWrite], group: String = "user_stats")
+    throws
     -> OnlineGroupCounts
   {
     try store.apply(OnlineBatch(writes: [group: writes]))[group]
@@ -69,8 +74,10 @@ class OnlineStoreTestCase: XCTestCase {
 
   func dedupEntry(_ seed: UInt64, partition: Int32 = 0, offset: Int64? = nil) -> DedupEntryRecord {
     DedupEntryRecord(
-      keyHash: DedupKeyHash(high: seed &* 0x9E37_79B9_7F4A_7C15, low: ~seed), fingerprint: seed ^ 0xABCD,
-      partition: partition, offset: offset ?? Int64(seed), eventTimeMillis: 1_700_000_000_000 + Int64(seed))
+      keyHash: DedupKeyHash(high: seed &* 0x9E37_79B9_7F4A_7C15, low: ~seed),
+      fingerprint: seed ^ 0xABCD,
+      partition: partition, offset: offset ?? Int64(seed),
+      eventTimeMillis: 1_700_000_000_000 + Int64(seed))
   }
 
   /// Copies the store's files as they are on disk now (database, WAL, dedup logs) into a new
@@ -82,7 +89,8 @@ class OnlineStoreTestCase: XCTestCase {
     try FileManager.default.createDirectory(atPath: online, withIntermediateDirectories: true)
     for name in try FileManager.default.contentsOfDirectory(atPath: store.directory)
     where !name.hasSuffix("-shm") && !name.hasSuffix(".lock") {
-      try FileManager.default.copyItem(atPath: store.directory + "/" + name, toPath: online + "/" + name)
+      try FileManager.default.copyItem(
+        atPath: store.directory + "/" + name, toPath: online + "/" + name)
     }
     return target
   }

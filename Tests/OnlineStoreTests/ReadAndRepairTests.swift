@@ -7,11 +7,13 @@ final class ReadAndRepairTests: OnlineStoreTestCase {
     let store = try openStore()
     var writes: [OnlineWrite] = []
     for index in 0..<2_500 {
-      writes.append(user(String(format: "u%05d", index), clicks: Int64(index), at: 10, offset: Int64(index)))
+      writes.append(
+        user(String(format: "u%05d", index), clicks: Int64(index), at: 10, offset: Int64(index)))
     }
     // Every 10th entity tombstoned.
     for index in stride(from: 0, to: 2_500, by: 10) {
-      writes.append(userDelete(String(format: "u%05d", index), at: 20, offset: Int64(10_000 + index)))
+      writes.append(
+        userDelete(String(format: "u%05d", index), at: 20, offset: Int64(10_000 + index)))
     }
     try apply(store, writes)
     XCTAssertEqual(try store.count(group: "user_stats"), 2_250)
@@ -43,20 +45,27 @@ final class ReadAndRepairTests: OnlineStoreTestCase {
     XCTAssertEqual(try apply(store, [user("u1", clicks: 2, at: 200, offset: 2)]).applied, 1)
     // It also replaces a tombstone.
     try apply(store, [userDelete("u2", at: 900, offset: 9)])
-    try store.replaceEntity(group: "user_stats", row: OnlineRow(key: [.string("u2")], eventTime: 1, partition: 0, offset: 0, values: repaired.values))
+    try store.replaceEntity(
+      group: "user_stats",
+      row: OnlineRow(
+        key: [.string("u2")], eventTime: 1, partition: 0, offset: 0, values: repaired.values))
     XCTAssertNotNil(try store.get(group: "user_stats", key: [.string("u2")]))
   }
 
   func testDeleteEntityWithAndWithoutTombstone() throws {
     let store = try openStore()
-    try apply(store, [user("u1", clicks: 1, at: 100, offset: 0), user("u2", clicks: 2, at: 100, offset: 1)])
-    XCTAssertTrue(try store.deleteEntity(group: "user_stats", key: [.string("u1")], tombstoneAt: nil))
-    XCTAssertFalse(try store.deleteEntity(group: "user_stats", key: [.string("u1")], tombstoneAt: nil))
+    try apply(
+      store, [user("u1", clicks: 1, at: 100, offset: 0), user("u2", clicks: 2, at: 100, offset: 1)])
+    XCTAssertTrue(
+      try store.deleteEntity(group: "user_stats", key: [.string("u1")], tombstoneAt: nil))
+    XCTAssertFalse(
+      try store.deleteEntity(group: "user_stats", key: [.string("u1")], tombstoneAt: nil))
     // Without a tombstone nothing remains, so an old write applies again.
     XCTAssertEqual(try apply(store, [user("u1", clicks: 3, at: 1, offset: 2)]).applied, 1)
 
     let tombstone = OnlineWriteOrder(eventTime: 500, partition: 0, offset: 7)
-    XCTAssertTrue(try store.deleteEntity(group: "user_stats", key: [.string("u2")], tombstoneAt: tombstone))
+    XCTAssertTrue(
+      try store.deleteEntity(group: "user_stats", key: [.string("u2")], tombstoneAt: tombstone))
     XCTAssertNil(try store.get(group: "user_stats", key: [.string("u2")]))
     XCTAssertEqual(try apply(store, [user("u2", clicks: 4, at: 400, offset: 3)]).stale, 1)
     XCTAssertEqual(try apply(store, [user("u2", clicks: 5, at: 600, offset: 4)]).applied, 1)

@@ -82,7 +82,10 @@ final class DedupLog {
         into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted]), at: position)
       guard count == wanted else {
         throw OnlineStoreError.dedupLogCorrupt(
-          path: path, reason: "the file ended at \(position + Int64(count)) before the committed length \(committedLength)")
+          path: path,
+          reason:
+            "the file ended at \(position + Int64(count)) before the committed length \(committedLength)"
+        )
       }
       let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<wanted])
       var offset = 0
@@ -96,10 +99,12 @@ final class DedupLog {
 
   /// Writes `entries` into a new file `name` and makes it durable; the caller switches to it
   /// with `switchTo` once the database has committed the new name.
-  func writeReplacement<Entries: Sequence<DedupEntryRecord>>(_ entries: Entries, name: String) throws
+  func writeReplacement<Entries: Sequence<DedupEntryRecord>>(_ entries: Entries, name: String)
+    throws
     -> (file: SystemFile, length: Int64)
   {
-    let replacement = try SystemFile(path: directory + "/" + name, flags: O_RDWR | O_CREAT | O_TRUNC)
+    let replacement = try SystemFile(
+      path: directory + "/" + name, flags: O_RDWR | O_CREAT | O_TRUNC)
     var length: Int64 = 0
     var chunk: [DedupEntryRecord] = []
     chunk.reserveCapacity(Self.recordsPerChunk)

@@ -18,7 +18,9 @@ final class SystemFile {
   init(path: String, flags: Int32, mode: mode_t = 0o644) throws {
     self.path = path
     let descriptor = open(path, flags | O_CLOEXEC, mode)
-    guard descriptor >= 0 else { throw OnlineStoreError.io(operation: "open", path: path, errno: errno) }
+    guard descriptor >= 0 else {
+      throw OnlineStoreError.io(operation: "open", path: path, errno: errno)
+    }
     self.descriptor = descriptor
   }
 
@@ -45,7 +47,8 @@ final class SystemFile {
     var written = 0
     while written < bytes.count {
       let result = pwrite(
-        descriptor, bytes.baseAddress! + written, bytes.count - written, off_t(offset) + off_t(written))
+        descriptor, bytes.baseAddress! + written, bytes.count - written,
+        off_t(offset) + off_t(written))
       if result < 0 {
         if errno == EINTR { continue }
         throw failure("pwrite")

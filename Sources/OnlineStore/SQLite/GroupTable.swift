@@ -41,10 +41,12 @@ final class GroupTable {
         "event_time INTEGER NOT NULL", "_partition INTEGER NOT NULL", "_offset INTEGER NOT NULL",
         "_deleted INTEGER NOT NULL",
       ] + values + ["PRIMARY KEY (\(keyList))"]
-    return "CREATE TABLE IF NOT EXISTS \(table) (\(columns.joined(separator: ", "))) WITHOUT ROWID, STRICT"
+    return
+      "CREATE TABLE IF NOT EXISTS \(table) (\(columns.joined(separator: ", "))) WITHOUT ROWID, STRICT"
   }
 
-  private func statement(_ name: String, _ sql: @autoclosure () -> String) throws -> SQLiteStatement {
+  private func statement(_ name: String, _ sql: @autoclosure () -> String) throws -> SQLiteStatement
+  {
     if let cached = statements[name] { return cached }
     let prepared = try connection.prepare(sql())
     statements[name] = prepared
@@ -55,7 +57,8 @@ final class GroupTable {
   func validateKey(_ key: [OnlineValue]) -> String? {
     if key.count == keyColumns.count {
       var fits = true
-      for index in key.indices where key[index].isNull || key[index].isNaN || !key[index].fits(keyColumns[index].type) {
+      for index in key.indices
+      where key[index].isNull || key[index].isNaN || !key[index].fits(keyColumns[index].type) {
         fits = false
       }
       if fits { return nil }
@@ -65,7 +68,8 @@ final class GroupTable {
 
   private func describeKeyMismatch(_ key: [OnlineValue]) -> String {
     guard key.count == keyColumns.count else {
-      return "expected \(keyColumns.count) primary-key value(s) (\(keyColumns.map(\.name).joined(separator: ", "))), got \(key.count)"
+      return
+        "expected \(keyColumns.count) primary-key value(s) (\(keyColumns.map(\.name).joined(separator: ", "))), got \(key.count)"
     }
     for (value, column) in zip(key, keyColumns) {
       if value.isNull { return "primary-key column '\(column.name)' is null" }
@@ -80,10 +84,12 @@ final class GroupTable {
   /// Checks feature values' arity and types (null fits every feature); nil when they fit.
   func validateValues(_ values: [OnlineValue]) -> String? {
     guard values.count == valueColumns.count else {
-      return "expected \(valueColumns.count) feature value(s) (\(valueColumns.map(\.name).joined(separator: ", "))), got \(values.count)"
+      return
+        "expected \(valueColumns.count) feature value(s) (\(valueColumns.map(\.name).joined(separator: ", "))), got \(values.count)"
     }
     for index in values.indices where !values[index].fits(valueColumns[index].type) {
-      return "feature '\(valueColumns[index].name)' is \(valueColumns[index].type.rawValue), got \(values[index])"
+      return
+        "feature '\(valueColumns[index].name)' is \(valueColumns[index].type.rawValue), got \(values[index])"
     }
     return nil
   }
@@ -154,7 +160,9 @@ final class GroupTable {
   }
 
   private var updateSQL: String {
-    let assignments = assignedColumns.enumerated().map { "\($0.element) = ?\(keyColumns.count + 1 + $0.offset)" }
+    let assignments = assignedColumns.enumerated().map {
+      "\($0.element) = ?\(keyColumns.count + 1 + $0.offset)"
+    }
     return "UPDATE \(table) SET \(assignments.joined(separator: ", ")) WHERE \(keyMatch)"
   }
 
@@ -162,14 +170,18 @@ final class GroupTable {
   func row(key: [OnlineValue]) throws -> OnlineRow? {
     let select = try statement(
       "get",
-      "SELECT event_time, _partition, _offset\(valueList) FROM \(table) WHERE \(keyMatch) AND _deleted = 0")
+      "SELECT event_time, _partition, _offset\(valueList) FROM \(table) WHERE \(keyMatch) AND _deleted = 0"
+    )
     defer { select.reset() }
     try bindKey(key, to: select)
     guard try select.step() else { return nil }
     return OnlineRow(
-      key: key, eventTime: select.int64(at: 0), partition: Int32(truncatingIfNeeded: select.int64(at: 1)),
+      key: key, eventTime: select.int64(at: 0),
+      partition: Int32(truncatingIfNeeded: select.int64(at: 1)),
       offset: select.int64(at: 2),
-      values: valueColumns.enumerated().map { select.value(at: Int32($0.offset + 3), as: $0.element.type) })
+      values: valueColumns.enumerated().map {
+        select.value(at: Int32($0.offset + 3), as: $0.element.type)
+      })
   }
 
   /// Up to `limit` live rows in primary-key order, starting after `after` (keyset paging,
@@ -187,7 +199,8 @@ final class GroupTable {
       try select.bind(Int64(limit), at: Int32(keyColumns.count + 1))
     } else {
       select = try statement(
-        "first page", "SELECT \(columns) FROM \(table) WHERE _deleted = 0 ORDER BY \(keyList) LIMIT ?1")
+        "first page",
+        "SELECT \(columns) FROM \(table) WHERE _deleted = 0 ORDER BY \(keyList) LIMIT ?1")
       try select.bind(Int64(limit), at: 1)
     }
     defer { select.reset() }
@@ -197,7 +210,9 @@ final class GroupTable {
     while try select.step() {
       rows.append(
         OnlineRow(
-          key: keyColumns.enumerated().map { select.value(at: Int32($0.offset), as: $0.element.type) },
+          key: keyColumns.enumerated().map {
+            select.value(at: Int32($0.offset), as: $0.element.type)
+          },
           eventTime: select.int64(at: orderColumn),
           partition: Int32(truncatingIfNeeded: select.int64(at: orderColumn + 1)),
           offset: select.int64(at: orderColumn + 2),

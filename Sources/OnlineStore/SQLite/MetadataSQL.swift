@@ -34,7 +34,8 @@ enum MetadataSQL {
     return try select.step() ? select.text(at: 0) : nil
   }
 
-  static func insertDefinition(of schema: OnlineTableSchema, on connection: SQLiteConnection) throws {
+  static func insertDefinition(of schema: OnlineTableSchema, on connection: SQLiteConnection) throws
+  {
     let insert = try connection.prepare("INSERT INTO _idemstream_schemas VALUES (?1, ?2, ?3, ?4)")
     try insert.bind(schema.group, at: 1)
     try insert.bind(Int64(schema.version), at: 2)
@@ -76,7 +77,8 @@ enum MetadataSQL {
 
   static func positions(on connection: SQLiteConnection) throws -> [PartitionPosition] {
     let select = try connection.prepare(
-      "SELECT topic, kafka_partition, last_offset FROM _idemstream_positions ORDER BY topic, kafka_partition")
+      "SELECT topic, kafka_partition, last_offset FROM _idemstream_positions ORDER BY topic, kafka_partition"
+    )
     var positions: [PartitionPosition] = []
     while try select.step() {
       positions.append(
@@ -88,7 +90,8 @@ enum MetadataSQL {
   }
 
   static func appliedVersions(on connection: SQLiteConnection) throws -> [String: Int64] {
-    let select = try connection.prepare("SELECT table_name, version FROM _idemstream_applied_versions")
+    let select = try connection.prepare(
+      "SELECT table_name, version FROM _idemstream_applied_versions")
     var versions: [String: Int64] = [:]
     while try select.step() { versions[select.text(at: 0)] = select.int64(at: 1) }
     return versions
@@ -108,12 +111,14 @@ enum MetadataSQL {
       return DedupLogState(fileName: "dedup.log", committedLength: 0, generation: 0)
     }
     return DedupLogState(
-      fileName: select.text(at: 0), committedLength: select.int64(at: 1), generation: select.int64(at: 2))
+      fileName: select.text(at: 0), committedLength: select.int64(at: 1),
+      generation: select.int64(at: 2))
   }
 
   static func setDedupLogState(_ state: DedupLogState, on connection: SQLiteConnection) throws {
     let update = try connection.prepare(
-      "UPDATE _idemstream_dedup_log SET file_name = ?1, committed_length = ?2, generation = ?3 WHERE id = 1")
+      "UPDATE _idemstream_dedup_log SET file_name = ?1, committed_length = ?2, generation = ?3 WHERE id = 1"
+    )
     try update.bind(state.fileName, at: 1)
     try update.bind(state.committedLength, at: 2)
     try update.bind(state.generation, at: 3)

@@ -41,7 +41,8 @@ final class SQLiteConnection {
     var errorMessage: UnsafeMutablePointer<CChar>?
     let status = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
     if status != SQLITE_OK {
-      let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(status))
+      let message =
+        errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(status))
       sqlite3_free(errorMessage)
       throw SQLiteError(
         extendedCode: sqlite3_extended_errcode(handle), message: message, context: sql)
