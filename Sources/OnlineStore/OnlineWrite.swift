@@ -15,7 +15,7 @@ public struct OnlineWrite: Sendable, Hashable {
   public var offset: Int64
   public var operation: OnlineOperation
   /// Feature values in `OnlineTableSchema.valueColumns` order (null allowed). Ignored for a
-  /// delete, which may leave it empty.
+  /// delete, which may leave it empty. A NaN double is stored as null (SQLite has no NaN).
   public var values: [OnlineValue]
 
   public init(

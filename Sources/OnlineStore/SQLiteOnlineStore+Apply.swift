@@ -51,7 +51,8 @@ extension SQLiteOnlineStore {
       if let reason = table.validateKey(write.key) {
         throw OnlineStoreError.invalidWrite(group: table.schema.group, index: index, reason: reason)
       }
-      if write.operation == .delete && write.values.isEmpty { continue }
+      // A delete's values are never stored, so they are not checked either.
+      if write.operation == .delete { continue }
       if let reason = table.validateValues(write.values) {
         throw OnlineStoreError.invalidWrite(group: table.schema.group, index: index, reason: reason)
       }

@@ -76,6 +76,11 @@ final class LastWriteWinsTests: OnlineStoreTestCase {
     XCTAssertEqual(try store.count(group: "user_stats"), 0)
     XCTAssertEqual(try apply(store, [user("ghost", clicks: 1, at: 400, offset: 1)]).stale, 1)
     XCTAssertNil(try store.get(group: "user_stats", key: [.string("ghost")]))
+    // A delete's values are neither stored nor checked: stray ones do not fail the batch.
+    let strayValues = OnlineWrite(
+      key: [.string("ghost")], eventTime: 600, partition: 0, offset: 2, operation: .delete,
+      values: [.string("ignored")])
+    XCTAssertEqual(try apply(store, [strayValues]).applied, 1)
   }
 
   func testStaleCountsAreExactForSeveralWritesOfOneEntityInOneBatch() throws {

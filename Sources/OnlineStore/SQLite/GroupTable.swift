@@ -8,7 +8,12 @@ final class GroupTable {
   let keyColumns: [OnlineColumn]
   let valueColumns: [OnlineColumn]
   private let connection: SQLiteConnection
-  private var statements: [String: SQLiteStatement] = [:]
+  /// Prepared on first use, then reused: indexed by `StatementKind.rawValue`.
+  private var statements = [SQLiteStatement?](repeating: nil, count: StatementKind.allCases.count)
+
+  private enum StatementKind: Int, CaseIterable {
+    case storedOrder, insert, update, upsert, get, firstPage, nextPage, count, remove, purge
+  }
 
   init(schema: OnlineTableSchema, connection: SQLiteConnection) {
     self.schema = schema
@@ -45,25 +50,23 @@ final class GroupTable {
       "CREATE TABLE IF NOT EXISTS \(table) (\(columns.joined(separator: ", "))) WITHOUT ROWID, STRICT"
   }
 
-  private func statement(_ name: String, _ sql: @autoclosure () -> String) throws -> SQLiteStatement
+  private func statement(_ kind: StatementKind, _ sql: @autoclosure () -> String) throws
+    -> SQLiteStatement
   {
-    if let cached = statements[name] { return cached }
+    if let cached = statements[kind.rawValue] { return cached }
     let prepared = try connection.prepare(sql())
-    statements[name] = prepared
+    statements[kind.rawValue] = prepared
     return prepared
   }
 
   /// Checks a key's arity and types against the primary key; nil when it fits.
   func validateKey(_ key: [OnlineValue]) -> String? {
-    if key.count == keyColumns.count {
-      var fits = true
-      for index in key.indices
-      where key[index].isNull || key[index].isNaN || !key[index].fits(keyColumns[index].type) {
-        fits = false
+    let fits =
+      key.count == keyColumns.count
+      && key.indices.allSatisfy {
+        !key[$0].isNull && !key[$0].isNaN && key[$0].fits(keyColumns[$0].type)
       }
-      if fits { return nil }
-    }
-    return describeKeyMismatch(key)
+    return fits ? nil : describeKeyMismatch(key)
   }
 
   private func describeKeyMismatch(_ key: [OnlineValue]) -> String {
@@ -101,7 +104,7 @@ final class GroupTable {
   /// The order of the write the entity holds (row or tombstone), or nil for an unknown entity.
   func storedOrder(key: [OnlineValue]) throws -> OnlineWriteOrder? {
     let select = try statement(
-      "order", "SELECT event_time, _partition, _offset FROM \(table) WHERE \(keyMatch)")
+      .storedOrder, "SELECT event_time, _partition, _offset FROM \(table) WHERE \(keyMatch)")
     defer { select.reset() }
     try bindKey(key, to: select)
     guard try select.step() else { return nil }
@@ -125,9 +128,9 @@ final class GroupTable {
   ) throws {
     let statement: SQLiteStatement
     switch mode {
-    case .insert: statement = try self.statement("insert", insertSQL)
-    case .update: statement = try self.statement("update", updateSQL)
-    case .upsert: statement = try self.statement("upsert", insertSQL + " " + upsertClause)
+    case .insert: statement = try self.statement(.insert, insertSQL)
+    case .update: statement = try self.statement(.update, updateSQL)
+    case .upsert: statement = try self.statement(.upsert, insertSQL + " " + upsertClause)
     }
     try bindKey(key, to: statement)
     let first = Int32(key.count + 1)
@@ -169,7 +172,7 @@ final class GroupTable {
   /// The live row of an entity; nil when absent or tombstoned.
   func row(key: [OnlineValue]) throws -> OnlineRow? {
     let select = try statement(
-      "get",
+      .get,
       "SELECT event_time, _partition, _offset\(valueList) FROM \(table) WHERE \(keyMatch) AND _deleted = 0"
     )
     defer { select.reset() }
@@ -192,14 +195,14 @@ final class GroupTable {
     if let after {
       let placeholders = (1...keyColumns.count).map { "?\($0)" }.joined(separator: ", ")
       select = try statement(
-        "next page",
+        .nextPage,
         "SELECT \(columns) FROM \(table) WHERE _deleted = 0 AND (\(keyList)) > (\(placeholders)) ORDER BY \(keyList) LIMIT ?\(keyColumns.count + 1)"
       )
       try bindKey(after, to: select)
       try select.bind(Int64(limit), at: Int32(keyColumns.count + 1))
     } else {
       select = try statement(
-        "first page",
+        .firstPage,
         "SELECT \(columns) FROM \(table) WHERE _deleted = 0 ORDER BY \(keyList) LIMIT ?1")
       try select.bind(Int64(limit), at: 1)
     }
@@ -224,7 +227,7 @@ final class GroupTable {
   }
 
   func liveCount() throws -> Int {
-    let count = try statement("count", "SELECT count(*) FROM \(table) WHERE _deleted = 0")
+    let count = try statement(.count, "SELECT count(*) FROM \(table) WHERE _deleted = 0")
     defer { count.reset() }
     _ = try count.step()
     return Int(count.int64(at: 0))
@@ -233,7 +236,7 @@ final class GroupTable {
   /// Removes an entity's row or tombstone outright; true when a live row was there.
   func remove(key: [OnlineValue]) throws -> Bool {
     let wasLive = try row(key: key) != nil
-    let delete = try statement("remove", "DELETE FROM \(table) WHERE \(keyMatch)")
+    let delete = try statement(.remove, "DELETE FROM \(table) WHERE \(keyMatch)")
     try bindKey(key, to: delete)
     try delete.run()
     return wasLive
@@ -242,7 +245,7 @@ final class GroupTable {
   /// Drops tombstones older than `eventTime` (micros); returns how many.
   func purgeTombstones(olderThan eventTime: Int64) throws -> Int {
     let purge = try statement(
-      "purge", "DELETE FROM \(table) WHERE _deleted = 1 AND event_time < ?1")
+      .purge, "DELETE FROM \(table) WHERE _deleted = 1 AND event_time < ?1")
     try purge.bind(eventTime, at: 1)
     try purge.run()
     return connection.changes
