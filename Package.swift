@@ -41,6 +41,8 @@ let package = Package(
     .executableTarget(
       name: "delta-bench", dependencies: ["Delta", "Parquet"], path: "Benchmarks/DeltaBench"),
     .target(name: "OnlineStore", dependencies: ["CSQLite"]),
+    .executableTarget(
+      name: "online-bench", dependencies: ["OnlineStore"], path: "Benchmarks/OnlineBench"),
     .target(
       name: "Ingestion",
       dependencies: [

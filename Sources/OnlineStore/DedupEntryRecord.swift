@@ -1,0 +1,76 @@
+/// One persisted dedup entry: an idempotency key the pipeline accepted, the content it had
+/// and the position of the record that carried it (which makes a re-read record's decision
+/// come out the same, see the exactly-once protocol).
+///
+/// Stored as a fixed-size binary record (`encodedSize` bytes, little-endian integers) in
+/// the append-only dedup log, so a million entries load with one sequential read and no
+/// parsing beyond fixed-offset loads.
+public struct DedupEntryRecord: Sendable, Hashable {
+  public var keyHash: DedupKeyHash
+  /// Fingerprint of the decoded write's content, to tell a duplicate from a conflict.
+  public var fingerprint: UInt64
+  public var partition: Int32
+  public var offset: Int64
+  /// Epoch milliseconds of the write's event time; the dedup window is measured on it.
+  public var eventTimeMillis: Int64
+
+  /// 16 (key hash) + 8 (fingerprint) + 4 (partition) + 8 (offset) + 8 (event time).
+  public static let encodedSize = 44
+
+  public init(
+    keyHash: DedupKeyHash, fingerprint: UInt64, partition: Int32, offset: Int64,
+    eventTimeMillis: Int64
+  ) {
+    self.keyHash = keyHash
+    self.fingerprint = fingerprint
+    self.partition = partition
+    self.offset = offset
+    self.eventTimeMillis = eventTimeMillis
+  }
+
+  /// Writes the binary form at `offset` of `bytes`; the caller guarantees `encodedSize` bytes.
+  func encode(into bytes: UnsafeMutableRawBufferPointer, at offset: Int) {
+    bytes.storeBytes(of: keyHash.high.bigEndian, toByteOffset: offset, as: UInt64.self)
+    bytes.storeBytes(of: keyHash.low.bigEndian, toByteOffset: offset + 8, as: UInt64.self)
+    bytes.storeBytes(of: fingerprint.littleEndian, toByteOffset: offset + 16, as: UInt64.self)
+    bytes.storeBytes(
+      of: UInt32(bitPattern: partition).littleEndian, toByteOffset: offset + 24, as: UInt32.self)
+    bytes.storeBytes(
+      of: UInt64(bitPattern: self.offset).littleEndian, toByteOffset: offset + 28, as: UInt64.self)
+    bytes.storeBytes(
+      of: UInt64(bitPattern: eventTimeMillis).littleEndian, toByteOffset: offset + 36,
+      as: UInt64.self)
+  }
+
+  /// The binary form of `entries`, back to back.
+  static func encode<Entries: Collection<DedupEntryRecord>>(_ entries: Entries) -> [UInt8] {
+    [UInt8](unsafeUninitializedCapacity: entries.count * encodedSize) { buffer, initialized in
+      let raw = UnsafeMutableRawBufferPointer(buffer)
+      var offset = 0
+      for entry in entries {
+        entry.encode(into: raw, at: offset)
+        offset += encodedSize
+      }
+      initialized = offset
+    }
+  }
+
+  /// Reads one record at `offset` of `bytes`; the caller guarantees `encodedSize` bytes.
+  init(decoding bytes: UnsafeRawBufferPointer, at offset: Int) {
+    let high = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    let low = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+    self.init(
+      keyHash: DedupKeyHash(high: high, low: low),
+      fingerprint: UInt64(
+        littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self)),
+      partition: Int32(
+        bitPattern: UInt32(
+          littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 24, as: UInt32.self))),
+      offset: Int64(
+        bitPattern: UInt64(
+          littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 28, as: UInt64.self))),
+      eventTimeMillis: Int64(
+        bitPattern: UInt64(
+          littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 36, as: UInt64.self))))
+  }
+}

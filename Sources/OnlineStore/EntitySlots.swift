@@ -1,0 +1,155 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Numbers the distinct entities of a batch (slot 0, 1, … in first-seen order).
+///
+/// A hand-rolled open-addressing table instead of `Dictionary<[OnlineValue], Int>`, for two
+/// reasons. Correctness: Swift compares strings by Unicode canonical equivalence, so
+/// "é" and "e\u{301}" would be one entity here but two primary keys in SQLite, which
+/// compares bytes; this table hashes and compares an encoding of the key's bytes, as
+/// SQLite does. Speed: the lookup is bound by memory latency, so each key is encoded once
+/// into a reused buffer and compared against a contiguous arena of the stored encodings,
+/// instead of chasing the pointers of two arrays of enums; buckets are 8 bytes.
+struct EntitySlots {
+  private(set) var keys: [[OnlineValue]] = []
+  /// The encodings of `keys`, back to back; slot `s` spans `arenaEnds[s-1]..<arenaEnds[s]`.
+  private var arena: [UInt8] = []
+  private var arenaEnds: [Int] = []
+  /// Per bucket: the hash's upper 32 bits, then slot + 1 in the lower 32 (0: empty).
+  private var buckets: [UInt64]
+  private var mask: Int
+  private var scratch: [UInt8] = []
+
+  private static let seed = UInt64.random(in: .min ... .max)
+
+  init(expectedCount: Int) {
+    var capacity = 16
+    while capacity < expectedCount * 2 { capacity <<= 1 }
+    buckets = [UInt64](repeating: 0, count: capacity)
+    mask = capacity - 1
+    keys.reserveCapacity(expectedCount)
+    arenaEnds.reserveCapacity(expectedCount)
+    arena.reserveCapacity(expectedCount * 16)
+    scratch.reserveCapacity(64)
+  }
+
+  var count: Int { keys.count }
+
+  /// The slot of `key`, adding it when new.
+  mutating func slot(for key: [OnlineValue]) -> Int {
+    Self.encode(key, into: &scratch)
+    let hash = scratch.withUnsafeBytes { Self.hashBytes($0, into: Self.seed) }
+    let tag = hash >> 32
+    var index = Int(truncatingIfNeeded: hash) & mask
+    while true {
+      let bucket = buckets[index]
+      if bucket == 0 { break }
+      if bucket >> 32 == tag {
+        let slot = Int(truncatingIfNeeded: bucket & 0xFFFF_FFFF) - 1
+        if storedEncodingEqualsScratch(slot) { return slot }
+      }
+      index = (index + 1) & mask
+    }
+    let slot = keys.count
+    keys.append(key)
+    arena.append(contentsOf: scratch)
+    arenaEnds.append(arena.count)
+    buckets[index] = tag << 32 | UInt64(slot + 1)
+    if keys.count * 2 > buckets.count { grow() }
+    return slot
+  }
+
+  private func storedEncodingEqualsScratch(_ slot: Int) -> Bool {
+    let start = slot == 0 ? 0 : arenaEnds[slot - 1]
+    let length = arenaEnds[slot] - start
+    guard length == scratch.count else { return false }
+    return arena.withUnsafeBytes { stored in
+      scratch.withUnsafeBytes { probe in
+        memcmp(stored.baseAddress! + start, probe.baseAddress!, length) == 0
+      }
+    }
+  }
+
+  private mutating func grow() {
+    let old = buckets
+    buckets = [UInt64](repeating: 0, count: old.count * 2)
+    mask = buckets.count - 1
+    for bucket in old where bucket != 0 {
+      // The bucket keeps only the upper half of the hash, so rehash the stored encoding.
+      let slot = Int(truncatingIfNeeded: bucket & 0xFFFF_FFFF) - 1
+      let start = slot == 0 ? 0 : arenaEnds[slot - 1]
+      let hash = arena.withUnsafeBytes {
+        Self.hashBytes(
+          UnsafeRawBufferPointer(rebasing: $0[start..<arenaEnds[slot]]), into: Self.seed)
+      }
+      var index = Int(truncatingIfNeeded: hash) & mask
+      while buckets[index] != 0 { index = (index + 1) & mask }
+      buckets[index] = bucket
+    }
+  }
+
+  /// Equality as SQLite's primary key sees it: strings byte for byte, numbers by value.
+  static func sameKey(_ lhs: [OnlineValue], _ rhs: [OnlineValue]) -> Bool {
+    var left: [UInt8] = []
+    var right: [UInt8] = []
+    encode(lhs, into: &left)
+    encode(rhs, into: &right)
+    return left == right
+  }
+
+  static func hash(_ key: [OnlineValue]) -> UInt64 {
+    var bytes: [UInt8] = []
+    encode(key, into: &bytes)
+    return bytes.withUnsafeBytes { hashBytes($0, into: seed) }
+  }
+
+  /// A byte encoding that is equal exactly when SQLite sees equal keys: a type tag, then
+  /// the value (strings with their UTF-8 length, 0.0 and -0.0 alike).
+  static func encode(_ key: [OnlineValue], into bytes: inout [UInt8]) {
+    bytes.removeAll(keepingCapacity: true)
+    for value in key {
+      switch value {
+      case .null: bytes.append(0)
+      case .bigint(let number): append(tag: 1, UInt64(bitPattern: number), to: &bytes)
+      case .double(let number): append(tag: 2, number == 0 ? 0 : number.bitPattern, to: &bytes)
+      case .string(let text):
+        let count = text.utf8.count
+        append(tag: 3, UInt64(count), to: &bytes)
+        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+          bytes.append(contentsOf: text.utf8)
+        }
+      case .boolean(let flag): append(tag: 4, flag ? 1 : 0, to: &bytes)
+      case .timestamp(let micros): append(tag: 5, UInt64(bitPattern: micros), to: &bytes)
+      }
+    }
+  }
+
+  private static func append(tag: UInt8, _ word: UInt64, to bytes: inout [UInt8]) {
+    bytes.append(tag)
+    withUnsafeBytes(of: word.littleEndian) { bytes.append(contentsOf: $0) }
+  }
+
+  private static func mix(_ state: UInt64, _ word: UInt64) -> UInt64 {
+    var mixed = (state ^ word) &* 0xBF58_476D_1CE4_E5B9
+    mixed ^= mixed >> 31
+    return mixed &* 0x94D0_49BB_1331_11EB
+  }
+
+  private static func hashBytes(_ raw: UnsafeRawBufferPointer, into state: UInt64) -> UInt64 {
+    var state = mix(state, UInt64(raw.count))
+    var offset = 0
+    while offset + 8 <= raw.count {
+      state = mix(state, raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+      offset += 8
+    }
+    var tail: UInt64 = 0
+    while offset < raw.count {
+      tail = tail << 8 | UInt64(raw[offset])
+      offset += 1
+    }
+    return mix(state, tail)
+  }
+}

@@ -1,0 +1,127 @@
+/// The store's own tables: schema registry, partition positions, applied Delta versions
+/// and the dedup log's committed name and length. They change in the same transactions as
+/// the feature rows, which is what makes a batch atomic across all of them.
+enum MetadataSQL {
+  static let create = """
+    CREATE TABLE IF NOT EXISTS _idemstream_schemas (
+      group_name TEXT NOT NULL, version INTEGER NOT NULL, table_name TEXT NOT NULL,
+      definition TEXT NOT NULL, PRIMARY KEY (group_name, version)) STRICT;
+    CREATE TABLE IF NOT EXISTS _idemstream_positions (
+      topic TEXT NOT NULL, kafka_partition INTEGER NOT NULL, last_offset INTEGER NOT NULL,
+      PRIMARY KEY (topic, kafka_partition)) WITHOUT ROWID, STRICT;
+    CREATE TABLE IF NOT EXISTS _idemstream_applied_versions (
+      table_name TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID, STRICT;
+    CREATE TABLE IF NOT EXISTS _idemstream_dedup_log (
+      id INTEGER PRIMARY KEY CHECK (id = 1), file_name TEXT NOT NULL,
+      committed_length INTEGER NOT NULL, generation INTEGER NOT NULL) STRICT;
+    INSERT OR IGNORE INTO _idemstream_dedup_log VALUES (1, 'dedup.log', 0, 0);
+    """
+
+  static func storedDefinition(of schema: OnlineTableSchema, on connection: SQLiteConnection) throws
+    -> String?
+  {
+    let select = try connection.prepare(
+      "SELECT definition FROM _idemstream_schemas WHERE group_name = ?1 AND version = ?2")
+    try select.bind(schema.group, at: 1)
+    try select.bind(Int64(schema.version), at: 2)
+    return try select.step() ? select.text(at: 0) : nil
+  }
+
+  static func groupOwning(tableName: String, on connection: SQLiteConnection) throws -> String? {
+    let select = try connection.prepare(
+      "SELECT group_name FROM _idemstream_schemas WHERE lower(table_name) = lower(?1)")
+    try select.bind(tableName, at: 1)
+    return try select.step() ? select.text(at: 0) : nil
+  }
+
+  static func insertDefinition(of schema: OnlineTableSchema, on connection: SQLiteConnection) throws
+  {
+    let insert = try connection.prepare("INSERT INTO _idemstream_schemas VALUES (?1, ?2, ?3, ?4)")
+    try insert.bind(schema.group, at: 1)
+    try insert.bind(Int64(schema.version), at: 2)
+    try insert.bind(schema.tableName, at: 3)
+    try insert.bind(schema.canonicalDefinition, at: 4)
+    try insert.run()
+  }
+
+  /// Positions only move forward: replaying an earlier range must not send consumption back.
+  static func advance(_ positions: [PartitionPosition], on connection: SQLiteConnection) throws {
+    guard !positions.isEmpty else { return }
+    let upsert = try connection.prepare(
+      """
+      INSERT INTO _idemstream_positions VALUES (?1, ?2, ?3) ON CONFLICT (topic, kafka_partition)
+      DO UPDATE SET last_offset = max(last_offset, excluded.last_offset)
+      """)
+    for position in positions {
+      try upsert.bind(position.topic, at: 1)
+      try upsert.bind(Int64(position.partition), at: 2)
+      try upsert.bind(position.offset, at: 3)
+      try upsert.run()
+    }
+  }
+
+  /// Applied versions only move forward, like positions.
+  static func advance(_ versions: [String: Int64], on connection: SQLiteConnection) throws {
+    guard !versions.isEmpty else { return }
+    let upsert = try connection.prepare(
+      """
+      INSERT INTO _idemstream_applied_versions VALUES (?1, ?2) ON CONFLICT (table_name)
+      DO UPDATE SET version = max(version, excluded.version)
+      """)
+    for (table, version) in versions {
+      try upsert.bind(table, at: 1)
+      try upsert.bind(version, at: 2)
+      try upsert.run()
+    }
+  }
+
+  static func positions(on connection: SQLiteConnection) throws -> [PartitionPosition] {
+    let select = try connection.prepare(
+      "SELECT topic, kafka_partition, last_offset FROM _idemstream_positions ORDER BY topic, kafka_partition"
+    )
+    var positions: [PartitionPosition] = []
+    while try select.step() {
+      positions.append(
+        PartitionPosition(
+          topic: select.text(at: 0), partition: Int32(truncatingIfNeeded: select.int64(at: 1)),
+          offset: select.int64(at: 2)))
+    }
+    return positions
+  }
+
+  static func appliedVersions(on connection: SQLiteConnection) throws -> [String: Int64] {
+    let select = try connection.prepare(
+      "SELECT table_name, version FROM _idemstream_applied_versions")
+    var versions: [String: Int64] = [:]
+    while try select.step() { versions[select.text(at: 0)] = select.int64(at: 1) }
+    return versions
+  }
+
+  struct DedupLogState {
+    var fileName: String
+    var committedLength: Int64
+    var generation: Int64
+  }
+
+  static func dedupLogState(on connection: SQLiteConnection) throws -> DedupLogState {
+    let select = try connection.prepare(
+      "SELECT file_name, committed_length, generation FROM _idemstream_dedup_log WHERE id = 1")
+    guard try select.step() else {
+      // A read-only open of a store whose metadata was never created.
+      return DedupLogState(fileName: "dedup.log", committedLength: 0, generation: 0)
+    }
+    return DedupLogState(
+      fileName: select.text(at: 0), committedLength: select.int64(at: 1),
+      generation: select.int64(at: 2))
+  }
+
+  static func setDedupLogState(_ state: DedupLogState, on connection: SQLiteConnection) throws {
+    let update = try connection.prepare(
+      "UPDATE _idemstream_dedup_log SET file_name = ?1, committed_length = ?2, generation = ?3 WHERE id = 1"
+    )
+    try update.bind(state.fileName, at: 1)
+    try update.bind(state.committedLength, at: 2)
+    try update.bind(state.generation, at: 3)
+    try update.run()
+  }
+}

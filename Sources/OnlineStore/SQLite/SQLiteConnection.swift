@@ -1,0 +1,91 @@
+import CSQLite
+
+/// A thin owner of one `sqlite3*` handle. Everything that touches the C API for a
+/// connection lives here or in `SQLiteStatement`, so the rest of the module sees Swift
+/// types and `SQLiteError`s only.
+final class SQLiteConnection {
+  private let handle: OpaquePointer
+  let path: String
+
+  init(path: String, readOnly: Bool) throws {
+    self.path = path
+    var db: OpaquePointer?
+    let flags =
+      (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+      | SQLITE_OPEN_NOMUTEX
+    let status = sqlite3_open_v2(path, &db, flags, nil)
+    guard status == SQLITE_OK, let db else {
+      let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+      if let db { sqlite3_close_v2(db) }
+      throw SQLiteError(extendedCode: status, message: message, context: "open \(path)")
+    }
+    handle = db
+    sqlite3_extended_result_codes(db, 1)
+  }
+
+  deinit {
+    // close_v2 defers the close until the last statement is finalized, so the order in
+    // which Swift releases statements and the connection does not matter.
+    sqlite3_close_v2(handle)
+  }
+
+  /// The error for the last failed call on this connection.
+  func lastError(_ context: String) -> SQLiteError {
+    SQLiteError(
+      extendedCode: sqlite3_extended_errcode(handle),
+      message: String(cString: sqlite3_errmsg(handle)), context: context)
+  }
+
+  /// Runs one or more statements that return no rows of interest.
+  func execute(_ sql: String) throws {
+    var errorMessage: UnsafeMutablePointer<CChar>?
+    let status = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+    if status != SQLITE_OK {
+      let message =
+        errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(status))
+      sqlite3_free(errorMessage)
+      throw SQLiteError(
+        extendedCode: sqlite3_extended_errcode(handle), message: message, context: sql)
+    }
+  }
+
+  /// Compiles a statement meant to be reused many times.
+  func prepare(_ sql: String) throws -> SQLiteStatement {
+    var statement: OpaquePointer?
+    let status = sqlite3_prepare_v3(
+      handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+    guard status == SQLITE_OK, let statement else {
+      throw lastError(sql)
+    }
+    return SQLiteStatement(handle: statement, connection: self, sql: sql)
+  }
+
+  /// The single value of the first row of `sql`, as text (for pragmas and checks).
+  func scalarText(_ sql: String) throws -> String? {
+    let statement = try prepare(sql)
+    guard try statement.step() else { return nil }
+    return statement.isNull(at: 0) ? nil : statement.text(at: 0)
+  }
+
+  /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back when it throws, so that a
+  /// batch that fails halfway leaves nothing behind.
+  func transaction<T>(_ body: () throws -> T) throws -> T {
+    try execute("BEGIN IMMEDIATE")
+    do {
+      let result = try body()
+      try execute("COMMIT")
+      return result
+    } catch {
+      // A failed COMMIT may already have ended the transaction; autocommit tells.
+      if sqlite3_get_autocommit(handle) == 0 {
+        try? execute("ROLLBACK")
+      }
+      throw error
+    }
+  }
+}
+
+extension SQLiteConnection {
+  /// Rows changed by the last INSERT, UPDATE or DELETE.
+  var changes: Int { Int(sqlite3_changes(handle)) }
+}

@@ -1,0 +1,128 @@
+import XCTest
+
+@testable import OnlineStore
+
+final class AtomicBatchTests: OnlineStoreTestCase {
+  func batch(_ writes: [OnlineWrite], offset: Int64, version: Int64, dedup: [DedupEntryRecord])
+    -> OnlineBatch
+  {
+    OnlineBatch(
+      writes: ["user_stats": writes], dedupEntries: dedup,
+      positions: [
+        PartitionPosition(topic: "features", partition: 0, offset: offset),
+        PartitionPosition(topic: "features", partition: 1, offset: offset + 10),
+      ],
+      appliedVersions: ["user_stats_v1": version, "_dead_letters": version + 100])
+  }
+
+  func testPositionsAndVersionsAreCommittedWithTheRows() throws {
+    var store = try openStore()
+    XCTAssertEqual(try store.positions(), [])
+    XCTAssertEqual(try store.appliedVersions(), [:])
+    _ = try store.apply(
+      batch(
+        [user("u1", clicks: 1, at: 1, offset: 4)], offset: 4, version: 1, dedup: [dedupEntry(1)]))
+    store.close()
+    store = try openStore()
+    XCTAssertEqual(
+      try store.positions(),
+      [
+        PartitionPosition(topic: "features", partition: 0, offset: 4),
+        PartitionPosition(topic: "features", partition: 1, offset: 14),
+      ])
+    XCTAssertEqual(try store.appliedVersions(), ["user_stats_v1": 1, "_dead_letters": 101])
+    XCTAssertEqual(try store.loadDedupEntries(), [dedupEntry(1)])
+    XCTAssertEqual(try clicks(store, "u1"), 1)
+  }
+
+  func testPositionsAndVersionsNeverMoveBack() throws {
+    let store = try openStore()
+    _ = try store.apply(batch([], offset: 50, version: 5, dedup: []))
+    // A replay of an earlier range reports older positions and versions.
+    _ = try store.apply(batch([], offset: 20, version: 2, dedup: []))
+    XCTAssertEqual(try store.positions().map(\.offset), [50, 60])
+    XCTAssertEqual(try store.appliedVersions()["user_stats_v1"], 5)
+    _ = try store.apply(
+      OnlineBatch(positions: [PartitionPosition(topic: "other", partition: 0, offset: 0)]))
+    XCTAssertEqual(try store.positions().map(\.topic), ["features", "features", "other"])
+  }
+
+  /// A batch failing at each stage of its transaction leaves rows, positions, versions and
+  /// dedup entries exactly as before, and the store keeps working.
+  func testABatchThatFailsHalfwayLeavesNothing() throws {
+    for point in [SQLiteOnlineStore.FaultPoint.afterRows, .afterDedupAppend, .beforeCommit] {
+      let directory = dataDirectory.path + "/\(point)"
+      let store = try openStore(at: directory)
+      _ = try store.apply(
+        batch(
+          [user("u1", clicks: 1, at: 100, offset: 0)], offset: 0, version: 1, dedup: [dedupEntry(1)]
+        ))
+      let dedupLength = try fileSize(store.directory + "/dedup.log")
+
+      store.faultInjection = { if $0 == point { throw InjectedFault() } }
+      let failing = batch(
+        [user("u1", clicks: 2, at: 200, offset: 1), user("u2", clicks: 3, at: 100, offset: 2)],
+        offset: 2, version: 2,
+        dedup: [dedupEntry(2), dedupEntry(3)])
+      XCTAssertThrowsError(try store.apply(failing)) {
+        XCTAssertTrue($0 is InjectedFault, "\(point)")
+      }
+      XCTAssertEqual(try clicks(store, "u1"), 1, "\(point)")
+      XCTAssertNil(try store.get(group: "user_stats", key: [.string("u2")]), "\(point)")
+      XCTAssertEqual(try store.positions().map(\.offset), [0, 10], "\(point)")
+      XCTAssertEqual(try store.appliedVersions()["user_stats_v1"], 1, "\(point)")
+      XCTAssertEqual(try store.loadDedupEntries(), [dedupEntry(1)], "\(point)")
+      XCTAssertEqual(
+        try fileSize(store.directory + "/dedup.log"), dedupLength, "\(point): appended bytes cut")
+
+      // The same batch goes through once the fault is gone, and only once.
+      store.faultInjection = nil
+      XCTAssertEqual(
+        try store.apply(failing)["user_stats"], OnlineGroupCounts(applied: 2, stale: 0))
+      XCTAssertEqual(try clicks(store, "u1"), 2)
+      XCTAssertEqual(try store.loadDedupEntries(), [dedupEntry(1), dedupEntry(2), dedupEntry(3)])
+      XCTAssertEqual(try store.positions().map(\.offset), [2, 12])
+    }
+  }
+
+  /// A `kill -9` in the middle of a batch (here: a snapshot of the files taken inside the
+  /// transaction, after the dedup append) comes back as the store before the batch.
+  func testACrashInsideTheTransactionComesBackAsTheStoreBeforeTheBatch() throws {
+    let store = try openStore()
+    _ = try store.apply(
+      batch(
+        [user("u1", clicks: 1, at: 100, offset: 0)], offset: 0, version: 1, dedup: [dedupEntry(1)]))
+    var snapshot: String?
+    store.faultInjection = { point in
+      if point == .beforeCommit { snapshot = try self.crashSnapshot(of: store) }
+    }
+    _ = try store.apply(
+      batch(
+        [user("u1", clicks: 2, at: 200, offset: 1)], offset: 1, version: 2,
+        dedup: [dedupEntry(2), dedupEntry(3)]))
+    XCTAssertEqual(try clicks(store, "u1"), 2)
+
+    let crashed = try XCTUnwrap(snapshot)
+    let committedLength = DedupEntryRecord.encodedSize
+    XCTAssertEqual(
+      try fileSize(crashed + "/online/dedup.log"), 3 * committedLength, "the crash left a tail")
+    let recovered = try openStore(at: crashed)
+    XCTAssertEqual(
+      try fileSize(crashed + "/online/dedup.log"), committedLength, "the tail is cut on open")
+    XCTAssertEqual(try recovered.loadDedupEntries(), [dedupEntry(1)])
+    XCTAssertEqual(try clicks(recovered, "u1"), 1)
+    XCTAssertEqual(try recovered.positions().map(\.offset), [0, 10])
+    XCTAssertEqual(try recovered.appliedVersions()["user_stats_v1"], 1)
+    // Appends continue after the committed length.
+    _ = try recovered.apply(OnlineBatch(dedupEntries: [dedupEntry(9)]))
+    recovered.close()
+    XCTAssertEqual(try openStore(at: crashed).loadDedupEntries(), [dedupEntry(1), dedupEntry(9)])
+  }
+
+  func testAnEmptyBatchAndAGroupWithoutWritesAreFine() throws {
+    let store = try openStore()
+    XCTAssertEqual(try store.apply(OnlineBatch()), OnlineApplyResult())
+    let result = try store.apply(OnlineBatch(writes: ["user_stats": []]))
+    XCTAssertEqual(result["user_stats"], OnlineGroupCounts())
+  }
+}

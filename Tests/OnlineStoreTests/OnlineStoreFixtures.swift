@@ -1,0 +1,104 @@
+import Foundation
+import TestSupport
+import XCTest
+
+@testable import OnlineStore
+
+/// Shared helpers: a throwaway data directory per test, a few schemas and write builders.
+class OnlineStoreTestCase: XCTestCase {
+  var dataDirectory: TemporaryDirectory!
+
+  override func setUpWithError() throws {
+    dataDirectory = try TemporaryDirectory("online-store-test")
+  }
+
+  override func tearDown() {
+    dataDirectory?.remove()
+  }
+
+  /// user_stats keyed by user_id (string), with every feature type.
+  static let userStats = OnlineTableSchema(
+    group: "user_stats", version: 1, primaryKey: ["user_id"],
+    features: [
+      ("user_id", .string), ("clicks", .bigint), ("spend", .double), ("country", .string),
+      ("active", .boolean), ("last_seen", .timestamp),
+    ])
+
+  /// A composite key declared out of feature order: (region, shop_id).
+  static let shopSales = OnlineTableSchema(
+    group: "shop_sales", version: 2, primaryKey: ["region", "shop_id"],
+    features: [("shop_id", .bigint), ("revenue", .double), ("region", .string), ("open", .boolean)])
+
+  func openStore(
+    _ schemas: [OnlineTableSchema] = [userStats, shopSales], at path: String? = nil,
+    access: SQLiteOnlineStore.Access = .readWrite
+  ) throws -> SQLiteOnlineStore {
+    try SQLiteOnlineStore(
+      dataDirectory: path ?? dataDirectory.path, schemas: schemas, access: access)
+  }
+
+  /// An upsert of user_stats with `clicks` as the telling feature.
+  func user(
+    _ id: String, clicks: Int64, at eventTime: Int64, partition: Int32 = 0, offset: Int64
+  ) -> OnlineWrite {
+    OnlineWrite(
+      key: [.string(id)], eventTime: eventTime, partition: partition, offset: offset,
+      values: [.bigint(clicks), .double(1.5), .string("SE"), .boolean(true), .timestamp(eventTime)])
+  }
+
+  func userDelete(_ id: String, at eventTime: Int64, partition: Int32 = 0, offset: Int64)
+    -> OnlineWrite
+  {
+    OnlineWrite(
+      key: [.string(id)], eventTime: eventTime, partition: partition, offset: offset,
+      operation: .delete,
+      values: [])
+  }
+
+  func clicks(_ store: SQLiteOnlineStore, _ id: String) throws -> Int64? {
+    guard let row = try store.get(group: "user_stats", key: [.string(id)]) else { return nil }
+    guard case .bigint(let clicks) = row.values[0] else {
+      XCTFail("clicks is \(row.values[0])")
+      return nil
+    }
+    return clicks
+  }
+
+  @discardableResult
+  func apply(_ store: SQLiteOnlineStore, _ writes: [OnlineWrite], group: String = "user_stats")
+    throws
+    -> OnlineGroupCounts
+  {
+    try store.apply(OnlineBatch(writes: [group: writes]))[group]
+  }
+
+  func dedupEntry(_ seed: UInt64, partition: Int32 = 0, offset: Int64? = nil) -> DedupEntryRecord {
+    DedupEntryRecord(
+      keyHash: DedupKeyHash(high: seed &* 0x9E37_79B9_7F4A_7C15, low: ~seed),
+      fingerprint: seed ^ 0xABCD,
+      partition: partition, offset: offset ?? Int64(seed),
+      eventTimeMillis: 1_700_000_000_000 + Int64(seed))
+  }
+
+  /// Copies the store's files as they are on disk now (database, WAL, dedup logs) into a new
+  /// data directory: what a `kill -9` at this moment would leave behind. The shared-memory
+  /// index and the lock are left out, as a crashed process's would be stale.
+  func crashSnapshot(of store: SQLiteOnlineStore) throws -> String {
+    let target = dataDirectory.path + "/crash-\(UUID().uuidString)"
+    let online = target + "/online"
+    try FileManager.default.createDirectory(atPath: online, withIntermediateDirectories: true)
+    for name in try FileManager.default.contentsOfDirectory(atPath: store.directory)
+    where !name.hasSuffix("-shm") && !name.hasSuffix(".lock") {
+      try FileManager.default.copyItem(
+        atPath: store.directory + "/" + name, toPath: online + "/" + name)
+    }
+    return target
+  }
+
+  func fileSize(_ path: String) throws -> Int {
+    (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? -1
+  }
+}
+
+/// The error a test expects from the fault-injection hook.
+struct InjectedFault: Error {}
