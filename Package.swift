@@ -43,6 +43,7 @@ let package = Package(
         .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
       ]),
+    .executableTarget(name: "decode-bench", dependencies: ["Ingestion"], path: "Benchmarks/DecodeBench"),
     .executableTarget(
       name: "idemstream",
       dependencies: [
