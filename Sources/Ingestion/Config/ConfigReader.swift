@@ -1,0 +1,228 @@
+import Yams
+
+/// Walks the composed YAML node tree (which keeps mapping order and source marks) and builds
+/// an `IdemstreamConfig`, turning every problem into a `ConfigError` at the right line.
+struct ConfigReader {
+  let fileName: String
+
+  static let topLevelKeys = ["kafka", "data_dir", "offline", "dedup", "feature_groups", "max_record_bytes"]
+
+  func read(yaml: String) throws(ConfigError) -> IdemstreamConfig {
+    let root: Node?
+    do {
+      root = try Yams.compose(yaml: yaml)
+    } catch {
+      throw yamlError(error)
+    }
+    guard let root else {
+      throw ConfigError(
+        file: fileName, line: 1, problem: "the file is empty", fix: "add at least kafka.topics and feature_groups")
+    }
+    let members = try members(of: root, in: "the top level", allowed: ConfigReader.topLevelKeys)
+    guard let kafkaNode = members["kafka"] else {
+      throw failure(root, "missing section 'kafka'", fix: "add kafka: with at least topics: [your-topic]")
+    }
+    guard let groupsNode = members["feature_groups"] else {
+      throw failure(root, "missing section 'feature_groups'", fix: "declare at least one feature group")
+    }
+    let groups = try GroupsReader(reader: self).readGroups(groupsNode.value)
+    var config = IdemstreamConfig(
+      kafka: try readKafka(kafkaNode.value, groups: groups), featureGroups: groups.map(\.group))
+    if let node = members["data_dir"] {
+      config.dataDir = try string(node.value, "data_dir", fix: "give a directory path, e.g. data_dir: ./data")
+    }
+    if let node = members["offline"] { config.offline = try readOffline(node.value) }
+    if let node = members["dedup"] { config.dedup = try readDedup(node.value) }
+    if let node = members["max_record_bytes"] {
+      config.maxRecordBytes = try integer(node.value, "max_record_bytes", range: 1...(1 << 30))
+    }
+    return config
+  }
+
+  // MARK: Sections
+
+  private func readKafka(_ node: Node, groups: [GroupsReader.ReadGroup]) throws(ConfigError) -> KafkaSettings {
+    let members = try members(
+      of: node, in: "kafka",
+      allowed: ["bootstrap_servers", "topics", "group_id", "instance_id", "settings", "topic_groups"])
+    guard let topicsNode = members["topics"] else {
+      throw failure(node, "kafka.topics is missing", fix: "list the topics to consume, e.g. topics: [features]")
+    }
+    var kafka = KafkaSettings(topics: try readTopics(topicsNode.value))
+    if let server = members["bootstrap_servers"], !isNull(server.value) {
+      let text = try string(server.value, "kafka.bootstrap_servers", fix: "give host:port, or leave it out for the embedded broker")
+      kafka.bootstrapServers = text.isEmpty ? nil : text
+    }
+    if let groupID = members["group_id"] {
+      kafka.groupID = try string(groupID.value, "kafka.group_id", fix: "give the consumer group id, e.g. idemstream")
+      guard !kafka.groupID.isEmpty else {
+        throw failure(groupID.value, "kafka.group_id is empty", fix: "give the consumer group id, e.g. idemstream")
+      }
+    }
+    if let instance = members["instance_id"], !isNull(instance.value) {
+      kafka.instanceID = try string(instance.value, "kafka.instance_id", fix: "give an id, or \"\" for the host name")
+    }
+    if let settings = members["settings"], !isNull(settings.value) {
+      for (key, value) in try stringMap(settings.value, "kafka.settings") {
+        kafka.settings[key] = value.text
+      }
+    }
+    if let bindings = members["topic_groups"], !isNull(bindings.value) {
+      for (topic, binding) in try stringMap(bindings.value, "kafka.topic_groups") {
+        guard kafka.topics.contains(topic) else {
+          throw failure(
+            binding.keyNode, "kafka.topic_groups binds '\(topic)', which is not in kafka.topics",
+            fix: "add it to topics or remove the binding")
+        }
+        guard groups.contains(where: { $0.group.name == binding.text }) else {
+          let names = groups.map(\.group.name).joined(separator: ", ")
+          throw failure(
+            binding.valueNode, "kafka.topic_groups binds '\(topic)' to unknown group '\(binding.text)'",
+            fix: "use one of the feature_groups: \(names)")
+        }
+        kafka.topicGroups[topic] = binding.text
+      }
+    }
+    return kafka
+  }
+
+  private func readTopics(_ node: Node) throws(ConfigError) -> [String] {
+    guard case .sequence(let sequence) = node else {
+      throw failure(node, "kafka.topics must be a list of topic names", fix: "write it as topics: [features]")
+    }
+    var topics: [String] = []
+    for item in sequence {
+      let topic = try string(item, "a topic in kafka.topics", fix: "write topic names as strings")
+      guard !topic.isEmpty else { throw failure(item, "empty topic name", fix: "remove it or name the topic") }
+      guard !topics.contains(topic) else {
+        throw failure(item, "topic '\(topic)' is listed twice", fix: "list each topic once")
+      }
+      topics.append(topic)
+    }
+    guard !topics.isEmpty else {
+      throw failure(node, "kafka.topics is empty", fix: "list at least one topic, e.g. topics: [features]")
+    }
+    return topics
+  }
+
+  private func readOffline(_ node: Node) throws(ConfigError) -> OfflineSettings {
+    var offline = OfflineSettings()
+    let members = try members(
+      of: node, in: "offline", allowed: ["commit_interval_ms", "max_rows_per_commit", "checkpoint_interval"])
+    if let value = members["commit_interval_ms"] {
+      offline.commitIntervalMillis = try integer(value.value, "offline.commit_interval_ms", range: 1...86_400_000)
+    }
+    if let value = members["max_rows_per_commit"] {
+      offline.maxRowsPerCommit = try integer(value.value, "offline.max_rows_per_commit", range: 1...100_000_000)
+    }
+    if let value = members["checkpoint_interval"] {
+      offline.checkpointInterval = try integer(value.value, "offline.checkpoint_interval", range: 1...1_000_000)
+    }
+    return offline
+  }
+
+  private func readDedup(_ node: Node) throws(ConfigError) -> DedupSettings {
+    let members = try members(of: node, in: "dedup", allowed: ["window"])
+    guard let window = members["window"] else { return DedupSettings() }
+    let fix = "write a number and a unit: 500ms, 45s, 30m, 12h or 7d"
+    let text = try string(window.value, "dedup.window", fix: fix)
+    guard let millis = DurationParser.millis(text) else {
+      throw failure(window.value, "dedup.window '\(text)' is not a duration", fix: fix)
+    }
+    guard millis > 0 else { throw failure(window.value, "dedup.window must be longer than zero", fix: fix) }
+    return DedupSettings(windowMillis: millis)
+  }
+
+  // MARK: Node helpers
+
+  /// A mapping's members by key, after checking that every key is one of `allowed`.
+  func members(of node: Node, in section: String, allowed: [String]) throws(ConfigError)
+    -> [String: (keyNode: Node, value: Node)]
+  {
+    guard case .mapping(let mapping) = node else {
+      throw failure(node, "\(section) must be a mapping", fix: "write it as key: value lines (\(allowed.joined(separator: ", ")))")
+    }
+    var result: [String: (keyNode: Node, value: Node)] = [:]
+    for (keyNode, value) in mapping {
+      guard case .scalar(let scalar) = keyNode else {
+        throw failure(keyNode, "a key in \(section) is not a plain name", fix: "use one of \(allowed.joined(separator: ", "))")
+      }
+      guard allowed.contains(scalar.string) else {
+        throw failure(
+          keyNode, "unknown key '\(scalar.string)' in \(section)", fix: "use one of \(allowed.joined(separator: ", "))")
+      }
+      result[scalar.string] = (keyNode, value)
+    }
+    return result
+  }
+
+  /// A mapping of names to scalar values, in file order.
+  func stringMap(_ node: Node, _ path: String) throws(ConfigError)
+    -> [(String, (text: String, keyNode: Node, valueNode: Node))]
+  {
+    guard case .mapping(let mapping) = node else {
+      throw failure(node, "\(path) must be a mapping", fix: "write it as name: value lines, or {}")
+    }
+    var result: [(String, (text: String, keyNode: Node, valueNode: Node))] = []
+    for (keyNode, value) in mapping {
+      let key = try string(keyNode, "a key in \(path)", fix: "use plain names as keys")
+      let text = try string(value, "\(path).\(key)", fix: "give a plain value (quote it if in doubt)")
+      result.append((key, (text, keyNode, value)))
+    }
+    return result
+  }
+
+  func isNull(_ node: Node) -> Bool {
+    if case .scalar(let scalar) = node, scalar.style == .plain, node.null != nil { return true }
+    return false
+  }
+
+  /// A scalar's text; a mapping, a list or null is an error.
+  func string(_ node: Node, _ path: String, fix: String) throws(ConfigError) -> String {
+    guard case .scalar(let scalar) = node, !isNull(node) else {
+      throw failure(node, "\(path) must be a single value, not \(kind(of: node))", fix: fix)
+    }
+    return scalar.string
+  }
+
+  func integer(_ node: Node, _ path: String, range: ClosedRange<Int>) throws(ConfigError) -> Int {
+    let fix = "give a whole number from \(range.lowerBound) to \(range.upperBound)"
+    guard case .scalar = node, let value = node.int else {
+      throw failure(node, "\(path) must be a whole number, not \(kind(of: node))", fix: fix)
+    }
+    guard range.contains(value) else { throw failure(node, "\(path) is \(value), out of range", fix: fix) }
+    return value
+  }
+
+  func kind(of node: Node) -> String {
+    switch node {
+    case .mapping: return "a mapping"
+    case .sequence: return "a list"
+    case .alias: return "an alias"
+    case .scalar(let scalar): return isNull(node) ? "null" : "'\(scalar.string)'"
+    }
+  }
+
+  func failure(_ node: Node, _ problem: String, fix: String) -> ConfigError {
+    ConfigError(file: fileName, line: node.mark?.line ?? 0, problem: problem, fix: fix)
+  }
+
+  private func yamlError(_ error: any Error) -> ConfigError {
+    let fix = "fix the YAML syntax"
+    guard let yaml = error as? YamlError else {
+      return ConfigError(file: fileName, line: 0, problem: "\(error)", fix: fix)
+    }
+    switch yaml {
+    case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+      .composer(_, let problem, let mark, _):
+      return ConfigError(file: fileName, line: mark.line, problem: "invalid YAML: \(problem)", fix: fix)
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      return ConfigError(
+        file: fileName, line: context.mark.line,
+        problem: "key '\(duplicates.joined(separator: "', '"))' appears twice in one mapping",
+        fix: "keep one of them")
+    default:
+      return ConfigError(file: fileName, line: 0, problem: "invalid YAML: \(yaml)", fix: fix)
+    }
+  }
+}

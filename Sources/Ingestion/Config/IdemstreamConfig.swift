@@ -1,0 +1,58 @@
+import Foundation
+import Yams
+
+/// The service configuration (CONTRACT section 3), loaded from YAML and validated as a whole
+/// before anything starts: every error names the file, the line and the fix.
+public struct IdemstreamConfig: Sendable, Hashable {
+  /// Default `max_record_bytes`: the contract's 1 MiB record size limit.
+  public static let defaultMaxRecordBytes = 1 << 20
+
+  public var kafka: KafkaSettings
+  /// `data_dir` as written (relative paths are the caller's to resolve).
+  public var dataDir: String
+  public var offline: OfflineSettings
+  public var dedup: DedupSettings
+  /// Feature groups in file order; `FeatureWrite.groupIndex` indexes this array.
+  public var featureGroups: [FeatureGroup]
+  /// Record values larger than this are dead-lettered.
+  public var maxRecordBytes: Int
+
+  public init(
+    kafka: KafkaSettings, dataDir: String = "./data", offline: OfflineSettings = OfflineSettings(),
+    dedup: DedupSettings = DedupSettings(), featureGroups: [FeatureGroup],
+    maxRecordBytes: Int = IdemstreamConfig.defaultMaxRecordBytes
+  ) {
+    self.kafka = kafka
+    self.dataDir = dataDir
+    self.offline = offline
+    self.dedup = dedup
+    self.featureGroups = featureGroups
+    self.maxRecordBytes = maxRecordBytes
+  }
+
+  /// Reads and validates the YAML file at `path`.
+  public static func load(path: String) throws(ConfigError) -> IdemstreamConfig {
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      throw ConfigError(
+        file: path, line: 0, problem: "cannot read the file (\(error.localizedDescription))",
+        fix: "check the path given to --config")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw ConfigError(file: path, line: 0, problem: "the file is not UTF-8 text", fix: "save it as UTF-8")
+    }
+    return try parse(yaml: text, fileName: path)
+  }
+
+  /// Validates YAML text; `fileName` is what error messages call it.
+  public static func parse(yaml: String, fileName: String = "config.yaml") throws(ConfigError) -> IdemstreamConfig {
+    try ConfigReader(fileName: fileName).read(yaml: yaml)
+  }
+
+  /// The feature group called `name`.
+  public func featureGroup(named name: String) -> FeatureGroup? {
+    featureGroups.first { $0.name == name }
+  }
+}

@@ -1,0 +1,370 @@
+/// Turns a Kafka record value (plus its headers and topic) into a `FeatureWrite`, following
+/// CONTRACT section 2 exactly, or says precisely why it cannot (`DecodeError`).
+///
+/// The record is read in one pass by `JSONReader` and the write is filled as the members go
+/// by; only when `key` or `values` come before `feature_group` (so their schema is not yet
+/// known) are they skipped, remembered and read again at the end. The decoder holds only
+/// immutable tables, so one instance can be shared by any number of threads.
+public struct FeatureWriteDecoder: Sendable {
+  /// The Kafka header that may carry the idempotency key instead of the JSON field.
+  public static let idempotencyKeyHeader = "idempotency-key"
+  /// The Kafka header whose value `delete` makes the write a tombstone (as in Hopsworks).
+  public static let operationHeader = "operation"
+  /// Longest accepted idempotency key, in UTF-8 bytes.
+  public static let maximumIdempotencyKeyBytes = 256
+
+  public let config: IdemstreamConfig
+  let schemas: [GroupSchema]
+  let topicGroups: [String: Int]
+
+  public init(_ config: IdemstreamConfig) {
+    self.config = config
+    schemas = config.featureGroups.enumerated().map { GroupSchema(index: $0.offset, group: $0.element) }
+    var bound: [String: Int] = [:]
+    for (topic, groupName) in config.kafka.topicGroups {
+      if let index = config.featureGroups.firstIndex(where: { $0.name == groupName }) { bound[topic] = index }
+    }
+    topicGroups = bound
+  }
+
+  /// Decodes a record value given as bytes; `nil` is Kafka's null value.
+  public func decode(value: [UInt8]?, headers: [RecordHeader] = [], topic: String) throws(DecodeError)
+    -> FeatureWrite
+  {
+    guard let value else { throw DecodeError(.nullValue, at: "", "the record value is null") }
+    let result = value.withUnsafeBytes { bytes in
+      Result { () throws(DecodeError) -> FeatureWrite in try decode(value: bytes, headers: headers, topic: topic) }
+    }
+    return try result.get()
+  }
+
+  /// Decodes a record value in place.
+  public func decode(value: UnsafeRawBufferPointer, headers: [RecordHeader] = [], topic: String)
+    throws(DecodeError) -> FeatureWrite
+  {
+    let count = value.count
+    guard count > 0, let raw = value.baseAddress else {
+      throw DecodeError(.emptyValue, at: "", "the record value is empty")
+    }
+    guard count <= config.maxRecordBytes else {
+      throw DecodeError(
+        .tooLarge, at: "",
+        "the record value is \(count) bytes, over the limit of \(config.maxRecordBytes) (max_record_bytes)")
+    }
+    let base = raw.assumingMemoryBound(to: UInt8.self)
+    do {
+      return try decodeObject(base: base, count: count, headers: headers, topic: topic)
+    } catch {
+      // A syntax error in a value that is not UTF-8 at all is better reported as the latter.
+      if error.reason == .invalidJSON || error.reason == .notAnObject,
+        let badByte = firstInvalidUTF8Offset(UnsafeBufferPointer(start: base, count: count))
+      {
+        throw DecodeError(.notUTF8, at: "byte \(badByte)", "the record value is not UTF-8")
+      }
+      throw error
+    }
+  }
+
+  private func decodeObject(
+    base: UnsafePointer<UInt8>, count: Int, headers: [RecordHeader], topic: String
+  ) throws(DecodeError) -> FeatureWrite {
+    var reader = JSONReader(base: base, count: count)
+    reader.skipWhitespace()
+    guard !reader.isAtEnd else { throw DecodeError(.emptyValue, at: "", "the record value is only whitespace") }
+    guard reader.current == 0x7B else { throw notAnObjectError(&reader) }
+    reader.position += 1
+
+    let boundGroup = topicGroups.isEmpty ? nil : topicGroups[topic]
+    var schema: GroupSchema? = boundGroup.map { schemas[$0] }
+    var seen: UInt8 = 0
+    var key: [FeatureValue]? = nil
+    var values: [FeatureValue]? = nil
+    var valuesKeyEcho: [(slot: Int, value: FeatureValue)] = []
+    var deferredKey = -1
+    var deferredValues = -1
+    var eventTime: Int64? = nil
+    var idempotencyKey: String? = nil
+    var operation: WriteOperation? = nil
+
+    if try reader.peek("a field name or '}'") == 0x7D {
+      reader.position += 1
+    } else {
+      while true {
+        guard try reader.peek("a field name") == 0x22 else {
+          throw reader.syntaxError("expected a field name, found \(reader.describeByte(reader.current))")
+        }
+        let nameToken = try reader.readString()
+        guard let field = TopLevelField(reader: reader, token: nameToken) else {
+          throw DecodeError(
+            .unknownField, at: reader.string(of: nameToken),
+            "unknown field (a feature write has feature_group, key, event_time, values, idempotency_key, op)")
+        }
+        guard seen & field.rawValue == 0 else {
+          throw DecodeError(.duplicateField, at: field.name, "the field appears more than once")
+        }
+        seen |= field.rawValue
+        try reader.expect(0x3A, "':' after the field name")
+        _ = try reader.peek("a value")
+        switch field {
+        case .featureGroup:
+          let named = try readGroup(&reader)
+          if let bound = schema, bound !== named {
+            throw DecodeError(
+              .unknownFeatureGroup, at: "feature_group",
+              "'\(named.group.name)' differs from '\(bound.group.name)', the group topic '\(topic)' is bound to")
+          }
+          schema = named
+        case .key:
+          if let schema {
+            key = try readKey(&reader, schema)
+          } else {
+            deferredKey = reader.position
+            try reader.skipValue(depth: 1)
+          }
+        case .values:
+          if let schema {
+            values = try readValues(&reader, schema, keyEcho: &valuesKeyEcho)
+          } else {
+            deferredValues = reader.position
+            try reader.skipValue(depth: 1)
+          }
+        case .eventTime:
+          eventTime = try readTimestamp(&reader, path: "event_time")
+        case .idempotencyKey:
+          idempotencyKey = try readIdempotencyKey(&reader)
+        case .operation:
+          operation = try readOperation(&reader)
+        }
+        let next = try reader.peek("',' or '}'")
+        reader.position += 1
+        if next == 0x2C { continue }
+        guard next == 0x7D else {
+          reader.position -= 1
+          throw reader.syntaxError("expected ',' or '}' after a field, found \(reader.describeByte(next))")
+        }
+        break
+      }
+    }
+    reader.skipWhitespace()
+    guard reader.isAtEnd else {
+      throw reader.syntaxError("unexpected data after the JSON object")
+    }
+
+    guard let schema else {
+      throw DecodeError(
+        .missingField, at: "feature_group",
+        "missing (required unless the topic '\(topic)' is bound to a group in kafka.topic_groups)")
+    }
+    if deferredKey >= 0 {
+      var again = JSONReader(base: base, count: count, position: deferredKey)
+      key = try readKey(&again, schema)
+    }
+    if deferredValues >= 0 {
+      var again = JSONReader(base: base, count: count, position: deferredValues)
+      values = try readValues(&again, schema, keyEcho: &valuesKeyEcho)
+    }
+    guard let key else { throw DecodeError(.missingField, at: "key", "missing (an object of primary-key columns)") }
+    guard let eventTime else {
+      throw DecodeError(.missingField, at: "event_time", "missing (epoch milliseconds or an RFC 3339 string)")
+    }
+    for (slot, echoed) in valuesKeyEcho where echoed != key[slot] {
+      let column = schema.group.primaryKey[slot]
+      throw DecodeError(.wrongType, at: "values.\(column)", "differs from key.\(column)")
+    }
+    let resolvedOperation = try resolveOperation(field: operation, headers: headers)
+    let headerKey = try idempotencyKeyFromHeaders(headers)
+    if let idempotencyKey, let headerKey, idempotencyKey != headerKey {
+      throw DecodeError(
+        .invalidIdempotencyKey, at: "idempotency_key", "differs from the idempotency-key header")
+    }
+    let rowValues: [FeatureValue]
+    if resolvedOperation == .upsert {
+      guard let values else {
+        throw DecodeError(.missingField, at: "values", "missing (required for an upsert; op: delete makes a tombstone)")
+      }
+      rowValues = values
+    } else {
+      rowValues = nullArray(schema.valueTypes.count)
+    }
+    let derive = idempotencyKey == nil && headerKey == nil
+    let identity = CanonicalWrite.withBytes(
+      key: key, values: rowValues, eventTimeMicros: eventTime, operation: resolvedOperation, layout: schema.layout
+    ) { canonical in
+      (CanonicalWrite.fingerprint(canonical), derive ? SHA256.digest(canonical).hexString : nil)
+    }
+    return FeatureWrite(
+      groupIndex: schema.index, groupName: schema.group.name, key: key, eventTimeMicros: eventTime,
+      operation: resolvedOperation, values: rowValues, idempotencyKey: idempotencyKey ?? headerKey ?? identity.1 ?? "",
+      idempotencyKeyIsDerived: derive, contentFingerprint: identity.0)
+  }
+
+  private func notAnObjectError(_ reader: inout JSONReader) -> DecodeError {
+    let start = reader.position
+    if reader.matches("null") {
+      reader.position += 4
+      reader.skipWhitespace()
+      if reader.isAtEnd { return DecodeError(.nullValue, at: "", "the record value is JSON null") }
+    }
+    guard let kind = JSONValueKind(leadingByte: reader.base[start]) else {
+      reader.position = start
+      return DecodeError(
+        .notAnObject, at: "", "the record value is not JSON (it starts with \(reader.describeByte(reader.base[start])))")
+    }
+    return DecodeError(.notAnObject, at: "", "the record value is a JSON \(kind.rawValue), not an object")
+  }
+
+  private func readGroup(_ reader: inout JSONReader) throws(DecodeError) -> GroupSchema {
+    guard reader.current == 0x22 else {
+      throw wrongType(&reader, path: "feature_group", expected: "a string")
+    }
+    let token = try reader.readString()
+    let found = try reader.withBytes(of: token) { (bytes) throws(DecodeError) -> GroupSchema? in
+      for schema in schemas where schema.nameBytes.count == bytes.count {
+        let equal = schema.nameBytes.withUnsafeBufferPointer { stored in
+          bytes.isEmpty || memoryEquals(stored.baseAddress!, bytes.baseAddress!, bytes.count)
+        }
+        if equal { return schema }
+      }
+      return nil
+    }
+    guard let found else {
+      let known = schemas.map(\.group.name).joined(separator: ", ")
+      throw DecodeError(
+        .unknownFeatureGroup, at: "feature_group", "unknown group '\(reader.string(of: token))' (configured: \(known))")
+    }
+    return found
+  }
+
+  private func readIdempotencyKey(_ reader: inout JSONReader) throws(DecodeError) -> String {
+    guard reader.current == 0x22 else {
+      throw wrongType(&reader, path: "idempotency_key", expected: "a string")
+    }
+    let text = reader.string(of: try reader.readString())
+    try checkIdempotencyKey(text, at: "idempotency_key")
+    return text
+  }
+
+  private func checkIdempotencyKey(_ text: String, at location: String) throws(DecodeError) {
+    let length = text.utf8.count
+    guard length >= 1 && length <= FeatureWriteDecoder.maximumIdempotencyKeyBytes else {
+      throw DecodeError(
+        .invalidIdempotencyKey, at: location,
+        "must be 1–\(FeatureWriteDecoder.maximumIdempotencyKeyBytes) bytes, got \(length)")
+    }
+  }
+
+  private func readOperation(_ reader: inout JSONReader) throws(DecodeError) -> WriteOperation {
+    guard reader.current == 0x22 else { throw wrongType(&reader, path: "op", expected: "\"upsert\" or \"delete\"") }
+    let text = reader.string(of: try reader.readString())
+    guard let operation = WriteOperation(rawValue: text) else {
+      throw DecodeError(.invalidOperation, at: "op", "'\(text)' is neither \"upsert\" nor \"delete\"")
+    }
+    return operation
+  }
+
+  private func resolveOperation(field: WriteOperation?, headers: [RecordHeader]) throws(DecodeError)
+    -> WriteOperation
+  {
+    var fromHeader: WriteOperation? = nil
+    for header in headers where header.key == FeatureWriteDecoder.operationHeader {
+      let text = header.value.map { String(decoding: $0, as: UTF8.self) } ?? ""
+      guard let operation = WriteOperation(rawValue: text.lowercased()) else {
+        throw DecodeError(
+          .invalidOperation, at: "header operation", "'\(text)' is neither \"upsert\" nor \"delete\"")
+      }
+      fromHeader = operation
+    }
+    if let field, let fromHeader, field != fromHeader {
+      throw DecodeError(.invalidOperation, at: "op", "'\(field.rawValue)' contradicts the header operation: \(fromHeader.rawValue)")
+    }
+    return field ?? fromHeader ?? .upsert
+  }
+
+  private func idempotencyKeyFromHeaders(_ headers: [RecordHeader]) throws(DecodeError) -> String? {
+    var found: String? = nil
+    for header in headers where header.key == FeatureWriteDecoder.idempotencyKeyHeader {
+      let location = "header \(FeatureWriteDecoder.idempotencyKeyHeader)"
+      guard let bytes = header.value, let text = String(validating: bytes, as: UTF8.self) else {
+        throw DecodeError(.invalidIdempotencyKey, at: location, "must be a UTF-8 string")
+      }
+      try checkIdempotencyKey(text, at: location)
+      found = text
+    }
+    return found
+  }
+
+  func wrongType(_ reader: inout JSONReader, path: String, expected: String) -> DecodeError {
+    guard let kind = JSONValueKind(leadingByte: reader.current) else {
+      return reader.syntaxError("unexpected \(reader.describeByte(reader.current))")
+    }
+    var shown = kind.rawValue
+    if kind == .number, let token = try? reader.readNumber() { shown += " " + reader.text(of: token) }
+    return DecodeError(.wrongType, at: path, "expected \(expected), got \(shown)")
+  }
+}
+
+/// The members of a feature write object, each a bit so that repeats are caught cheaply.
+enum TopLevelField: UInt8 {
+  case featureGroup = 1
+  case key = 2
+  case eventTime = 4
+  case values = 8
+  case idempotencyKey = 16
+  case operation = 32
+
+  var name: String {
+    switch self {
+    case .featureGroup: "feature_group"
+    case .key: "key"
+    case .eventTime: "event_time"
+    case .values: "values"
+    case .idempotencyKey: "idempotency_key"
+    case .operation: "op"
+    }
+  }
+
+  @inline(__always)
+  init?(reader: JSONReader, token: JSONStringToken) {
+    if token.hasEscapes {
+      let bytes = reader.unescape(token)
+      guard let field = bytes.withUnsafeBufferPointer({ TopLevelField(name: $0.baseAddress!, count: $0.count) })
+      else { return nil }
+      self = field
+    } else {
+      guard let field = TopLevelField(name: reader.base + token.start, count: token.count) else { return nil }
+      self = field
+    }
+  }
+
+  @inline(__always)
+  init?(name: UnsafePointer<UInt8>, count: Int) {
+    @inline(__always)
+    func named(_ text: StaticString) -> Bool {
+      text.utf8CodeUnitCount == count && memoryEquals(text.utf8Start, name, count)
+    }
+    switch count {
+    case 2 where named("op"): self = .operation
+    case 3 where named("key"): self = .key
+    case 6 where named("values"): self = .values
+    case 10 where named("event_time"): self = .eventTime
+    case 13 where named("feature_group"): self = .featureGroup
+    case 15 where named("idempotency_key"): self = .idempotencyKey
+    default: return nil
+    }
+  }
+}
+
+/// The offset of the first byte that breaks UTF-8 in `bytes`, or nil when it is valid.
+func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+  guard let base = bytes.baseAddress else { return nil }
+  var reader = JSONReader(base: base, count: bytes.count)
+  while !reader.isAtEnd {
+    if reader.current < 0x80 {
+      reader.position += 1
+      continue
+    }
+    let offset = reader.position
+    do { try reader.skipMultiByteScalar() } catch { return offset }
+  }
+  return nil
+}

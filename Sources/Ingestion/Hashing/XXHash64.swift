@@ -1,0 +1,101 @@
+/// The XXH64 hash (xxHash specification, 64-bit variant), written from the published
+/// algorithm description.
+///
+/// idemstream uses it for the content fingerprint of every decoded write: a fast,
+/// well-distributed 64-bit value whose output is fixed by a public specification, so a
+/// fingerprint persisted today compares equal to one computed by any later version.
+public enum XXHash64 {
+  static let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
+  static let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+  static let prime3: UInt64 = 0x1656_67B1_9E37_79F9
+  static let prime4: UInt64 = 0x85EB_CA77_C2B2_AE63
+  static let prime5: UInt64 = 0x27D4_EB2F_1656_67C5
+
+  @inline(__always)
+  static func rotateLeft(_ value: UInt64, _ amount: UInt64) -> UInt64 {
+    (value << amount) | (value >> (64 &- amount))
+  }
+
+  @inline(__always)
+  static func round(_ accumulator: UInt64, _ lane: UInt64) -> UInt64 {
+    rotateLeft(accumulator &+ lane &* prime2, 31) &* prime1
+  }
+
+  @inline(__always)
+  static func merge(_ accumulator: UInt64, _ lane: UInt64) -> UInt64 {
+    (accumulator ^ round(0, lane)) &* prime1 &+ prime4
+  }
+
+  /// The hash of `bytes` with `seed`.
+  public static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
+    let count = bytes.count
+    guard let base = bytes.baseAddress, count > 0 else { return avalanche(seed &+ prime5) }
+    var offset = 0
+    var accumulator: UInt64
+    if count >= 32 {
+      var v1 = seed &+ prime1 &+ prime2
+      var v2 = seed &+ prime2
+      var v3 = seed
+      var v4 = seed &- prime1
+      while offset + 32 <= count {
+        v1 = round(v1, lane64(base, offset))
+        v2 = round(v2, lane64(base, offset + 8))
+        v3 = round(v3, lane64(base, offset + 16))
+        v4 = round(v4, lane64(base, offset + 24))
+        offset += 32
+      }
+      accumulator =
+        rotateLeft(v1, 1) &+ rotateLeft(v2, 7) &+ rotateLeft(v3, 12) &+ rotateLeft(v4, 18)
+      accumulator = merge(accumulator, v1)
+      accumulator = merge(accumulator, v2)
+      accumulator = merge(accumulator, v3)
+      accumulator = merge(accumulator, v4)
+    } else {
+      accumulator = seed &+ prime5
+    }
+    accumulator &+= UInt64(count)
+    while offset + 8 <= count {
+      accumulator ^= round(0, lane64(base, offset))
+      accumulator = rotateLeft(accumulator, 27) &* prime1 &+ prime4
+      offset += 8
+    }
+    if offset + 4 <= count {
+      let lane = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+      accumulator ^= lane &* prime1
+      accumulator = rotateLeft(accumulator, 23) &* prime2 &+ prime3
+      offset += 4
+    }
+    while offset < count {
+      accumulator ^= UInt64(base.load(fromByteOffset: offset, as: UInt8.self)) &* prime5
+      accumulator = rotateLeft(accumulator, 11) &* prime1
+      offset += 1
+    }
+    return avalanche(accumulator)
+  }
+
+  /// The hash of a byte collection.
+  public static func hash<Bytes: Collection<UInt8>>(_ bytes: Bytes, seed: UInt64 = 0) -> UInt64 {
+    if let result = bytes.withContiguousStorageIfAvailable({
+      hash(UnsafeRawBufferPointer($0), seed: seed)
+    }) {
+      return result
+    }
+    return Array(bytes).withUnsafeBytes { hash($0, seed: seed) }
+  }
+
+  @inline(__always)
+  static func lane64(_ base: UnsafeRawPointer, _ offset: Int) -> UInt64 {
+    UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+  }
+
+  @inline(__always)
+  static func avalanche(_ value: UInt64) -> UInt64 {
+    var hash = value
+    hash ^= hash >> 33
+    hash &*= prime2
+    hash ^= hash >> 29
+    hash &*= prime3
+    hash ^= hash >> 32
+    return hash
+  }
+}
