@@ -4,7 +4,9 @@
 public struct KafkaConsumerConfiguration: Sendable {
   /// `bootstrap.servers`: comma-separated `host:port` list.
   public var bootstrapServers: String
-  /// `group.id`. Required for `subscribe` and for committing offsets.
+  /// `group.id`. Required for `subscribe`. Without one, a consumer that only `assign`s
+  /// runs under the group `idemstream-standalone` (librdkafka needs some group to assign
+  /// partitions; it is joined only by `subscribe` and used only by commits).
   public var groupID: String?
   /// `group.instance.id`: static membership, so that a restarted instance gets its
   /// partitions back without a rebalance on a real cluster. `nil` or empty: dynamic.
@@ -47,7 +49,7 @@ public struct KafkaConsumerConfiguration: Sendable {
         code: .invalidArgument,
         message: "offsetResetPolicy must be .beginning or .end, not \(offsetResetPolicy)")
     }
-    if let groupID { properties["group.id"] = groupID }
+    properties["group.id"] = groupID ?? "idemstream-standalone"
     if let groupInstanceID, !groupInstanceID.isEmpty {
       properties["group.instance.id"] = groupInstanceID
     }

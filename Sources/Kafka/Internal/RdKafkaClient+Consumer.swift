@@ -64,42 +64,31 @@ extension RdKafkaClient {
     try Self.check(rd_kafka_consumer_close(handle), "closing the consumer")
   }
 
-  /// Takes up to `maxRecords` records: what has already arrived, or else the first one to
-  /// arrive within the timeout plus whatever came with it. `rebalanced` tells (and clears)
-  /// whether a rebalance callback ran; the batch ends there so that every record returned
-  /// precedes the rebalance.
+  /// Takes up to `maxRecords` records: the first to arrive within the timeout, then those
+  /// already waiting. `rebalanced` tells (and clears) whether a rebalance callback ran; the
+  /// batch ends there so that every record returned precedes the rebalance.
+  ///
+  /// One `rd_kafka_consumer_poll` per record rather than `rd_kafka_consume_batch_queue`:
+  /// librdkafka 2.0.x's batch API can skip or repeat offsets around rebalances and seeks
+  /// (fixed only in 2.1.0), which would break exactly-once downstream.
   func consumeRecords(
     maxRecords: Int, timeoutMilliseconds: Int32, rebalanced: () -> Bool
   ) -> (records: [KafkaRecord], errors: [KafkaError]) {
-    let buffer = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(
-      capacity: maxRecords)
-    defer { buffer.deallocate() }
-    var count = consumeBatch(into: buffer, capacity: maxRecords, timeoutMilliseconds: 0)
-    if count == 0 && !rebalanced() {
-      count = consumeBatch(into: buffer, capacity: 1, timeoutMilliseconds: timeoutMilliseconds)
-      if count > 0 && maxRecords > 1 && !rebalanced() {
-        count += consumeBatch(into: buffer + 1, capacity: maxRecords - 1, timeoutMilliseconds: 0)
-      }
-    }
-    _ = rebalanced()
     var records: [KafkaRecord] = []
-    records.reserveCapacity(count)
     var errors: [KafkaError] = []
     var topicNames = TopicNameCache()
-    for index in 0..<count {
-      switch Self.takeRecord(buffer[index]!, topicNames: &topicNames) {
+    var wait = timeoutMilliseconds
+    while records.count + errors.count < maxRecords {
+      guard let message = rd_kafka_consumer_poll(handle, wait) else { break }
+      wait = 0
+      switch Self.takeRecord(message, topicNames: &topicNames) {
       case .success(let record): records.append(record)
       case .failure(let error): errors.append(error)
       }
+      if rebalanced() { break }
     }
+    _ = rebalanced()
     return (records, errors)
-  }
-
-  private func consumeBatch(
-    into buffer: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>,
-    capacity: Int, timeoutMilliseconds: Int32
-  ) -> Int {
-    max(rd_kafka_consume_batch_queue(consumerQueue, timeoutMilliseconds, buffer, capacity), 0)
   }
 
   /// Copies one message into a Swift value and frees it; a message that carries an error

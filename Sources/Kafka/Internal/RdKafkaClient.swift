@@ -12,8 +12,6 @@ final class RdKafkaClient: @unchecked Sendable {
 
   /// The `rd_kafka_t *`.
   let handle: OpaquePointer
-  /// The consumer queue (`rd_kafka_queue_get_consumer`), only for consumers.
-  let consumerQueue: OpaquePointer?
 
   /// Kept alive for as long as librdkafka may call back into it (until after destroy).
   private let callbackContext: (any Sendable & AnyObject)?
@@ -39,14 +37,10 @@ final class RdKafkaClient: @unchecked Sendable {
     if role == .consumer {
       // Serve error and rebalance callbacks from the same queue the records come from.
       rd_kafka_poll_set_consumer(handle)
-      consumerQueue = rd_kafka_queue_get_consumer(handle)
-    } else {
-      consumerQueue = nil
     }
   }
 
   deinit {
-    if let consumerQueue { rd_kafka_queue_destroy(consumerQueue) }
     rd_kafka_destroy(handle)
   }
 
