@@ -1,0 +1,121 @@
+import Kafka
+import XCTest
+
+final class RoundTripTests: XCTestCase {
+  func testRecordsComeBackIntactInPartitionOrder() throws {
+    let broker = try EmbeddedBroker(topics: ["roundtrip": 3])
+    let producer = try makeProducer(broker)
+    var sent: [TopicPartition: [KafkaRecord]] = [:]
+    for partition in Int32(0)..<3 {
+      for index in 0..<200 {
+        // Edge cases Kafka distinguishes: null key, null value, empty value, null header.
+        let key: [UInt8]? = index == 2 ? nil : "user-\(partition)-\(index)".bytes
+        let value: [UInt8]? =
+          switch index {
+          case 0: nil
+          case 1: []
+          default: "{\"n\":\(index),\"p\":\(partition)}".bytes
+          }
+        let headers = [
+          KafkaHeader(name: "idempotency-key", value: "id-\(partition)-\(index)"),
+          KafkaHeader(name: "operation", value: index % 2 == 0 ? "upsert".bytes : nil),
+        ]
+        try producer.send(
+          topic: "roundtrip", key: key, value: value, headers: headers, partition: partition)
+        sent[TopicPartition("roundtrip", partition), default: []].append(
+          KafkaRecord(
+            topic: "roundtrip", partition: partition, offset: Int64(index), key: key,
+            value: value, headers: headers))
+      }
+    }
+    XCTAssertEqual(try producer.flush(), 600)
+
+    let consumer = try makeConsumer(broker)
+    let partitions = (Int32(0)..<3).map { TopicPartition("roundtrip", $0) }
+    try consumer.assign(Dictionary(uniqueKeysWithValues: partitions.map { ($0, .beginning) }))
+    XCTAssertEqual(try consumer.assignment(), partitions)
+    let (records, events) = try consumer.pollRecords(count: 600)
+    XCTAssertEqual(records.count, 600, "events: \(events)")
+    assertContiguous(records, expected: Dictionary(uniqueKeysWithValues: partitions.map { ($0, 0..<200) }))
+    for (partition, expected) in sent {
+      let received = records.filter { $0.topicPartition == partition }
+      for (got, want) in zip(received, expected) {
+        XCTAssertEqual(got.key, want.key)
+        XCTAssertEqual(got.value, want.value)
+        XCTAssertEqual(got.headers, want.headers)
+        XCTAssertNotNil(got.timestampMilliseconds)
+      }
+    }
+    let first = records.first { $0.partition == 0 && $0.offset == 0 }
+    XCTAssertEqual(first?.header("idempotency-key")?.text, "id-0-0")
+
+    let watermarks = try consumer.queryWatermarks(partitions[1])
+    XCTAssertEqual(watermarks, PartitionWatermarks(low: 0, high: 200))
+    XCTAssertEqual(consumer.cachedWatermarks(partitions[1])?.high, 200)
+
+    // A record sent and awaited reports where it went; the consumer then sees it there.
+    let report = try awaitResult {
+      try await producer.sendAndWait(
+        topic: "roundtrip", key: "late".bytes, value: "late".bytes, partition: 1)
+    }
+    XCTAssertEqual(report.offset, 200)
+    XCTAssertEqual(report.partition, 1)
+    let late = try consumer.pollRecords(count: 1).records
+    XCTAssertEqual(late.map(\.offset), [200])
+    XCTAssertEqual(late.first?.value?.text, "late")
+    try consumer.close()
+    XCTAssertThrowsError(try consumer.poll()) { error in
+      XCTAssertEqual((error as? KafkaError)?.code, .destroyed)
+    }
+  }
+
+  func testProducerSendsAMillionSmallRecordsThroughBackPressure() throws {
+    let broker = try EmbeddedBroker(topics: ["bulk": 8])
+    var configuration = KafkaProducerConfiguration(bootstrapServers: broker.bootstrapServers)
+    configuration.settings = testClientSettings
+    // A small queue forces the queue-full path many times.
+    configuration.maxQueuedRecords = 10_000
+    let producer = try KafkaProducer(configuration: configuration)
+    let value = [UInt8](repeating: 0x61, count: 16)
+    let total = 200_000
+    for index in 0..<total {
+      try producer.send(topic: "bulk", key: "k\(index % 1000)".bytes, value: value)
+    }
+    XCTAssertEqual(try producer.flush(), total)
+    let consumer = try makeConsumer(broker)
+    var held: Int64 = 0
+    for partition in Int32(0)..<8 {
+      held += try consumer.queryWatermarks(TopicPartition("bulk", partition)).count
+    }
+    XCTAssertEqual(held, Int64(total))
+  }
+
+  func testBadConfigurationIsATypedError() {
+    var configuration = KafkaConsumerConfiguration(bootstrapServers: "127.0.0.1:1")
+    configuration.settings = ["no.such.setting": "1"]
+    XCTAssertThrowsError(try KafkaConsumer(configuration: configuration)) { error in
+      let kafkaError = error as? KafkaError
+      XCTAssertEqual(kafkaError?.code, .invalidArgument)
+      XCTAssertTrue(kafkaError?.message.contains("no.such.setting") ?? false)
+    }
+  }
+}
+
+/// Runs async code from a synchronous XCTest and returns its result.
+func awaitResult<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+  let box = ResultBox<T>()
+  let done = DispatchSemaphore(value: 0)
+  Task {
+    do { box.set(.success(try await body())) } catch { box.set(.failure(error)) }
+    done.signal()
+  }
+  done.wait()
+  return try box.get()
+}
+
+final class ResultBox<T: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var result: Result<T, any Error>?
+  func set(_ value: Result<T, any Error>) { lock.withLock { result = value } }
+  func get() throws -> T { try lock.withLock { result! }.get() }
+}
