@@ -16,6 +16,7 @@ public final class KafkaConsumer: Sendable {
     KafkaOffset]
 
   private let client: RdKafkaClient
+  var metadataClient: RdKafkaClient { client }
   private let callbacks: ConsumerCallbackContext
   private let closed = Mutex(false)
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Idemstream: ParsableCommand {
+struct Idemstream: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "idemstream",
     abstract: "Streaming feature ingestion: Kafka → online store + Delta Lake, exactly once.",
@@ -11,7 +11,7 @@ struct Idemstream: ParsableCommand {
       table per feature group. Start with `idemstream demo`.
       """,
     subcommands: [
-      Run.self, Demo.self, Broker.self, Produce.self, Replay.self, Verify.self, Online.self,
+      Run.self, Demo.self, BrokerCommand.self, ProduceCommand.self, Replay.self, Verify.self, Online.self,
       Offline.self, DeadLetters.self, Status.self, Bench.self,
     ])
 }

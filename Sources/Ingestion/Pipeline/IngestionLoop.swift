@@ -3,7 +3,6 @@ import Kafka
 import Logging
 import Metrics
 import OnlineStore
-import Synchronization
 
 /// The poll → decide → commit loop of one `run` (DESIGN.md, "One batch").
 struct IngestionLoop {
@@ -12,7 +11,7 @@ struct IngestionLoop {
   let consumer: KafkaConsumer
   var decider: RecordDecider
   /// What the stores hold per partition; read by the consumer's start-offset provider.
-  let positions: Mutex<[TopicPartition: Int64]>
+  let positions: PositionBook
   var batch: PendingBatch
   var totals = IngestionCounts()
   /// For `--stop-at-end`: per assigned partition, the high watermark seen at assignment.
@@ -29,7 +28,7 @@ struct IngestionLoop {
 
   init(
     service: IngestionService, stores: IngestionStores, consumer: KafkaConsumer,
-    decider: RecordDecider, positions: Mutex<[TopicPartition: Int64]>
+    decider: RecordDecider, positions: PositionBook
   ) {
     self.service = service
     self.stores = stores
@@ -37,14 +36,14 @@ struct IngestionLoop {
     self.decider = decider
     self.positions = positions
     self.batch = PendingBatch(groups: service.config.featureGroups)
-    self.progress = positions.withLock { $0 }
+    self.progress = positions.current
   }
 
   var config: IdemstreamConfig { service.config }
   var logger: Logger { service.logger }
 
   mutating func run(stopAtEnd: Bool) throws -> IngestionCounts {
-    let commitInterval = Duration.milliseconds(config.offline.commitIntervalMs)
+    let commitInterval = Duration.milliseconds(config.offline.commitIntervalMillis)
     while !service.isStopRequested {
       let pollStart = ContinuousClock.now
       let result = try consumer.poll(maxRecords: service.options.pollSize, timeout: .milliseconds(50))
@@ -141,9 +140,7 @@ struct IngestionLoop {
       totals.freshness = FreshnessSummary(samples: freshnessSamples)
     }
     totals.lastCommitAtMillis = Self.nowMillis
-    positions.withLock { held in
-      for (partition, offset) in batch.positions { held[partition] = offset }
-    }
+    positions.advance(batch.positions)
     decider.onlinePositions.merge(batch.positions) { max($0, $1) }
     progress.merge(batch.positions) { max($0, $1) }
     try? consumer.commitAsync(batch.positions.mapValues { $0 + 1 })

@@ -1,6 +1,5 @@
 import Foundation
 import Kafka
-import Synchronization
 
 /// Where a replay starts reading.
 public enum ReplayStart: Sendable {
@@ -28,8 +27,8 @@ extension IngestionService {
     defer { scratch.map { try? FileManager.default.removeItem(at: $0) } }
     let stores = try IngestionStores(config: config, logger: logger)
     if !dryRun { try OnlineCatchUp(stores: stores, logger: logger).run() }
-    var dedup = DedupIndex(window: config.dedup.window)
-    try dedup.load(stores.online.loadDedupEntries())
+    var dedup = DedupIndex(windowMillis: config.dedup.windowMillis)
+    dedup.load(try stores.online.loadDedupEntries().map(DedupEntry.init))
     let held = try stores.onlinePositions()
     let decider = RecordDecider(
       config: config, dedup: dedup, offlinePositions: stores.offlinePositions,
@@ -72,7 +71,7 @@ extension IngestionService {
     }
     var loop = IngestionLoop(
       service: self, stores: stores, consumer: consumer, decider: decider,
-      positions: Mutex(held))
+      positions: PositionBook(held))
     loop.progress = progress
     loop.targets = targets
     loop.assigned = true

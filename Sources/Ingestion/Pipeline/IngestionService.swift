@@ -45,25 +45,18 @@ public final class IngestionService: Sendable {
     let openStart = ContinuousClock.now
     let stores = try IngestionStores(config: config, logger: logger)
     try OnlineCatchUp(stores: stores, logger: logger).run()
-    var dedup = DedupIndex(window: config.dedup.window)
-    try dedup.load(stores.online.loadDedupEntries())
+    var dedup = DedupIndex(windowMillis: config.dedup.windowMillis)
+    dedup.load(try stores.online.loadDedupEntries().map(DedupEntry.init))
     let onlinePositions = try stores.onlinePositions()
     let decider = RecordDecider(
       config: config, dedup: dedup, offlinePositions: stores.offlinePositions,
       onlinePositions: onlinePositions)
-    let positions = Mutex(onlinePositions)
+    let positions = PositionBook(onlinePositions)
 
     let consumer = try KafkaConsumer(configuration: consumerConfiguration())
-    try consumer.subscribe(topics: config.kafka.topics) { partitions in
-      // Each assigned partition resumes after what the stores hold, never at Kafka's
-      // committed offset (DESIGN.md, "On assignment").
-      positions.withLock { held in
-        Dictionary(
-          uniqueKeysWithValues: partitions.map { partition in
-            (partition, held[partition].map { KafkaOffset.exact($0 + 1) } ?? .beginning)
-          })
-      }
-    }
+    // Each assigned partition resumes after what the stores hold, never at Kafka's
+    // committed offset (DESIGN.md, "On assignment").
+    try consumer.subscribe(topics: config.kafka.topics) { positions.startOffsets(for: $0) }
     logger.info(
       "stores open, consumer ready",
       metadata: [

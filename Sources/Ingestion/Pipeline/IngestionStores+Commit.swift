@@ -24,12 +24,12 @@ extension IngestionStores {
     var adds: [Int: AddFile] = [:]
     for (index, rows) in batch.rows.enumerated()
     where !rows.isEmpty && batch.committedTables[config.featureGroups[index].tableName] == nil {
-      adds[index] = try groupTables[index].writeDataFile(columns: rows.columns())
+      adds[index] = try groupTables[index].writeDataFile(rows.columns())
     }
     let deadLetterAdd =
       batch.deadLetters.isEmpty
         || batch.committedTables[OfflineTableLayout.deadLetterTableName] != nil
-      ? nil : try deadLetterTable.writeDataFile(columns: batch.deadLetters.columns())
+      ? nil : try deadLetterTable.writeDataFile(batch.deadLetters.columns())
     Failpoint.afterOfflineDataFiles.reach()
     // 2. One commit per group table with rows, each with a txn per partition of the batch.
     for (index, add) in adds.sorted(by: { $0.key < $1.key }) {
@@ -41,7 +41,7 @@ extension IngestionStores {
     // 3. The dead-letter table last, always: its txn is the offline position of the batch.
     if batch.committedTables[OfflineTableLayout.deadLetterTableName] == nil {
       batch.committedTables[OfflineTableLayout.deadLetterTableName] = try deadLetterTable.commit(
-        actions: deadLetterAdd.map { [.add($0)] } ?? [], appTransactions: transactions,
+        actions: deadLetterAdd.map { [DeltaAction.add($0)] } ?? [], appTransactions: transactions,
         operation: "STREAMING UPDATE")
     }
     let appliedVersions = batch.committedTables

@@ -22,7 +22,7 @@ final class IngestionStores {
     self.logger = logger
     let dataDir = URL(fileURLWithPath: config.dataDir)
     online = try SQLiteOnlineStore(
-      directory: dataDir, schemas: config.featureGroups.map(\.onlineSchema))
+      dataDirectory: config.dataDir, schemas: config.featureGroups.map(\.onlineSchema))
     let offline = dataDir.appendingPathComponent("offline")
     let options = DeltaTable.Options(checkpointInterval: Int64(config.offline.checkpointInterval))
     groupTables = try config.featureGroups.map { group in

@@ -25,12 +25,12 @@ struct OnlineCatchUp {
       for commit in try table.commits(after: applied[group.tableName] ?? -1) {
         versions[group.tableName] = commit.version
         for add in commit.addedFiles where add.dataChange {
-          let columns = try table.readColumns(of: add)
+          let columns = try table.columns(of: add)
           let decoded = try OfflineRowReader(group: group, columns: columns).writes()
           for row in decoded {
             writes[group.name, default: []].append(row.onlineWrite)
             dedupEntries.append(
-              DedupIndex.entry(for: row.write, partition: row.partition, offset: row.offset))
+              DedupEntry(accepted: row.write, partition: row.partition, offset: row.offset).record)
           }
           rows += decoded.count
         }

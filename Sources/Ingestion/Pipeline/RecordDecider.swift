@@ -21,7 +21,7 @@ struct RecordDecider {
     onlinePositions: [TopicPartition: Int64]
   ) {
     self.config = config
-    self.decoder = FeatureWriteDecoder(config: config)
+    self.decoder = FeatureWriteDecoder(config)
     self.dedup = dedup
     self.offlinePositions = offlinePositions
     self.onlinePositions = onlinePositions
@@ -36,7 +36,9 @@ struct RecordDecider {
     }
     let decodeStart = ContinuousClock.now
     let headers = record.headers.map { RecordHeader(key: $0.name, value: $0.value) }
-    let decoded = decoder.decode(record.value, headers: headers, topic: record.topic)
+    let decoded = Result { () throws(DecodeError) -> FeatureWrite in
+      try decoder.decode(value: record.value, headers: headers, topic: record.topic)
+    }
     let dedupStart = ContinuousClock.now
     batch.counts.addStage("decode", since: decodeStart)
     defer { batch.counts.addStage("dedup", since: dedupStart) }
@@ -54,13 +56,13 @@ struct RecordDecider {
       batch.counts.groups[groupName, default: GroupCounts()].held += 1
     case .duplicate:
       batch.counts.groups[groupName, default: GroupCounts()].duplicate += 1
-    case .conflict(let partitionOfFirst, let offsetOfFirst):
+    case .conflict(let first):
       batch.counts.groups[groupName, default: GroupCounts()].conflict += 1
       deadLetter(
         record, reason: "conflict",
         error:
           "idempotency key '\(write.idempotencyKey)' of group '\(groupName)' was "
-          + "accepted at partition \(partitionOfFirst) offset \(offsetOfFirst) with other content",
+          + "accepted at \(first) with other content",
         into: &batch)
     case .accepted:
       let table = config.featureGroups[write.groupIndex].tableName

@@ -31,8 +31,9 @@ public struct DeadLetterReport: Sendable, Codable {
     let table = try inspector.offlineTable(OfflineTableLayout.deadLetterTableName)
     var report = DeadLetterReport()
     var letters: [Letter] = []
-    for file in try table.snapshot().files {
-      let columns = try table.readColumns(of: file)
+    let snapshot = try table.snapshot()
+    for file in snapshot.files {
+      let columns = try table.columns(of: file, snapshot: snapshot)
       guard let topics = columns["topic"], let partitions = columns["partition"],
         let offsets = columns["offset"], let errors = columns["error"],
         let times = columns["ingested_at"]

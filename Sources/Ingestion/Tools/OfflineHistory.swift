@@ -24,7 +24,7 @@ public struct OfflineHistory {
       }
     }
 
-    static func parseTime(_ text: String) -> Date? {
+    public static func parseTime(_ text: String) -> Date? {
       let formatter = ISO8601DateFormatter()
       formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
       if let date = formatter.date(from: text) { return date }
@@ -52,7 +52,7 @@ public struct OfflineHistory {
     }
     var rows: [OfflineRowReader.Row] = []
     for file in snapshot.files {
-      let decoded = try OfflineRowReader(group: group, columns: try table.readColumns(of: file))
+      let decoded = try OfflineRowReader(group: group, columns: try table.columns(of: file, snapshot: snapshot))
         .writes()
       rows += decoded.filter { $0.write.key.map(OnlineValue.init) == key }
     }

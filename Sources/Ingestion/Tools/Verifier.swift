@@ -42,7 +42,7 @@ public struct Verifier {
     var latest: [[OnlineValue]: OfflineRowReader.Row] = [:]
     var scanned = 0
     for file in snapshot.files {
-      let rows = try OfflineRowReader(group: group, columns: try table.readColumns(of: file))
+      let rows = try OfflineRowReader(group: group, columns: try table.columns(of: file, snapshot: snapshot))
         .writes()
       for row in rows {
         guard row.offset <= held[TopicPartition(row.topic, row.partition)] ?? -1 else { continue }

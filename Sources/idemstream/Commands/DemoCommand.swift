@@ -78,7 +78,9 @@ struct Demo: ParsableCommand {
           + "\(report.differing) differing)")
     }
     let deleted = try inspector.onlineGet(group: "user_stats", key: "u50")
-    print("  u50 was deleted in round 4: online now \(deleted ?? "absent (tombstone)")")
+    print("deleted in the last round, u50 is online: \(deleted ?? "absent (a tombstone remembers it)")")
+    let recreated = try inspector.onlineGet(group: "user_stats", key: "u25")
+    print("deleted in round 4 and written again later, u25 is online: \(recreated ?? "absent")")
     print(
       """
       explore (offline tools work without the broker):

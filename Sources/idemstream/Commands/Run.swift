@@ -69,7 +69,7 @@ struct Run: ParsableCommand {
 }
 
 /// SIGINT and SIGTERM call `onSignal` (once per signal) instead of killing the process.
-final class SignalHandlers: Sendable {
+final class SignalHandlers {
   private let sources: [any DispatchSourceSignal]
 
   init(onSignal: @escaping @Sendable () -> Void) {

@@ -57,7 +57,10 @@ struct DemoStream {
         }
         let key = "u\(user)"
         let value: String
-        if round == 3 && user % 50 == 0 {
+        // Deleted for good in the last round (u0, u50, ...); deleted and re-created later
+        // (u25, u75, ...) in round 3.
+        let deleted = (round == rounds - 1 && user % 50 == 0) || (round == 3 && user % 50 == 25)
+        if deleted {
           value = """
             {"feature_group":"user_stats","op":"delete","key":{"user_id":"\(key)"},"event_time":\(time),"idempotency_key":"demo-\(sequence)"}
             """
