@@ -47,8 +47,8 @@ struct Workload {
       topics: [\(topic)]
       group_id: \(groupID)
       settings:
-        session.timeout.ms: "2000"
-        heartbeat.interval.ms: "300"
+        session.timeout.ms: "3000"
+        heartbeat.interval.ms: "1000"
     data_dir: \(dataDir)
     offline:
       commit_interval_ms: 200

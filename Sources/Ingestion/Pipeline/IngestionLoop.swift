@@ -79,6 +79,7 @@ struct IngestionLoop {
         targets[partition] = marks.high
       }
       assigned = true
+      logger.debug("targets for --stop-at-end", metadata: ["high_watermarks": "\(targets)"])
     case .revoked(let partitions):
       logger.info("partitions revoked", metadata: ["partitions": "\(partitions.sorted())"])
       // Finish what we hold for them: the records are decided, so commit them now.

@@ -47,6 +47,7 @@ struct DemoStream {
     let start: Int64 = 1_767_225_600_000  // 2026-01-01T00:00:00Z
     let countries = ["SE", "DE", "US", "IN", "BR", "JP"]
     var sequence: Int64 = 0
+    var firstWrite: (key: String, time: Int64, sequence: Int64)?
     for round in 0..<rounds {
       for user in 0..<users where rng.next() % 3 != 0 {
         sequence += 1
@@ -57,10 +58,8 @@ struct DemoStream {
         }
         let key = "u\(user)"
         let value: String
-        // Deleted for good in the last round (u0, u50, ...); deleted and re-created later
-        // (u25, u75, ...) in round 3.
-        let deleted = (round == rounds - 1 && user % 50 == 0) || (round == 3 && user % 50 == 25)
-        if deleted {
+        // Deleted in round 4 and written again later: u25, u75, ...
+        if round == 3 && user % 50 == 25 {
           value = """
             {"feature_group":"user_stats","op":"delete","key":{"user_id":"\(key)"},"event_time":\(time),"idempotency_key":"demo-\(sequence)"}
             """
@@ -77,16 +76,7 @@ struct DemoStream {
           records.append((key, value))  // the producer retried: a duplicate
           resent += 1
         }
-        if round == 5 && user == 7 {
-          records.append(
-            (
-              key,
-              """
-              {"feature_group":"user_stats","key":{"user_id":"\(key)"},"event_time":\(time),"values":{"clicks":-1},"idempotency_key":"demo-\(sequence)"}
-              """
-            ))
-          conflicts += 1
-        }
+        if firstWrite == nil { firstWrite = (key, time, sequence) }
       }
       for merchant in 0..<merchants {
         sequence += 1
@@ -103,6 +93,30 @@ struct DemoStream {
           resent += 1
         }
       }
+    }
+    // The first write's idempotency key again, with other content: a conflict.
+    if let first = firstWrite {
+      records.append(
+        (
+          first.key,
+          """
+          {"feature_group":"user_stats","key":{"user_id":"\(first.key)"},"event_time":\(first.time),"values":{"clicks":-1},"idempotency_key":"demo-\(first.sequence)"}
+          """
+        ))
+      conflicts += 1
+    }
+    // Deleted for good at the end: u0, u50, ...
+    for user in stride(from: 0, to: users, by: 50) {
+      sequence += 1
+      records.append(
+        (
+          "u\(user)",
+          """
+          {"feature_group":"user_stats","op":"delete","key":{"user_id":"u\(user)"},"event_time":\(start + sequence * 250),"idempotency_key":"demo-\(sequence)"}
+          """
+        ))
+      writes += 1
+      deletes += 1
     }
     let bad = [
       "not json at all",
