@@ -71,6 +71,19 @@ final class LockTests: OnlineStoreTestCase {
     XCTAssertEqual(try clicks(reader, "u1"), 2)
   }
 
+  func testAReadOnlyStoreOpensAfterTheWriterClosedAndNeedsAnExistingStore() throws {
+    XCTAssertThrowsError(try openStore(access: .readOnly), "no store yet")
+    let writer = try openStore()
+    try apply(writer, [user("u1", clicks: 7, at: 1, offset: 0)])
+    writer.close()
+    let reader = try openStore(access: .readOnly)
+    XCTAssertEqual(try clicks(reader, "u1"), 7)
+    // A reader does not hold the lock: a writer can open beside it.
+    let writerAgain = try openStore()
+    try apply(writerAgain, [user("u1", clicks: 8, at: 2, offset: 1)])
+    XCTAssertEqual(try clicks(reader, "u1"), 8)
+  }
+
   func testAClosedStoreRefusesCalls() throws {
     let store = try openStore()
     store.close()

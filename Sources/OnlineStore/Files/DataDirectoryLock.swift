@@ -28,15 +28,8 @@ final class DataDirectoryLock {
   private static func holderPID(of file: SystemFile) -> Int32? {
     var buffer = [UInt8](repeating: 0, count: 32)
     let count = (try? buffer.withUnsafeMutableBytes { try file.read(into: $0, at: 0) }) ?? 0
-    let text = String(decoding: buffer.prefix(count), as: UTF8.self)
-    return Int32(text.trimmingCharacters(in: " \n"))
+    let digits = buffer.prefix(count).prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    return Int32(String(decoding: digits, as: UTF8.self))
   }
-  // The descriptor's close (in SystemFile's deinit) releases the flock.
-}
-
-extension String {
-  fileprivate func trimmingCharacters(in characters: String) -> String {
-    let set = Set(characters)
-    return String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
-  }
+  // Closing the descriptor (SystemFile's deinit) releases the flock.
 }

@@ -36,17 +36,22 @@ final class SQLiteStatement {
   }
 
   func bind(_ value: String, at index: Int32) throws {
-    var text = value
-    let status = text.withUTF8 { utf8 -> Int32 in
-      // An empty buffer may have no base address, and a nil pointer would bind NULL.
-      guard let base = utf8.baseAddress, !utf8.isEmpty else {
-        return sqlite3_bind_text(handle, index, "", 0, Self.transient)
-      }
-      return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
-        sqlite3_bind_text(handle, index, $0, Int32(utf8.count), Self.transient)
-      }
-    }
+    // The UTF-8 view hands out its bytes without copying a small string to the heap, which
+    // `withUTF8` on a `var` would do; SQLite copies them (transient) before returning.
+    let status =
+      value.utf8.withContiguousStorageIfAvailable { bindText($0, at: index) }
+      ?? Array(value.utf8).withUnsafeBufferPointer { bindText($0, at: index) }
     try check(status)
+  }
+
+  private func bindText(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int32) -> Int32 {
+    // An empty buffer may have no base address, and a nil pointer would bind NULL.
+    guard let base = utf8.baseAddress, !utf8.isEmpty else {
+      return sqlite3_bind_text(handle, index, "", 0, Self.transient)
+    }
+    return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
+      sqlite3_bind_text(handle, index, $0, Int32(utf8.count), Self.transient)
+    }
   }
 
   func bindNull(at index: Int32) throws {
