@@ -143,6 +143,22 @@ final class TableLogTests: XCTestCase {
       try second.snapshot().schema.fields.map(\.name), ["id", "name", "country"])
   }
 
+  func testAHandleFarBehindCatchesUpWithoutSpendingRetries() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let busy = try DeltaTable.create(at: directory.url, schema: schema)
+    let behind = try DeltaTable.open(
+      at: directory.url, options: .init(checkpointInterval: 1000, maxCommitAttempts: 2))
+    for index in 0..<30 {
+      try busy.commit(actions: [.add(AddFile(path: "b\(index)", size: 1, modificationTime: 0))])
+    }
+    let version = try behind.commit(
+      actions: [.add(AddFile(path: "late", size: 1, modificationTime: 0))],
+      appTransactions: [("late-app", 1)])
+    XCTAssertEqual(version, 31)
+    XCTAssertEqual(try busy.snapshot().files.count, 31)
+  }
+
   func testThreadsAppendingAtOnceLoseNothing() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
