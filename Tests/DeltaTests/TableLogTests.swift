@@ -207,6 +207,16 @@ final class TableLogTests: XCTestCase {
     XCTAssertEqual(try table.snapshot(asOf: base.addingTimeInterval(90)).version, 1)
     XCTAssertEqual(try table.snapshot(asOf: base.addingTimeInterval(120)).version, 2)
     XCTAssertEqual(try table.snapshot(asOf: base.addingTimeInterval(1e6)).version, 3)
+    // deltalake resolves the same times to the same versions.
+    let code = """
+      import sys, datetime
+      from deltalake import DeltaTable
+      for offset in (90, 120, 1000000):
+          dt = DeltaTable(sys.argv[1])
+          dt.load_as_version(datetime.datetime.fromtimestamp(1700000000 + offset, datetime.timezone.utc))
+          print(dt.version())
+      """
+    XCTAssertEqual(try Python.run(code, [directory.path]), "1\n2\n3\n")
     XCTAssertEqual(try table.snapshot(version: 2).timestamp, base.addingTimeInterval(120))
     XCTAssertThrowsError(try table.snapshot(asOf: base.addingTimeInterval(-1))) {
       guard case DeltaError.timestampBeforeFirstCommit = $0 else { return XCTFail("\($0)") }
