@@ -55,7 +55,8 @@ final class ThriftCompactTests: XCTestCase {
     bytes.removeLast()  // the footer's stop byte
     bytes += [0x0C] + [0xC8, 0x01] + [0x15, 0x02, 0x00]  // field 100: struct { 1: i32 1 }
     bytes += [0x09] + [0xCA, 0x01] + [0x35, 0x02, 0x04, 0x06]  // field 101: list<i32> [1, 2, 3]
-    bytes += [0x0B] + [0xCC, 0x01] + [0x01, 0x81, 0x01, 0x61, 0x01]  // field 102: map<binary,bool> {"a": true}
+    // field 102: map<binary,bool> {"a": true}
+    bytes += [0x0B] + [0xCC, 0x01] + [0x01, 0x81, 0x01, 0x61, 0x01]
     bytes += [0x07] + [0xCE, 0x01] + [UInt8](repeating: 0, count: 8)  // field 103: double
     bytes += [0x01] + [0xD0, 0x01] + [0x00]  // field 104: true, then stop
     var reader = ThriftCompactReader(bytes: bytes, context: "test")
