@@ -30,9 +30,11 @@ public final class DeltaTable: @unchecked Sendable {
   public let url: URL
   public let options: Options
   let log: DeltaLog
-  /// Guards `cachedState` and `lastCheckpointFailure`.
+  /// Guards `cachedState`, `cachedSnapshot` and `lastCheckpointFailure`.
   let lock = NSLock()
   var cachedState: TableState
+  /// The last snapshot built from `cachedState`, reused while no new version arrives.
+  var cachedSnapshot: Snapshot?
   var lastCheckpointFailure: DeltaError?
 
   init(url: URL, options: Options, state: TableState) {
@@ -99,7 +101,14 @@ public final class DeltaTable: @unchecked Sendable {
   /// The latest snapshot, after reading any commits other writers added since the last call.
   public func snapshot() throws -> Snapshot {
     let state = try refresh()
-    return try Snapshot(tableURL: url, state: state, timestamp: try timestamp(of: state))
+    if let cached = lock.withLock({ cachedSnapshot }), cached.version == state.version {
+      return cached
+    }
+    let snapshot = try Snapshot(tableURL: url, state: state, timestamp: try timestamp(of: state))
+    lock.withLock {
+      if snapshot.version > (cachedSnapshot?.version ?? -1) { cachedSnapshot = snapshot }
+    }
+    return snapshot
   }
 
   /// The snapshot at `version` (time travel).
