@@ -70,4 +70,18 @@ final class CheckpointDamageTests: XCTestCase {
       guard case DeltaError.corruptLastCheckpoint = $0 else { return XCTFail("\($0)") }
     }
   }
+
+  func testStaleHandleRefreshesAcrossLogCleanup() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let stale = try DeltaTable.create(at: directory.url, schema: TestRows.schema)
+    let writer = try DeltaTable.open(at: directory.url, options: .init(checkpointInterval: 5))
+    for batch in 0..<6 { try writer.append(TestRows.columns([Int64(batch)])) }
+    for version in Int64(0)...4 {
+      try FileManager.default.removeItem(at: writer.log.commitURL(version))
+    }
+    let snapshot = try stale.snapshot()
+    XCTAssertEqual(snapshot.version, 6)
+    XCTAssertEqual(TestRows.rows(try stale.read()), TestRows.expected((0..<6).map { Int64($0) }))
+  }
 }

@@ -76,18 +76,6 @@ struct DeltaLog: Sendable {
     return state
   }
 
-  /// Advances `state` to `target` by applying the commits after it, when they are all present.
-  func advance(_ state: TableState, to target: Int64) throws -> TableState {
-    var next = state
-    var version = state.version + 1
-    while version <= target {
-      next.apply(try readCommit(version), version: version)
-      version += 1
-    }
-    try Self.validate(next)
-    return next
-  }
-
   static func validate(_ state: TableState) throws {
     guard let tableProtocol = state.tableProtocol, state.metadata != nil else {
       throw DeltaError.missingTableMetadata(version: state.version)

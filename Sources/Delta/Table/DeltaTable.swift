@@ -162,16 +162,24 @@ public final class DeltaTable: @unchecked Sendable {
   }
 
   /// Brings the cached state up to the newest version in the log.
+  ///
+  /// Commits are contiguous, so reading `v+1`, `v+2`, … until one is absent finds every new
+  /// version without listing the directory. Only when nothing follows but `_last_checkpoint`
+  /// is ahead (log cleanup removed the commits this handle needed) is the log replayed anew.
   @discardableResult
   func refresh() throws -> TableState {
     let current = lock.withLock { cachedState }
-    let listing = try log.listing()
-    guard let latest = listing.latestVersion, latest > current.version else { return current }
-    let next: TableState
-    if listing.commitVersions.contains(current.version + 1) {
-      next = try log.advance(current, to: latest)
+    var next = current
+    while let actions = try log.readCommitIfPresent(next.version + 1) {
+      next.apply(actions, version: next.version + 1)
+    }
+    if next.version == current.version {
+      guard let hint = try LastCheckpoint.read(logDirectory: log.logURL),
+        hint.version > current.version
+      else { return current }
+      next = try log.replay(try log.segment(version: nil))
     } else {
-      next = try log.replay(try log.segment(version: latest))
+      try DeltaLog.validate(next)
     }
     lock.withLock { if next.version > cachedState.version { cachedState = next } }
     return next
