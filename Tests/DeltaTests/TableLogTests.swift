@@ -146,33 +146,32 @@ final class TableLogTests: XCTestCase {
   func testAHandleFarBehindCatchesUpWithoutSpendingRetries() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let busy = try DeltaTable.create(at: directory.url, schema: schema)
+    let busy = try DeltaTable.create(at: directory.url, schema: TestRows.schema)
     let behind = try DeltaTable.open(
       at: directory.url, options: .init(checkpointInterval: 1000, maxCommitAttempts: 2))
-    for index in 0..<30 {
-      try busy.commit(actions: [.add(AddFile(path: "b\(index)", size: 1, modificationTime: 0))])
-    }
-    let version = try behind.commit(
-      actions: [.add(AddFile(path: "late", size: 1, modificationTime: 0))],
-      appTransactions: [("late-app", 1)])
+    for index in 0..<30 { try busy.append(TestRows.columns([Int64(index)])) }
+    let version = try behind.append(TestRows.columns([30]), appTransactions: [("late-app", 1)])
     XCTAssertEqual(version, 31)
     XCTAssertEqual(try busy.snapshot().files.count, 31)
+    let read = try PythonDelta.readRows(table: directory.url, appIds: ["late-app"])
+    XCTAssertEqual(read.rows.last, TestRows.expected((0...30).map { Int64($0) }))
+    XCTAssertEqual(read.transactions.last, ["late-app": 1])
   }
 
   func testThreadsAppendingAtOnceLoseNothing() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    _ = try DeltaTable.create(at: directory.url, schema: schema)
+    _ = try DeltaTable.create(at: directory.url, schema: TestRows.schema)
     let writers = 4
-    let commitsPerWriter = 25
+    let commitsPerWriter = 15
     let failures = LockedErrors()
     DispatchQueue.concurrentPerform(iterations: writers) { writer in
       do {
         let table = try DeltaTable.open(at: directory.url)
         for index in 0..<commitsPerWriter {
-          let file = AddFile(
-            path: "w\(writer)-\(index).parquet", size: 1, modificationTime: 0)
-          try table.commit(actions: [.add(file)], appTransactions: [("w\(writer)", Int64(index))])
+          try table.append(
+            TestRows.columns([Int64(writer * 1000 + index)]),
+            appTransactions: [("w\(writer)", Int64(index))])
         }
       } catch {
         failures.append(error)
@@ -189,15 +188,22 @@ final class TableLogTests: XCTestCase {
     let records = try table.commits(after: 0)
     XCTAssertEqual(records.map(\.version), Array(1...Int64(writers * commitsPerWriter)))
     XCTAssertTrue(records.allSatisfy { $0.addedFiles.count == 1 && $0.transactions.count == 1 })
+    // deltalake reads every version, each one row more than the one before.
+    let read = try PythonDelta.readVersions(table: directory.url, appIds: ["w0", "w3"])
+    XCTAssertEqual(read.ids.map(\.count), Array(0...(writers * commitsPerWriter)))
+    let allIds = (0..<writers).flatMap { writer in
+      (0..<commitsPerWriter).map { Int64(writer * 1000 + $0) }
+    }
+    XCTAssertEqual(read.ids.last, allIds.sorted())
+    XCTAssertEqual(
+      read.transactions, ["w0": Int64(commitsPerWriter - 1), "w3": Int64(commitsPerWriter - 1)])
   }
 
   func testTimeTravelByTimestamp() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let table = try DeltaTable.create(at: directory.url, schema: schema)
-    for index in 1...3 {
-      try table.commit(actions: [.add(AddFile(path: "f\(index)", size: 1, modificationTime: 0))])
-    }
+    let table = try DeltaTable.create(at: directory.url, schema: TestRows.schema)
+    for index in 1...3 { try table.append(TestRows.columns([Int64(index)])) }
     let base = Date(timeIntervalSince1970: 1_700_000_000)
     for version in Int64(0)...3 {
       try FileManager.default.setAttributes(
@@ -228,10 +234,10 @@ final class TableLogTests: XCTestCase {
   func testDamagedLogIsReportedNeverReadPartially() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let table = try DeltaTable.create(at: directory.url, schema: schema)
-    for index in 1...4 {
-      try table.commit(actions: [.add(AddFile(path: "f\(index)", size: 1, modificationTime: 0))])
-    }
+    let table = try DeltaTable.create(at: directory.url, schema: TestRows.schema)
+    for index in 1...4 { try table.append(TestRows.columns([Int64(index)])) }
+    let healthy = try PythonDelta.readRows(table: directory.url)
+    XCTAssertEqual(healthy.rows.last, TestRows.expected([1, 2, 3, 4]))
     let third = table.log.commitURL(3)
     let good = try Data(contentsOf: third)
     try Data("{\"add\": {\"path\": 12}}\n".utf8).write(to: third)
