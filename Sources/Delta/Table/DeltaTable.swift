@@ -151,7 +151,7 @@ public final class DeltaTable: @unchecked Sendable {
   public var checkpointFailure: DeltaError? { lock.withLock { lastCheckpointFailure } }
 
   /// The checkpoint interval in force: the option, else the table's configuration, else 10.
-  public func effectiveCheckpointInterval(_ metadata: TableMetadata?) -> Int64 {
+  func effectiveCheckpointInterval(_ metadata: TableMetadata?) -> Int64 {
     if let interval = options.checkpointInterval { return max(1, interval) }
     if let text = metadata?.configuration["delta.checkpointInterval"], let value = Int64(text),
       value > 0
