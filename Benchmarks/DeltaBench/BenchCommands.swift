@@ -45,6 +45,14 @@ enum BenchCommands {
       }
     }
     print("open table with \(versions) versions + latest snapshot: \(summary(samples))")
+    var checkpoints: [Double] = []
+    for _ in 0..<3 {
+      let table = try DeltaTable.open(at: url)
+      let start = ContinuousClock.now
+      try table.checkpoint()
+      checkpoints.append(milliseconds(start))
+    }
+    print("write checkpoint of \(versions - 1) live files: \(summary(checkpoints))")
   }
 
   private static func buildLargeTable(at url: URL, versions: Int, checkpointInterval: Int) throws {

@@ -143,20 +143,35 @@ final class TableLogTests: XCTestCase {
       try second.snapshot().schema.fields.map(\.name), ["id", "name", "country"])
   }
 
+  func testAHandleFarBehindCatchesUpWithoutSpendingRetries() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let busy = try DeltaTable.create(at: directory.url, schema: TestRows.schema)
+    let behind = try DeltaTable.open(
+      at: directory.url, options: .init(checkpointInterval: 1000, maxCommitAttempts: 2))
+    for index in 0..<30 { try busy.append(TestRows.columns([Int64(index)])) }
+    let version = try behind.append(TestRows.columns([30]), appTransactions: [("late-app", 1)])
+    XCTAssertEqual(version, 31)
+    XCTAssertEqual(try busy.snapshot().files.count, 31)
+    let read = try PythonDelta.readRows(table: directory.url, appIds: ["late-app"])
+    XCTAssertEqual(read.rows.last, TestRows.expected((0...30).map { Int64($0) }))
+    XCTAssertEqual(read.transactions.last, ["late-app": 1])
+  }
+
   func testThreadsAppendingAtOnceLoseNothing() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    _ = try DeltaTable.create(at: directory.url, schema: schema)
+    _ = try DeltaTable.create(at: directory.url, schema: TestRows.schema)
     let writers = 4
-    let commitsPerWriter = 25
+    let commitsPerWriter = 15
     let failures = LockedErrors()
     DispatchQueue.concurrentPerform(iterations: writers) { writer in
       do {
         let table = try DeltaTable.open(at: directory.url)
         for index in 0..<commitsPerWriter {
-          let file = AddFile(
-            path: "w\(writer)-\(index).parquet", size: 1, modificationTime: 0)
-          try table.commit(actions: [.add(file)], appTransactions: [("w\(writer)", Int64(index))])
+          try table.append(
+            TestRows.columns([Int64(writer * 1000 + index)]),
+            appTransactions: [("w\(writer)", Int64(index))])
         }
       } catch {
         failures.append(error)
@@ -173,15 +188,22 @@ final class TableLogTests: XCTestCase {
     let records = try table.commits(after: 0)
     XCTAssertEqual(records.map(\.version), Array(1...Int64(writers * commitsPerWriter)))
     XCTAssertTrue(records.allSatisfy { $0.addedFiles.count == 1 && $0.transactions.count == 1 })
+    // deltalake reads every version, each one row more than the one before.
+    let read = try PythonDelta.readVersions(table: directory.url, appIds: ["w0", "w3"])
+    XCTAssertEqual(read.ids.map(\.count), Array(0...(writers * commitsPerWriter)))
+    let allIds = (0..<writers).flatMap { writer in
+      (0..<commitsPerWriter).map { Int64(writer * 1000 + $0) }
+    }
+    XCTAssertEqual(read.ids.last, allIds.sorted())
+    XCTAssertEqual(
+      read.transactions, ["w0": Int64(commitsPerWriter - 1), "w3": Int64(commitsPerWriter - 1)])
   }
 
   func testTimeTravelByTimestamp() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let table = try DeltaTable.create(at: directory.url, schema: schema)
-    for index in 1...3 {
-      try table.commit(actions: [.add(AddFile(path: "f\(index)", size: 1, modificationTime: 0))])
-    }
+    let table = try DeltaTable.create(at: directory.url, schema: TestRows.schema)
+    for index in 1...3 { try table.append(TestRows.columns([Int64(index)])) }
     let base = Date(timeIntervalSince1970: 1_700_000_000)
     for version in Int64(0)...3 {
       try FileManager.default.setAttributes(
@@ -191,6 +213,16 @@ final class TableLogTests: XCTestCase {
     XCTAssertEqual(try table.snapshot(asOf: base.addingTimeInterval(90)).version, 1)
     XCTAssertEqual(try table.snapshot(asOf: base.addingTimeInterval(120)).version, 2)
     XCTAssertEqual(try table.snapshot(asOf: base.addingTimeInterval(1e6)).version, 3)
+    // deltalake resolves the same times to the same versions.
+    let code = """
+      import sys, datetime
+      from deltalake import DeltaTable
+      for offset in (90, 120, 1000000):
+          dt = DeltaTable(sys.argv[1])
+          dt.load_as_version(datetime.datetime.fromtimestamp(1700000000 + offset, datetime.timezone.utc))
+          print(dt.version())
+      """
+    XCTAssertEqual(try Python.run(code, [directory.path]), "1\n2\n3\n")
     XCTAssertEqual(try table.snapshot(version: 2).timestamp, base.addingTimeInterval(120))
     XCTAssertThrowsError(try table.snapshot(asOf: base.addingTimeInterval(-1))) {
       guard case DeltaError.timestampBeforeFirstCommit = $0 else { return XCTFail("\($0)") }
@@ -202,10 +234,10 @@ final class TableLogTests: XCTestCase {
   func testDamagedLogIsReportedNeverReadPartially() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let table = try DeltaTable.create(at: directory.url, schema: schema)
-    for index in 1...4 {
-      try table.commit(actions: [.add(AddFile(path: "f\(index)", size: 1, modificationTime: 0))])
-    }
+    let table = try DeltaTable.create(at: directory.url, schema: TestRows.schema)
+    for index in 1...4 { try table.append(TestRows.columns([Int64(index)])) }
+    let healthy = try PythonDelta.readRows(table: directory.url)
+    XCTAssertEqual(healthy.rows.last, TestRows.expected([1, 2, 3, 4]))
     let third = table.log.commitURL(3)
     let good = try Data(contentsOf: third)
     try Data("{\"add\": {\"path\": 12}}\n".utf8).write(to: third)

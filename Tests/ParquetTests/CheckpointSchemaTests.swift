@@ -162,6 +162,7 @@ final class CheckpointSchemaTests: XCTestCase {
     def clean(v):
         if isinstance(v, dict): return {k: clean(x) for k, x in v.items()}
         if isinstance(v, (list, tuple)): return [clean(x) for x in v]
+        if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**53: return str(v)
         return v
     print(json.dumps(clean(pq.read_table(sys.argv[1]).to_pylist())))
     """
@@ -222,8 +223,8 @@ final class CheckpointSchemaTests: XCTestCase {
   }
 }
 
-/// Renders values the way Python's json module renders pyarrow's `to_pylist()`: maps as
-/// lists of [key, value] pairs, structs as objects, null as JSON null.
+/// Renders values the way the test's Python dump renders pyarrow's `to_pylist()`: maps as
+/// lists of [key, value] pairs, structs as objects, null as JSON null, huge integers as text.
 enum JSONRendering {
   static func object(_ row: [String: ParquetValue]) -> Any {
     row.mapValues(value) as NSDictionary
@@ -234,7 +235,9 @@ enum JSONRendering {
     case .null: return NSNull()
     case .boolean(let bool): return NSNumber(value: bool)
     case .int32(let int): return NSNumber(value: int)
-    case .int64(let int): return NSNumber(value: int)
+    case .int64(let int):
+      // JSON parsers turn integers beyond 2^53 into doubles; both sides render them as text.
+      return int.magnitude > 1 << 53 ? "\(int)" : NSNumber(value: int)
     case .double(let double): return NSNumber(value: double)
     case .string(let string): return string
     case .bytes(let bytes): return Data(bytes).base64EncodedString()

@@ -38,7 +38,7 @@ extension DeltaTable {
     let size = (try? FileManager.default.attributesOfItem(atPath: target.path)[.size] as? NSNumber)
     let hint = LastCheckpoint(
       version: state.version, size: Int64(rows.count), parts: nil,
-      sizeInBytes: size?.int64Value, numOfAddFiles: Int64(state.files.count))
+      sizeInBytes: size?.int64Value, numOfAddFiles: Int64(state.fileCount))
     if let existing = try? LastCheckpoint.read(logDirectory: log.logURL),
       existing.version >= state.version
     {

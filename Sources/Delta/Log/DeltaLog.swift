@@ -16,9 +16,21 @@ struct DeltaLog: Sendable {
 
   /// The actions of one commit; a missing file is a gap in the log.
   func readCommit(_ version: Int64) throws -> [DeltaAction] {
-    let url = commitURL(version)
-    guard let data = FileManager.default.contents(atPath: url.path) else {
+    guard let actions = try readCommitIfPresent(version) else {
       throw DeltaError.missingLogEntry(version: version)
+    }
+    return actions
+  }
+
+  /// The actions of one commit, or nil when no commit of that version exists (yet).
+  func readCommitIfPresent(_ version: Int64) throws -> [DeltaAction]? {
+    let path = commitURL(version).path
+    guard let data = FileManager.default.contents(atPath: path) else {
+      // Absent is "no such version"; present but unreadable must not pass for absent.
+      if FileManager.default.fileExists(atPath: path) {
+        throw DeltaError.io(path: path, reason: "cannot read the commit file")
+      }
+      return nil
     }
     return try ActionCodec.decodeCommit(data, version: version)
   }
@@ -62,18 +74,6 @@ struct DeltaLog: Sendable {
     }
     try Self.validate(state)
     return state
-  }
-
-  /// Advances `state` to `target` by applying the commits after it, when they are all present.
-  func advance(_ state: TableState, to target: Int64) throws -> TableState {
-    var next = state
-    var version = state.version + 1
-    while version <= target {
-      next.apply(try readCommit(version), version: version)
-      version += 1
-    }
-    try Self.validate(next)
-    return next
   }
 
   static func validate(_ state: TableState) throws {

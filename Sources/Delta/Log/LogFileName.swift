@@ -9,27 +9,35 @@ enum LogFileName: Hashable {
 
   /// Parses a file name; nil for files the log does not consist of (temp files, `.crc`, …).
   init?(_ name: String) {
-    let bytes = Array(name.utf8)
-    guard bytes.count > 20, bytes[20] == UInt8(ascii: "."),
-      let version = Self.number(bytes[0..<20])
-    else { return nil }
-    let rest = name.utf8.dropFirst(21)
-    if rest.elementsEqual("json".utf8) {
-      self = .commit(version: version)
-    } else if rest.elementsEqual("checkpoint.parquet".utf8) {
-      self = .checkpoint(version: version)
-    } else {
-      let pieces = String(decoding: rest, as: UTF8.self).split(separator: ".")
-      guard pieces.count == 4, pieces[0] == "checkpoint", pieces[3] == "parquet",
-        pieces[1].count == 10, pieces[2].count == 10,
-        let part = Self.number(Array(pieces[1].utf8)[...]),
-        let parts = Self.number(Array(pieces[2].utf8)[...]), part >= 1, part <= parts
-      else { return nil }
-      self = .checkpointPart(version: version, part: Int(part), parts: Int(parts))
-    }
+    var name = name
+    guard let parsed = name.withUTF8({ Self.parse($0) }) else { return nil }
+    self = parsed
   }
 
-  private static func number(_ digits: ArraySlice<UInt8>) -> Int64? {
+  /// Parses the raw bytes of a directory entry name without allocating.
+  static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> LogFileName? {
+    guard bytes.count > 21, bytes[20] == UInt8(ascii: "."),
+      let version = number(bytes[0..<20])
+    else { return nil }
+    let rest = bytes[21...]
+    if rest.elementsEqual("json".utf8) { return .commit(version: version) }
+    if rest.elementsEqual("checkpoint.parquet".utf8) { return .checkpoint(version: version) }
+    // checkpoint.%010d.%010d.parquet
+    let prefix = "checkpoint.".utf8
+    guard rest.count == prefix.count + 10 + 1 + 10 + ".parquet".utf8.count,
+      rest.prefix(prefix.count).elementsEqual(prefix)
+    else { return nil }
+    let partStart = rest.startIndex + prefix.count
+    let countStart = partStart + 11
+    guard bytes[partStart + 10] == UInt8(ascii: "."),
+      bytes[(countStart + 10)...].elementsEqual(".parquet".utf8),
+      let part = number(bytes[partStart..<(partStart + 10)]),
+      let parts = number(bytes[countStart..<(countStart + 10)]), part >= 1, part <= parts
+    else { return nil }
+    return .checkpointPart(version: version, part: Int(part), parts: Int(parts))
+  }
+
+  private static func number(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Int64? {
     var value: Int64 = 0
     for digit in digits {
       guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") else { return nil }

@@ -5,22 +5,30 @@ struct TableState: Sendable {
   var tableProtocol: TableProtocol?
   var metadata: TableMetadata?
   var transactions: [String: AppTransaction] = [:]
-  /// Live files by path, with the order they were added in (stable file order for readers).
-  private(set) var files: [String: (order: Int, file: AddFile)] = [:]
+  /// Live files in the order they were added; removed files leave a nil slot until the slots
+  /// are compacted. Keeping insertion order this way gives readers a stable file order
+  /// without sorting on every snapshot.
+  private var slots: [AddFile?] = []
+  /// Path → index in `slots`, for live files.
+  private var slotByPath: [String: Int] = [:]
   /// Removed files, kept so checkpoints can carry unexpired tombstones for vacuum.
   private(set) var tombstones: [String: RemoveFile] = [:]
-  private var nextOrder = 0
 
   /// Applies one version's actions (a commit or a whole checkpoint).
   mutating func apply(_ actions: [DeltaAction], version: Int64) {
+    if actions.count > 64 {
+      slots.reserveCapacity(slots.count + actions.count)
+      slotByPath.reserveCapacity(slotByPath.count + actions.count)
+    }
     for action in actions {
       switch action {
       case .add(let add):
-        files[add.path] = (nextOrder, add)
-        tombstones[add.path] = nil
-        nextOrder += 1
+        if let slot = slotByPath[add.path] { slots[slot] = nil }
+        slotByPath[add.path] = slots.count
+        slots.append(add)
+        if !tombstones.isEmpty { tombstones[add.path] = nil }
       case .remove(let remove):
-        files[remove.path] = nil
+        if let slot = slotByPath.removeValue(forKey: remove.path) { slots[slot] = nil }
         tombstones[remove.path] = remove
       case .metadata(let value):
         metadata = value
@@ -32,11 +40,21 @@ struct TableState: Sendable {
         continue
       }
     }
+    if slots.count > 1024, slotByPath.count < slots.count / 2 { compactSlots() }
     self.version = version
   }
 
   /// Live files in the order they were added.
-  var orderedFiles: [AddFile] {
-    files.values.sorted { $0.order < $1.order }.map(\.file)
+  var orderedFiles: [AddFile] { slots.compactMap { $0 } }
+
+  /// Number of live files.
+  var fileCount: Int { slotByPath.count }
+
+  private mutating func compactSlots() {
+    slots = slots.filter { $0 != nil }
+    slotByPath.removeAll(keepingCapacity: true)
+    for (index, file) in slots.enumerated() {
+      if let file { slotByPath[file.path] = index }
+    }
   }
 }

@@ -55,10 +55,14 @@ extension DeltaTable {
         }
         return version
       }
-      // Lost the race for `version`: read what won, and every later commit already there.
-      let winner = try log.readCommit(version)
-      try checker.check(winner: winner, version: version)
-      base.apply(winner, version: version)
+      // Lost the race: check every commit that is there now (however far behind this handle
+      // was, catching up is not a retry), then try the first free version.
+      var winnerVersion = version
+      while let winner = try log.readCommitIfPresent(winnerVersion) {
+        try checker.check(winner: winner, version: winnerVersion)
+        base.apply(winner, version: winnerVersion)
+        winnerVersion += 1
+      }
       if attempt >= 2 {
         let ceiling = UInt32(min(50_000, 500 << min(attempt, 10)))
         usleep(UInt32.random(in: 0...ceiling))

@@ -30,9 +30,11 @@ public final class DeltaTable: @unchecked Sendable {
   public let url: URL
   public let options: Options
   let log: DeltaLog
-  /// Guards `cachedState` and `lastCheckpointFailure`.
+  /// Guards `cachedState`, `cachedSnapshot` and `lastCheckpointFailure`.
   let lock = NSLock()
   var cachedState: TableState
+  /// The last snapshot built from `cachedState`, reused while no new version arrives.
+  var cachedSnapshot: Snapshot?
   var lastCheckpointFailure: DeltaError?
 
   init(url: URL, options: Options, state: TableState) {
@@ -99,7 +101,14 @@ public final class DeltaTable: @unchecked Sendable {
   /// The latest snapshot, after reading any commits other writers added since the last call.
   public func snapshot() throws -> Snapshot {
     let state = try refresh()
-    return try Snapshot(tableURL: url, state: state, timestamp: try timestamp(of: state))
+    if let cached = lock.withLock({ cachedSnapshot }), cached.version == state.version {
+      return cached
+    }
+    let snapshot = try Snapshot(tableURL: url, state: state, timestamp: try timestamp(of: state))
+    lock.withLock {
+      if snapshot.version > (cachedSnapshot?.version ?? -1) { cachedSnapshot = snapshot }
+    }
+    return snapshot
   }
 
   /// The snapshot at `version` (time travel).
@@ -142,7 +151,7 @@ public final class DeltaTable: @unchecked Sendable {
   public var checkpointFailure: DeltaError? { lock.withLock { lastCheckpointFailure } }
 
   /// The checkpoint interval in force: the option, else the table's configuration, else 10.
-  public func effectiveCheckpointInterval(_ metadata: TableMetadata?) -> Int64 {
+  func effectiveCheckpointInterval(_ metadata: TableMetadata?) -> Int64 {
     if let interval = options.checkpointInterval { return max(1, interval) }
     if let text = metadata?.configuration["delta.checkpointInterval"], let value = Int64(text),
       value > 0
@@ -153,16 +162,24 @@ public final class DeltaTable: @unchecked Sendable {
   }
 
   /// Brings the cached state up to the newest version in the log.
+  ///
+  /// Commits are contiguous, so reading `v+1`, `v+2`, … until one is absent finds every new
+  /// version without listing the directory. Only when nothing follows but `_last_checkpoint`
+  /// is ahead (log cleanup removed the commits this handle needed) is the log replayed anew.
   @discardableResult
   func refresh() throws -> TableState {
     let current = lock.withLock { cachedState }
-    let listing = try log.listing()
-    guard let latest = listing.latestVersion, latest > current.version else { return current }
-    let next: TableState
-    if listing.commitVersions.contains(current.version + 1) {
-      next = try log.advance(current, to: latest)
+    var next = current
+    while let actions = try log.readCommitIfPresent(next.version + 1) {
+      next.apply(actions, version: next.version + 1)
+    }
+    if next.version == current.version {
+      guard let hint = try LastCheckpoint.read(logDirectory: log.logURL),
+        hint.version > current.version
+      else { return current }
+      next = try log.replay(try log.segment(version: nil))
     } else {
-      next = try log.replay(try log.segment(version: latest))
+      try DeltaLog.validate(next)
     }
     lock.withLock { if next.version > cachedState.version { cachedState = next } }
     return next

@@ -101,6 +101,10 @@ final class PageCodec {
       guard lengthStatus == SNAPPY_OK, length == uncompressedSize else {
         throw ParquetError.corrupt("snappy page does not hold \(uncompressedSize) bytes")
       }
+      let valid = input.withMemoryRebound(to: CChar.self) {
+        snappy_validate_compressed_buffer($0.baseAddress, input.count)
+      }
+      guard valid == SNAPPY_OK else { throw ParquetError.corrupt("snappy page is malformed") }
       return try [UInt8](unsafeUninitializedCapacity: uncompressedSize) { target, initialized in
         var outLength = uncompressedSize
         let status = target.withMemoryRebound(to: CChar.self) { output in

@@ -22,6 +22,11 @@ struct RowAssembler {
   }
 
   mutating func rows(_ count: Int) throws -> [[String: ParquetValue]] {
+    // Every row takes at least one entry of every leaf.
+    let available = leaves.map(\.levelCount).min() ?? 0
+    guard count <= available else {
+      throw ParquetError.corrupt("\(count) rows claimed, columns hold \(available) entries")
+    }
     var rows: [[String: ParquetValue]] = []
     rows.reserveCapacity(count)
     for _ in 0..<count {

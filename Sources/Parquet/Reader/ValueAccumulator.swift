@@ -60,8 +60,13 @@ struct ValueAccumulator {
     case .int64: return try fixed(&int64s)
     case .double: return try fixed(&doubles)
     default:
+      // Every value takes at least its 4-byte length, which bounds a lying count.
+      guard count <= data.count / 4 else {
+        throw ParquetError.corrupt(
+          "page holds \(data.count) bytes, too few for \(count) byte arrays")
+      }
       var position = 0
-      byteArrays.reserveCapacity(values: count, bytes: 0)
+      byteArrays.reserveCapacity(values: count, bytes: data.count - 4 * count)
       for _ in 0..<count {
         guard data.count - position >= 4 else {
           throw ParquetError.corrupt("byte array length past page end")

@@ -55,6 +55,9 @@ struct ThriftFileMetaData: Sendable {
           try ThriftKeyValue.decode(&$0)
         }
       case (6, .binary): result.createdBy = try reader.readString()
+      case (7, .list):
+        let orders: [Void] = try reader.readList(of: .struct) { try $0.skip(.struct) }
+        result.typeDefinedColumnOrders = orders.count
       default: try reader.skip(type)
       }
     }
@@ -131,6 +134,7 @@ struct ThriftRowGroup: Sendable {
       case (3, .i64): result.numRows = try reader.readI64()
       case (5, .i64): result.fileOffset = try reader.readI64()
       case (6, .i64): result.totalCompressedSize = try reader.readI64()
+      case (7, .i16): result.ordinal = Int16(truncatingIfNeeded: try reader.readZigzag())
       default: try reader.skip(type)
       }
     }
