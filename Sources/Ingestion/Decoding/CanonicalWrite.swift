@@ -33,7 +33,8 @@ public enum CanonicalWrite {
   }
 
   /// The idempotency key derived from the content of `write` (lowercase hex SHA-256).
-  public static func derivedIdempotencyKey(of write: FeatureWrite, in group: FeatureGroup) -> String {
+  public static func derivedIdempotencyKey(of write: FeatureWrite, in group: FeatureGroup) -> String
+  {
     withBytes(of: write, layout: CanonicalLayout(group: group)) { SHA256.digest($0).hexString }
   }
 
@@ -51,7 +52,8 @@ public enum CanonicalWrite {
     of write: FeatureWrite, layout: CanonicalLayout, _ body: (UnsafeRawBufferPointer) -> Result
   ) -> Result {
     withBytes(
-      key: write.key, values: write.values, eventTimeMicros: write.eventTimeMicros, operation: write.operation,
+      key: write.key, values: write.values, eventTimeMicros: write.eventTimeMicros,
+      operation: write.operation,
       layout: layout, body)
   }
 
@@ -79,7 +81,10 @@ public enum CanonicalWrite {
             var writer = CanonicalByteWriter(pointer: buffer.baseAddress!)
             layout.header.withUnsafeBytes { writer.raw($0) }
             for column in layout.keyColumns {
-              writer.raw(UnsafeRawBufferPointer(rebasing: prefixes[column.prefixStart..<(column.prefixStart + column.prefixLength)]))
+              writer.raw(
+                UnsafeRawBufferPointer(
+                  rebasing: prefixes[
+                    column.prefixStart..<(column.prefixStart + column.prefixLength)]))
               writer.value(key[column.slot])
             }
             writer.uint64(UInt64(bitPattern: eventTimeMicros))
@@ -89,7 +94,10 @@ public enum CanonicalWrite {
             var present: UInt32 = 0
             if isUpsert {
               for column in layout.valueColumns where !values[column.slot].isNull {
-                writer.raw(UnsafeRawBufferPointer(rebasing: prefixes[column.prefixStart..<(column.prefixStart + column.prefixLength)]))
+                writer.raw(
+                  UnsafeRawBufferPointer(
+                    rebasing: prefixes[
+                      column.prefixStart..<(column.prefixStart + column.prefixLength)]))
                 writer.value(values[column.slot])
                 present += 1
               }
@@ -135,7 +143,9 @@ struct CanonicalLayout: Sendable {
   init(group: FeatureGroup) {
     var header: [UInt8] = [1]
     CanonicalLayout.appendString(Array(group.name.utf8), to: &header)
-    withUnsafeBytes(of: UInt32(group.primaryKey.count).littleEndian) { header.append(contentsOf: $0) }
+    withUnsafeBytes(of: UInt32(group.primaryKey.count).littleEndian) {
+      header.append(contentsOf: $0)
+    }
     self.header = header
     var prefixes: [UInt8] = []
     func sortedColumns(_ names: [String]) -> [Column] {
@@ -182,7 +192,9 @@ struct CanonicalByteWriter {
 
   @inline(__always)
   mutating func raw(_ bytes: UnsafeRawBufferPointer) {
-    if let source = bytes.baseAddress { (pointer + offset).copyMemory(from: source, byteCount: bytes.count) }
+    if let source = bytes.baseAddress {
+      (pointer + offset).copyMemory(from: source, byteCount: bytes.count)
+    }
     offset += bytes.count
   }
 
@@ -191,7 +203,9 @@ struct CanonicalByteWriter {
     let utf8 = text.utf8
     uint32(UInt32(utf8.count))
     let copied = utf8.withContiguousStorageIfAvailable { raw -> Bool in
-      if let source = raw.baseAddress { (pointer + offset).copyMemory(from: source, byteCount: raw.count) }
+      if let source = raw.baseAddress {
+        (pointer + offset).copyMemory(from: source, byteCount: raw.count)
+      }
       return true
     }
     if copied == nil {

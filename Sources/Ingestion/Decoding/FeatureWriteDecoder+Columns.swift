@@ -1,7 +1,9 @@
 /// Reading the `key` and `values` objects and the typed column values inside them.
 extension FeatureWriteDecoder {
   /// Reads `key`: every primary-key column, typed, none null, nothing else.
-  func readKey(_ reader: inout JSONReader, _ schema: GroupSchema) throws(DecodeError) -> [FeatureValue] {
+  func readKey(_ reader: inout JSONReader, _ schema: GroupSchema) throws(DecodeError)
+    -> [FeatureValue]
+  {
     guard reader.current == 0x7B else {
       throw wrongType(&reader, path: "key", expected: "an object of primary-key columns")
     }
@@ -22,12 +24,15 @@ extension FeatureWriteDecoder {
             "not a primary-key column of \(schema.group.name) (primary key: \(primaryKey))")
         }
         guard named.insert(index) else {
-          throw DecodeError(.duplicateField, at: "key.\(reader.string(of: token))", "the column appears more than once")
+          throw DecodeError(
+            .duplicateField, at: "key.\(reader.string(of: token))",
+            "the column appears more than once")
         }
         let column = schema.columns.columns[index]
         let value = try readValue(&reader, column.type, object: "key", token: token)
         if value.isNull {
-          throw DecodeError(.wrongType, at: "key.\(reader.string(of: token))", "a primary-key value cannot be null")
+          throw DecodeError(
+            .wrongType, at: "key.\(reader.string(of: token))", "a primary-key value cannot be null")
         }
         key[column.slot] = value
         filled += 1
@@ -36,7 +41,8 @@ extension FeatureWriteDecoder {
       }
     }
     if filled < key.count {
-      let missing = schema.group.primaryKey.enumerated().first { key[$0.offset].isNull }?.element ?? ""
+      let missing =
+        schema.group.primaryKey.enumerated().first { key[$0.offset].isNull }?.element ?? ""
       throw DecodeError(.missingKeyColumn, at: "key.\(missing)", "missing primary-key column")
     }
     return key
@@ -45,7 +51,8 @@ extension FeatureWriteDecoder {
   /// Reads `values`: features by name in any order, a feature left out being null. A
   /// primary-key column repeated here is collected in `keyEcho` to be checked against `key`.
   func readValues(
-    _ reader: inout JSONReader, _ schema: GroupSchema, keyEcho: inout [(slot: Int, value: FeatureValue)]
+    _ reader: inout JSONReader, _ schema: GroupSchema,
+    keyEcho: inout [(slot: Int, value: FeatureValue)]
   ) throws(DecodeError) -> [FeatureValue] {
     guard reader.current == 0x7B else {
       throw wrongType(&reader, path: "values", expected: "an object of features")
@@ -62,10 +69,13 @@ extension FeatureWriteDecoder {
       let (token, index) = try readColumnName(&reader, schema, hint: hint, object: "values")
       guard let index else {
         throw DecodeError(
-          .unknownFeature, at: "values.\(reader.string(of: token))", "not a feature of \(schema.group.name)")
+          .unknownFeature, at: "values.\(reader.string(of: token))",
+          "not a feature of \(schema.group.name)")
       }
       guard named.insert(index) else {
-        throw DecodeError(.duplicateField, at: "values.\(reader.string(of: token))", "the feature appears more than once")
+        throw DecodeError(
+          .duplicateField, at: "values.\(reader.string(of: token))",
+          "the feature appears more than once")
       }
       let column = schema.columns.columns[index]
       let value = try readValue(&reader, column.type, object: "values", token: token)
@@ -86,7 +96,8 @@ extension FeatureWriteDecoder {
     _ reader: inout JSONReader, _ schema: GroupSchema, hint: Int, object: StaticString
   ) throws(DecodeError) -> (JSONStringToken, Int?) {
     guard try reader.peek("a column name") == 0x22 else {
-      throw reader.syntaxError("expected a column name in \(object), found \(reader.describeByte(reader.current))")
+      throw reader.syntaxError(
+        "expected a column name in \(object), found \(reader.describeByte(reader.current))")
     }
     let token = try reader.readString()
     let index = try reader.withBytes(of: token) { (bytes) throws(DecodeError) -> Int? in
@@ -127,9 +138,12 @@ extension FeatureWriteDecoder {
         if let integer = reader.int64(of: number) { return .bigint(integer) }
         let path = "\(object).\(reader.string(of: token))"
         if number.isIntegerLiteral {
-          throw DecodeError(.outOfRange, at: path, "\(reader.text(of: number)) is outside the bigint (64-bit) range")
+          throw DecodeError(
+            .outOfRange, at: path, "\(reader.text(of: number)) is outside the bigint (64-bit) range"
+          )
         }
-        throw DecodeError(.wrongType, at: path, "expected bigint, got number \(reader.text(of: number))")
+        throw DecodeError(
+          .wrongType, at: path, "expected bigint, got number \(reader.text(of: number))")
       }
     case .double:
       if byte == 0x2D || byte &- 0x30 < 10 {
@@ -151,7 +165,9 @@ extension FeatureWriteDecoder {
   }
 
   /// Reads a timestamp: integer epoch milliseconds or an RFC 3339 string.
-  func readTimestamp(_ reader: inout JSONReader, path: @autoclosure () -> String) throws(DecodeError) -> Int64 {
+  func readTimestamp(_ reader: inout JSONReader, path: @autoclosure () -> String)
+    throws(DecodeError) -> Int64
+  {
     let byte = reader.current
     if byte == 0x22 {
       let token = try reader.readString()
@@ -161,7 +177,8 @@ extension FeatureWriteDecoder {
       switch parsed {
       case .success(let micros): return micros
       case .failure(let problem):
-        throw DecodeError(.invalidTimestamp, at: path(), "'\(reader.string(of: token))': \(problem)")
+        throw DecodeError(
+          .invalidTimestamp, at: path(), "'\(reader.string(of: token))': \(problem)")
       }
     }
     if byte == 0x2D || byte &- 0x30 < 10 {
@@ -169,11 +186,15 @@ extension FeatureWriteDecoder {
       guard number.isIntegerLiteral else {
         throw DecodeError(
           .wrongType, at: path(),
-          "expected integer epoch milliseconds or an RFC 3339 string, got number \(reader.text(of: number))")
+          "expected integer epoch milliseconds or an RFC 3339 string, got number \(reader.text(of: number))"
+        )
       }
-      guard let millis = reader.int64(of: number), let micros = TimestampParser.micros(fromEpochMillis: millis) else {
+      guard let millis = reader.int64(of: number),
+        let micros = TimestampParser.micros(fromEpochMillis: millis)
+      else {
         throw DecodeError(
-          .outOfRange, at: path(), "\(reader.text(of: number)) epoch milliseconds is outside years 0001–9999")
+          .outOfRange, at: path(),
+          "\(reader.text(of: number)) epoch milliseconds is outside years 0001–9999")
       }
       return micros
     }

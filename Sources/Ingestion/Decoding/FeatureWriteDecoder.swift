@@ -19,21 +19,28 @@ public struct FeatureWriteDecoder: Sendable {
 
   public init(_ config: IdemstreamConfig) {
     self.config = config
-    schemas = config.featureGroups.enumerated().map { GroupSchema(index: $0.offset, group: $0.element) }
+    schemas = config.featureGroups.enumerated().map {
+      GroupSchema(index: $0.offset, group: $0.element)
+    }
     var bound: [String: Int] = [:]
     for (topic, groupName) in config.kafka.topicGroups {
-      if let index = config.featureGroups.firstIndex(where: { $0.name == groupName }) { bound[topic] = index }
+      if let index = config.featureGroups.firstIndex(where: { $0.name == groupName }) {
+        bound[topic] = index
+      }
     }
     topicGroups = bound
   }
 
   /// Decodes a record value given as bytes; `nil` is Kafka's null value.
-  public func decode(value: [UInt8]?, headers: [RecordHeader] = [], topic: String) throws(DecodeError)
+  public func decode(value: [UInt8]?, headers: [RecordHeader] = [], topic: String)
+    throws(DecodeError)
     -> FeatureWrite
   {
     guard let value else { throw DecodeError(.nullValue, at: "", "the record value is null") }
     let result = value.withUnsafeBytes { bytes in
-      Result { () throws(DecodeError) -> FeatureWrite in try decode(value: bytes, headers: headers, topic: topic) }
+      Result { () throws(DecodeError) -> FeatureWrite in
+        try decode(value: bytes, headers: headers, topic: topic)
+      }
     }
     return try result.get()
   }
@@ -49,7 +56,8 @@ public struct FeatureWriteDecoder: Sendable {
     guard count <= config.maxRecordBytes else {
       throw DecodeError(
         .tooLarge, at: "",
-        "the record value is \(count) bytes, over the limit of \(config.maxRecordBytes) (max_record_bytes)")
+        "the record value is \(count) bytes, over the limit of \(config.maxRecordBytes) (max_record_bytes)"
+      )
     }
     let base = raw.assumingMemoryBound(to: UInt8.self)
     do {
@@ -70,7 +78,9 @@ public struct FeatureWriteDecoder: Sendable {
   ) throws(DecodeError) -> FeatureWrite {
     var reader = JSONReader(base: base, count: count)
     reader.skipWhitespace()
-    guard !reader.isAtEnd else { throw DecodeError(.emptyValue, at: "", "the record value is only whitespace") }
+    guard !reader.isAtEnd else {
+      throw DecodeError(.emptyValue, at: "", "the record value is only whitespace")
+    }
     guard reader.current == 0x7B else { throw notAnObjectError(&reader) }
     reader.position += 1
 
@@ -91,13 +101,15 @@ public struct FeatureWriteDecoder: Sendable {
     } else {
       while true {
         guard try reader.peek("a field name") == 0x22 else {
-          throw reader.syntaxError("expected a field name, found \(reader.describeByte(reader.current))")
+          throw reader.syntaxError(
+            "expected a field name, found \(reader.describeByte(reader.current))")
         }
         let nameToken = try reader.readString()
         guard let field = TopLevelField(reader: reader, token: nameToken) else {
           throw DecodeError(
             .unknownField, at: reader.string(of: nameToken),
-            "unknown field (a feature write has feature_group, key, event_time, values, idempotency_key, op)")
+            "unknown field (a feature write has feature_group, key, event_time, values, idempotency_key, op)"
+          )
         }
         guard seen & field.rawValue == 0 else {
           throw DecodeError(.duplicateField, at: field.name, "the field appears more than once")
@@ -111,7 +123,8 @@ public struct FeatureWriteDecoder: Sendable {
           if let bound = schema, bound !== named {
             throw DecodeError(
               .unknownFeatureGroup, at: "feature_group",
-              "'\(named.group.name)' differs from '\(bound.group.name)', the group topic '\(topic)' is bound to")
+              "'\(named.group.name)' differs from '\(bound.group.name)', the group topic '\(topic)' is bound to"
+            )
           }
           schema = named
         case .key:
@@ -140,7 +153,8 @@ public struct FeatureWriteDecoder: Sendable {
         if next == 0x2C { continue }
         guard next == 0x7D else {
           reader.position -= 1
-          throw reader.syntaxError("expected ',' or '}' after a field, found \(reader.describeByte(next))")
+          throw reader.syntaxError(
+            "expected ',' or '}' after a field, found \(reader.describeByte(next))")
         }
         break
       }
@@ -163,9 +177,12 @@ public struct FeatureWriteDecoder: Sendable {
       var again = JSONReader(base: base, count: count, position: deferredValues)
       values = try readValues(&again, schema, keyEcho: &valuesKeyEcho)
     }
-    guard let key else { throw DecodeError(.missingField, at: "key", "missing (an object of primary-key columns)") }
+    guard let key else {
+      throw DecodeError(.missingField, at: "key", "missing (an object of primary-key columns)")
+    }
     guard let eventTime else {
-      throw DecodeError(.missingField, at: "event_time", "missing (epoch milliseconds or an RFC 3339 string)")
+      throw DecodeError(
+        .missingField, at: "event_time", "missing (epoch milliseconds or an RFC 3339 string)")
     }
     for (slot, echoed) in valuesKeyEcho where echoed != key[slot] {
       let column = schema.group.primaryKey[slot]
@@ -180,7 +197,9 @@ public struct FeatureWriteDecoder: Sendable {
     let rowValues: [FeatureValue]
     if resolvedOperation == .upsert {
       guard let values else {
-        throw DecodeError(.missingField, at: "values", "missing (required for an upsert; op: delete makes a tombstone)")
+        throw DecodeError(
+          .missingField, at: "values",
+          "missing (required for an upsert; op: delete makes a tombstone)")
       }
       rowValues = values
     } else {
@@ -188,13 +207,15 @@ public struct FeatureWriteDecoder: Sendable {
     }
     let derive = idempotencyKey == nil && headerKey == nil
     let identity = CanonicalWrite.withBytes(
-      key: key, values: rowValues, eventTimeMicros: eventTime, operation: resolvedOperation, layout: schema.layout
+      key: key, values: rowValues, eventTimeMicros: eventTime, operation: resolvedOperation,
+      layout: schema.layout
     ) { canonical in
       (CanonicalWrite.fingerprint(canonical), derive ? SHA256.digest(canonical).hexString : nil)
     }
     return FeatureWrite(
       groupIndex: schema.index, groupName: schema.group.name, key: key, eventTimeMicros: eventTime,
-      operation: resolvedOperation, values: rowValues, idempotencyKey: idempotencyKey ?? headerKey ?? identity.1 ?? "",
+      operation: resolvedOperation, values: rowValues,
+      idempotencyKey: idempotencyKey ?? headerKey ?? identity.1 ?? "",
       idempotencyKeyIsDerived: derive, contentFingerprint: identity.0)
   }
 
@@ -208,9 +229,11 @@ public struct FeatureWriteDecoder: Sendable {
     guard let kind = JSONValueKind(leadingByte: reader.base[start]) else {
       reader.position = start
       return DecodeError(
-        .notAnObject, at: "", "the record value is not JSON (it starts with \(reader.describeByte(reader.base[start])))")
+        .notAnObject, at: "",
+        "the record value is not JSON (it starts with \(reader.describeByte(reader.base[start])))")
     }
-    return DecodeError(.notAnObject, at: "", "the record value is a JSON \(kind.rawValue), not an object")
+    return DecodeError(
+      .notAnObject, at: "", "the record value is a JSON \(kind.rawValue), not an object")
   }
 
   private func readGroup(_ reader: inout JSONReader) throws(DecodeError) -> GroupSchema {
@@ -230,7 +253,8 @@ public struct FeatureWriteDecoder: Sendable {
     guard let found else {
       let known = schemas.map(\.group.name).joined(separator: ", ")
       throw DecodeError(
-        .unknownFeatureGroup, at: "feature_group", "unknown group '\(reader.string(of: token))' (configured: \(known))")
+        .unknownFeatureGroup, at: "feature_group",
+        "unknown group '\(reader.string(of: token))' (configured: \(known))")
     }
     return found
   }
@@ -254,10 +278,13 @@ public struct FeatureWriteDecoder: Sendable {
   }
 
   private func readOperation(_ reader: inout JSONReader) throws(DecodeError) -> WriteOperation {
-    guard reader.current == 0x22 else { throw wrongType(&reader, path: "op", expected: "\"upsert\" or \"delete\"") }
+    guard reader.current == 0x22 else {
+      throw wrongType(&reader, path: "op", expected: "\"upsert\" or \"delete\"")
+    }
     let text = reader.string(of: try reader.readString())
     guard let operation = WriteOperation(rawValue: text) else {
-      throw DecodeError(.invalidOperation, at: "op", "'\(text)' is neither \"upsert\" nor \"delete\"")
+      throw DecodeError(
+        .invalidOperation, at: "op", "'\(text)' is neither \"upsert\" nor \"delete\"")
     }
     return operation
   }
@@ -270,12 +297,15 @@ public struct FeatureWriteDecoder: Sendable {
       let text = header.value.map { String(decoding: $0, as: UTF8.self) } ?? ""
       guard let operation = WriteOperation(rawValue: text.lowercased()) else {
         throw DecodeError(
-          .invalidOperation, at: "header operation", "'\(text)' is neither \"upsert\" nor \"delete\"")
+          .invalidOperation, at: "header operation",
+          "'\(text)' is neither \"upsert\" nor \"delete\"")
       }
       fromHeader = operation
     }
     if let field, let fromHeader, field != fromHeader {
-      throw DecodeError(.invalidOperation, at: "op", "'\(field.rawValue)' contradicts the header operation: \(fromHeader.rawValue)")
+      throw DecodeError(
+        .invalidOperation, at: "op",
+        "'\(field.rawValue)' contradicts the header operation: \(fromHeader.rawValue)")
     }
     return field ?? fromHeader ?? .upsert
   }
@@ -298,7 +328,9 @@ public struct FeatureWriteDecoder: Sendable {
       return reader.syntaxError("unexpected \(reader.describeByte(reader.current))")
     }
     var shown = kind.rawValue
-    if kind == .number, let token = try? reader.readNumber() { shown += " " + reader.text(of: token) }
+    if kind == .number, let token = try? reader.readNumber() {
+      shown += " " + reader.text(of: token)
+    }
     return DecodeError(.wrongType, at: path, "expected \(expected), got \(shown)")
   }
 }
@@ -327,11 +359,16 @@ enum TopLevelField: UInt8 {
   init?(reader: JSONReader, token: JSONStringToken) {
     if token.hasEscapes {
       let bytes = reader.unescape(token)
-      guard let field = bytes.withUnsafeBufferPointer({ TopLevelField(name: $0.baseAddress!, count: $0.count) })
+      guard
+        let field = bytes.withUnsafeBufferPointer({
+          TopLevelField(name: $0.baseAddress!, count: $0.count)
+        })
       else { return nil }
       self = field
     } else {
-      guard let field = TopLevelField(name: reader.base + token.start, count: token.count) else { return nil }
+      guard let field = TopLevelField(name: reader.base + token.start, count: token.count) else {
+        return nil
+      }
       self = field
     }
   }

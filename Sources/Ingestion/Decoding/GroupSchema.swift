@@ -69,7 +69,8 @@ struct ColumnTable: Sendable {
     while capacity < names.count * 2 { capacity *= 2 }
     var table = [Int32](repeating: -1, count: capacity)
     for (index, name) in names.enumerated() {
-      var bucket = Array(name.utf8).withUnsafeBufferPointer { Int(ColumnTable.hash($0)) } & (capacity - 1)
+      var bucket =
+        Array(name.utf8).withUnsafeBufferPointer { Int(ColumnTable.hash($0)) } & (capacity - 1)
       while table[bucket] >= 0 { bucket = (bucket + 1) & (capacity - 1) }
       table[bucket] = Int32(index)
     }
@@ -112,7 +113,8 @@ struct ColumnTable: Sendable {
 
 /// Byte-wise equality of two memory ranges of `count` bytes.
 @inline(__always)
-func memoryEquals(_ left: UnsafePointer<UInt8>, _ right: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+func memoryEquals(_ left: UnsafePointer<UInt8>, _ right: UnsafePointer<UInt8>, _ count: Int) -> Bool
+{
   var index = 0
   while index + 8 <= count {
     let a = UnsafeRawPointer(left).loadUnaligned(fromByteOffset: index, as: UInt64.self)
@@ -142,7 +144,9 @@ struct ColumnSet {
       return true
     }
     let word = index / 64 - 1
-    if high.count <= word { high.append(contentsOf: repeatElement(0, count: word + 1 - high.count)) }
+    if high.count <= word {
+      high.append(contentsOf: repeatElement(0, count: word + 1 - high.count))
+    }
     let bit: UInt64 = 1 << UInt64(index % 64)
     if high[word] & bit != 0 { return false }
     high[word] |= bit

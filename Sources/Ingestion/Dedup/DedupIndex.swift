@@ -40,9 +40,12 @@ public struct DedupIndex: Sendable {
 
   /// Decides on `write`, read at (`partition`, `offset`); an accepted write is recorded as
   /// pending.
-  public mutating func decide(_ write: FeatureWrite, partition: Int32, offset: Int64) -> DedupDecision {
+  public mutating func decide(_ write: FeatureWrite, partition: Int32, offset: Int64)
+    -> DedupDecision
+  {
     decide(
-      key: DedupKey(write), fingerprint: write.contentFingerprint, eventTimeMillis: write.eventTimeMillis,
+      key: DedupKey(write), fingerprint: write.contentFingerprint,
+      eventTimeMillis: write.eventTimeMillis,
       partition: partition, offset: offset)
   }
 
@@ -59,7 +62,8 @@ public struct DedupIndex: Sendable {
       }
     }
     slots[key] = Slot(
-      fingerprint: fingerprint, offset: offset, eventTimeMillis: eventTimeMillis, partition: partition,
+      fingerprint: fingerprint, offset: offset, eventTimeMillis: eventTimeMillis,
+      partition: partition,
       isPending: true)
     pending.append(PendingChange(key: key, replaced: existing))
     return .accepted
@@ -117,7 +121,8 @@ public struct DedupIndex: Sendable {
     slots.reserveCapacity(slots.count + entries.count)
     for entry in entries {
       slots[entry.key] = Slot(
-        fingerprint: entry.fingerprint, offset: entry.offset, eventTimeMillis: entry.eventTimeMillis,
+        fingerprint: entry.fingerprint, offset: entry.offset,
+        eventTimeMillis: entry.eventTimeMillis,
         partition: entry.partition, isPending: false)
     }
   }
