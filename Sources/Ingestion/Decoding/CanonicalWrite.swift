@@ -77,34 +77,26 @@ public enum CanonicalWrite {
           }
         }
         return withUnsafeTemporaryAllocation(byteCount: size, alignment: 8) { buffer in
-          layout.prefixes.withUnsafeBytes { prefixes in
-            var writer = CanonicalByteWriter(pointer: buffer.baseAddress!)
-            layout.header.withUnsafeBytes { writer.raw($0) }
-            for column in layout.keyColumns {
-              writer.raw(
-                UnsafeRawBufferPointer(
-                  rebasing: prefixes[
-                    column.prefixStart..<(column.prefixStart + column.prefixLength)]))
-              writer.value(key[column.slot])
-            }
-            writer.uint64(UInt64(bitPattern: eventTimeMicros))
-            writer.byte(isUpsert ? 0 : 1)
-            let countOffset = writer.offset
-            writer.uint32(0)
-            var present: UInt32 = 0
-            if isUpsert {
-              for column in layout.valueColumns where !values[column.slot].isNull {
-                writer.raw(
-                  UnsafeRawBufferPointer(
-                    rebasing: prefixes[
-                      column.prefixStart..<(column.prefixStart + column.prefixLength)]))
-                writer.value(values[column.slot])
-                present += 1
-              }
-            }
-            buffer.storeBytes(of: present.littleEndian, toByteOffset: countOffset, as: UInt32.self)
-            return body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: writer.offset))
+          var writer = CanonicalByteWriter(pointer: buffer.baseAddress!)
+          writer.raw(UnsafeRawBufferPointer(layout.header))
+          for column in layout.keyColumns {
+            writer.raw(layout.prefix(column))
+            writer.value(key[column.slot])
           }
+          writer.uint64(UInt64(bitPattern: eventTimeMicros))
+          writer.byte(isUpsert ? 0 : 1)
+          let countOffset = writer.offset
+          writer.uint32(0)
+          var present: UInt32 = 0
+          if isUpsert {
+            for column in layout.valueColumns where !values[column.slot].isNull {
+              writer.raw(layout.prefix(column))
+              writer.value(values[column.slot])
+              present += 1
+            }
+          }
+          buffer.storeBytes(of: present.littleEndian, toByteOffset: countOffset, as: UInt32.self)
+          return body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: writer.offset))
         }
       }
     }
@@ -123,8 +115,11 @@ public enum CanonicalWrite {
 
 /// The per-group constant parts of the canonical form, computed once per group: the header
 /// up to the key column count, and each column's `str name` prefix in name order.
-struct CanonicalLayout: Sendable {
-  struct Column: Sendable {
+///
+/// Immutable after `init` (hence `@unchecked Sendable`); kept in raw memory so that building a
+/// canonical form involves no reference counting.
+final class CanonicalLayout: @unchecked Sendable {
+  struct Column {
     /// Index into `FeatureWrite.key` or `FeatureWrite.values`.
     let slot: Int
     let prefixStart: Int
@@ -132,33 +127,58 @@ struct CanonicalLayout: Sendable {
   }
 
   /// `0x01`, `str group`, `u32 key column count`.
-  let header: [UInt8]
+  let header: UnsafeMutableRawBufferPointer
   /// Every column's `u32 length ‖ name`, back to back.
-  let prefixes: [UInt8]
+  let prefixes: UnsafeMutableRawBufferPointer
   /// Primary-key columns sorted by name.
-  let keyColumns: [Column]
+  let keyColumns: UnsafeMutableBufferPointer<Column>
   /// Other features sorted by name.
-  let valueColumns: [Column]
+  let valueColumns: UnsafeMutableBufferPointer<Column>
 
   init(group: FeatureGroup) {
-    var header: [UInt8] = [1]
-    CanonicalLayout.appendString(Array(group.name.utf8), to: &header)
+    var headerBytes: [UInt8] = [1]
+    CanonicalLayout.appendString(Array(group.name.utf8), to: &headerBytes)
     withUnsafeBytes(of: UInt32(group.primaryKey.count).littleEndian) {
-      header.append(contentsOf: $0)
+      headerBytes.append(contentsOf: $0)
     }
-    self.header = header
-    var prefixes: [UInt8] = []
+    var prefixBytes: [UInt8] = []
     func sortedColumns(_ names: [String]) -> [Column] {
       let bytes = names.map { Array($0.utf8) }
       return bytes.indices.sorted { bytes[$0].lexicographicallyPrecedes(bytes[$1]) }.map { slot in
-        let start = prefixes.count
-        CanonicalLayout.appendString(bytes[slot], to: &prefixes)
-        return Column(slot: slot, prefixStart: start, prefixLength: prefixes.count - start)
+        let start = prefixBytes.count
+        CanonicalLayout.appendString(bytes[slot], to: &prefixBytes)
+        return Column(slot: slot, prefixStart: start, prefixLength: prefixBytes.count - start)
       }
     }
-    keyColumns = sortedColumns(group.primaryKey)
-    valueColumns = sortedColumns(group.valueFeatures.map(\.name))
-    self.prefixes = prefixes
+    let keys = sortedColumns(group.primaryKey)
+    let values = sortedColumns(group.valueFeatures.map(\.name))
+    header = CanonicalLayout.copy(headerBytes)
+    prefixes = CanonicalLayout.copy(prefixBytes)
+    keyColumns = .allocate(capacity: keys.count)
+    _ = keyColumns.initialize(from: keys)
+    valueColumns = .allocate(capacity: values.count)
+    _ = valueColumns.initialize(from: values)
+  }
+
+  deinit {
+    header.deallocate()
+    prefixes.deallocate()
+    keyColumns.deallocate()
+    valueColumns.deallocate()
+  }
+
+  /// The prefix bytes of `column`.
+  @inline(__always)
+  func prefix(_ column: Column) -> UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(
+      start: prefixes.baseAddress! + column.prefixStart, count: column.prefixLength)
+  }
+
+  private static func copy(_ bytes: [UInt8]) -> UnsafeMutableRawBufferPointer {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(
+      byteCount: max(1, bytes.count), alignment: 8)
+    bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+    return UnsafeMutableRawBufferPointer(rebasing: buffer[0..<bytes.count])
   }
 
   static func appendString(_ bytes: [UInt8], to output: inout [UInt8]) {

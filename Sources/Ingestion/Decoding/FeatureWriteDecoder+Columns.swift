@@ -8,7 +8,7 @@ extension FeatureWriteDecoder {
       throw wrongType(&reader, path: "key", expected: "an object of primary-key columns")
     }
     reader.position += 1
-    var key = nullArray(schema.keyTypes.count)
+    var key = nullArray(schema.keyCount)
     var named = ColumnSet()
     var filled = 0
     var hint = schema.firstKeyColumn
@@ -17,18 +17,18 @@ extension FeatureWriteDecoder {
     } else {
       while true {
         let (token, index) = try readColumnName(&reader, schema, hint: hint, object: "key")
-        guard let index, schema.columns.columns[index].isKey else {
+        guard let index, schema.columns[index].isKey else {
           let primaryKey = schema.group.primaryKey.joined(separator: ", ")
           throw DecodeError(
             .unknownFeature, at: "key.\(reader.string(of: token))",
-            "not a primary-key column of \(schema.group.name) (primary key: \(primaryKey))")
+            "not a primary-key column of \(schema.name) (primary key: \(primaryKey))")
         }
         guard named.insert(index) else {
           throw DecodeError(
             .duplicateField, at: "key.\(reader.string(of: token))",
             "the column appears more than once")
         }
-        let column = schema.columns.columns[index]
+        let column = schema.columns[index]
         let value = try readValue(&reader, column.type, object: "key", token: token)
         if value.isNull {
           throw DecodeError(
@@ -58,7 +58,7 @@ extension FeatureWriteDecoder {
       throw wrongType(&reader, path: "values", expected: "an object of features")
     }
     reader.position += 1
-    var values = nullArray(schema.valueTypes.count)
+    var values = nullArray(schema.valueCount)
     var named = ColumnSet()
     var hint = schema.firstValueColumn
     if try reader.peek("a feature name or '}'") == 0x7D {
@@ -70,14 +70,14 @@ extension FeatureWriteDecoder {
       guard let index else {
         throw DecodeError(
           .unknownFeature, at: "values.\(reader.string(of: token))",
-          "not a feature of \(schema.group.name)")
+          "not a feature of \(schema.name)")
       }
       guard named.insert(index) else {
         throw DecodeError(
           .duplicateField, at: "values.\(reader.string(of: token))",
           "the feature appears more than once")
       }
-      let column = schema.columns.columns[index]
+      let column = schema.columns[index]
       let value = try readValue(&reader, column.type, object: "values", token: token)
       if column.isKey {
         keyEcho.append((column.slot, value))
@@ -99,9 +99,21 @@ extension FeatureWriteDecoder {
       throw reader.syntaxError(
         "expected a column name in \(object), found \(reader.describeByte(reader.current))")
     }
-    let token = try reader.readString()
-    let index = try reader.withBytes(of: token) { (bytes) throws(DecodeError) -> Int? in
-      schema.columns.find(bytes, hint: hint)
+    let token: JSONStringToken
+    let index: Int?
+    if let hinted = schema.matchName(
+      at: reader.base + reader.position + 1, available: reader.end - reader.position - 1,
+      column: hint)
+    {
+      // The column expected next, spelled exactly: no need to scan or look it up.
+      token = JSONStringToken(start: reader.position + 1, count: hinted, hasEscapes: false)
+      reader.position += hinted + 2
+      index = hint
+    } else {
+      token = try reader.readString()
+      index = try reader.withBytes(of: token) { (bytes) throws(DecodeError) -> Int? in
+        schema.find(bytes, hint: hint)
+      }
     }
     try reader.expect(0x3A, "':' after the column name")
     _ = try reader.peek("a value")

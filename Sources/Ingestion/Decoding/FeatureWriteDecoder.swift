@@ -104,8 +104,20 @@ public struct FeatureWriteDecoder: Sendable {
           throw reader.syntaxError(
             "expected a field name, found \(reader.describeByte(reader.current))")
         }
-        let nameToken = try reader.readString()
-        guard let field = TopLevelField(reader: reader, token: nameToken) else {
+        let known = TopLevelField.match(
+          at: reader.base + reader.position + 1, available: reader.end - reader.position - 1)
+        let nameToken: JSONStringToken
+        let recognized: TopLevelField?
+        if let known {
+          nameToken = JSONStringToken(
+            start: reader.position + 1, count: known.length, hasEscapes: false)
+          reader.position += known.length + 2
+          recognized = known.field
+        } else {
+          nameToken = try reader.readString()
+          recognized = TopLevelField(reader: reader, token: nameToken)
+        }
+        guard let field = recognized else {
           throw DecodeError(
             .unknownField, at: reader.string(of: nameToken),
             "unknown field (a feature write has feature_group, key, event_time, values, idempotency_key, op)"
@@ -203,7 +215,7 @@ public struct FeatureWriteDecoder: Sendable {
       }
       rowValues = values
     } else {
-      rowValues = nullArray(schema.valueTypes.count)
+      rowValues = nullArray(schema.valueCount)
     }
     let derive = idempotencyKey == nil && headerKey == nil
     let identity = CanonicalWrite.withBytes(
@@ -213,7 +225,7 @@ public struct FeatureWriteDecoder: Sendable {
       (CanonicalWrite.fingerprint(canonical), derive ? SHA256.digest(canonical).hexString : nil)
     }
     return FeatureWrite(
-      groupIndex: schema.index, groupName: schema.group.name, key: key, eventTimeMicros: eventTime,
+      groupIndex: schema.index, groupName: schema.name, key: key, eventTimeMicros: eventTime,
       operation: resolvedOperation, values: rowValues,
       idempotencyKey: idempotencyKey ?? headerKey ?? identity.1 ?? "",
       idempotencyKeyIsDerived: derive, contentFingerprint: identity.0)
@@ -370,6 +382,41 @@ enum TopLevelField: UInt8 {
         return nil
       }
       self = field
+    }
+  }
+
+  /// The field whose name, followed by its closing quote, starts the `available` bytes at
+  /// `text` — the common, unescaped spelling, recognised without scanning the string first.
+  @inline(__always)
+  static func match(at text: UnsafePointer<UInt8>, available: Int) -> (
+    field: TopLevelField, length: Int
+  )? {
+    guard available > 0 else { return nil }
+    let field: TopLevelField
+    switch text[0] {
+    case 0x66: field = .featureGroup
+    case 0x6B: field = .key
+    case 0x65: field = .eventTime
+    case 0x76: field = .values
+    case 0x69: field = .idempotencyKey
+    case 0x6F: field = .operation
+    default: return nil
+    }
+    let name = field.staticName
+    let length = name.utf8CodeUnitCount
+    guard length < available, text[length] == 0x22, memoryEquals(name.utf8Start, text, length)
+    else { return nil }
+    return (field, length)
+  }
+
+  var staticName: StaticString {
+    switch self {
+    case .featureGroup: "feature_group"
+    case .key: "key"
+    case .eventTime: "event_time"
+    case .values: "values"
+    case .idempotencyKey: "idempotency_key"
+    case .operation: "op"
     }
   }
 

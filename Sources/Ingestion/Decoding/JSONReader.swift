@@ -70,8 +70,9 @@ struct JSONReader {
     let start = position
     var hasEscapes = false
     while true {
-      // Eight bytes at a time while none of them is a quote, a backslash, a control
-      // character or non-ASCII (a false alarm only sends one byte through the slow path).
+      // Eight bytes at a time up to the first quote, backslash, control character or
+      // non-ASCII byte. In each test the lowest flagged byte is exact (a borrow can only
+      // flag bytes above a real match), so the scan jumps straight to it.
       while position + 8 <= end {
         let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -81,7 +82,11 @@ struct JSONReader {
         let special =
           ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
           | ((word &- ones &* 0x20) & ~word) | word
-        if special & highBits != 0 { break }
+        let flagged = special & highBits
+        if flagged != 0 {
+          position += flagged.trailingZeroBitCount >> 3
+          break
+        }
         position += 8
       }
       guard position < end else {
