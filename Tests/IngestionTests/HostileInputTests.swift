@@ -208,3 +208,42 @@ struct SplitMix64 {
     return z ^ (z >> 31)
   }
 }
+
+final class JSONReaderTests: XCTestCase {
+  private func skip(_ json: String) -> Result<Int, DecodeError> {
+    let bytes = Array(json.utf8)
+    return bytes.withUnsafeBufferPointer { buffer -> Result<Int, DecodeError> in
+      var reader = JSONReader(base: buffer.baseAddress!, count: buffer.count)
+      do throws(DecodeError) {
+        try reader.skipValue()
+        return .success(reader.position)
+      } catch {
+        return .failure(error)
+      }
+    }
+  }
+
+  func testSkipValueWalksTheFullGrammar() throws {
+    let json =
+      #"[1, {"a": [true, null, "x\n\u00e9"], "b": {}}, -2.5e3, [], "\ud83d\ude00", false] tail"#
+    XCTAssertEqual(try skip(json).get(), json.utf8.count - 5)
+    XCTAssertEqual(try skip("  0 ").get(), 3)
+  }
+
+  func testSkipValueRejectsBrokenContainers() {
+    for broken in [
+      #"[1,]"#, #"{"a" 1}"#, #"{"a":1,}"#, #"[1 2]"#, #"{1:2}"#, "[", #"{"a":"#, "[tru]",
+    ] {
+      guard case .failure(let error) = skip(broken) else {
+        XCTFail("accepted \(broken)")
+        continue
+      }
+      XCTAssertEqual(error.reason, .invalidJSON, "\(broken): \(error)")
+    }
+    let deep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
+    XCTAssertEqual(
+      try? skip(String(repeating: "[", count: 64) + String(repeating: "]", count: 64)).get(), 128)
+    guard case .failure(let error) = skip(deep) else { return XCTFail("65 levels accepted") }
+    XCTAssertEqual(error.reason, .tooDeep)
+  }
+}

@@ -52,7 +52,7 @@ extension FeatureWriteDecoder {
   /// primary-key column repeated here is collected in `keyEcho` to be checked against `key`.
   func readValues(
     _ reader: inout JSONReader, _ schema: GroupSchema,
-    keyEcho: inout [(slot: Int, value: FeatureValue)]
+    keyEcho: inout [(slot: Int, value: FeatureValue)]?
   ) throws(DecodeError) -> [FeatureValue] {
     guard reader.current == 0x7B else {
       throw wrongType(&reader, path: "values", expected: "an object of features")
@@ -80,7 +80,8 @@ extension FeatureWriteDecoder {
       let column = schema.columns[index]
       let value = try readValue(&reader, column.type, object: "values", token: token)
       if column.isKey {
-        keyEcho.append((column.slot, value))
+        if keyEcho == nil { keyEcho = [] }
+        keyEcho!.append((column.slot, value))
       } else {
         values[column.slot] = value
       }
@@ -214,12 +215,24 @@ extension FeatureWriteDecoder {
   }
 }
 
-/// `count` nulls. Initialising in place avoids `Array(repeating:count:)`, whose unspecialised
-/// buffer allocation looks up generic metadata on every call.
+/// `count` nulls.
+///
+/// Array literals are allocated with statically known storage metadata, whereas
+/// `Array(repeating:count:)` and friends look the storage type up in the runtime's generic
+/// metadata cache on every call — measurable at millions of records per second. Rows of up to
+/// eight columns (most feature groups' keys and many rows) take the literal path.
 @inline(__always)
 func nullArray(_ count: Int) -> [FeatureValue] {
-  [FeatureValue](unsafeUninitializedCapacity: count) { buffer, initialized in
-    buffer.initialize(repeating: .null)
-    initialized = count
+  switch count {
+  case 0: return []
+  case 1: return [.null]
+  case 2: return [.null, .null]
+  case 3: return [.null, .null, .null]
+  case 4: return [.null, .null, .null, .null]
+  case 5: return [.null, .null, .null, .null, .null]
+  case 6: return [.null, .null, .null, .null, .null, .null]
+  case 7: return [.null, .null, .null, .null, .null, .null, .null]
+  case 8: return [.null, .null, .null, .null, .null, .null, .null, .null]
+  default: return [FeatureValue](repeating: .null, count: count)
   }
 }

@@ -89,7 +89,7 @@ public struct FeatureWriteDecoder: Sendable {
     var seen: UInt8 = 0
     var key: [FeatureValue]? = nil
     var values: [FeatureValue]? = nil
-    var valuesKeyEcho: [(slot: Int, value: FeatureValue)] = []
+    var valuesKeyEcho: [(slot: Int, value: FeatureValue)]? = nil
     var deferredKey = -1
     var deferredValues = -1
     var eventTime: Int64? = nil
@@ -196,7 +196,7 @@ public struct FeatureWriteDecoder: Sendable {
       throw DecodeError(
         .missingField, at: "event_time", "missing (epoch milliseconds or an RFC 3339 string)")
     }
-    for (slot, echoed) in valuesKeyEcho where echoed != key[slot] {
+    for (slot, echoed) in valuesKeyEcho ?? [] where echoed != key[slot] {
       let column = schema.group.primaryKey[slot]
       throw DecodeError(.wrongType, at: "values.\(column)", "differs from key.\(column)")
     }

@@ -151,10 +151,11 @@ func memoryEquals(_ left: UnsafePointer<UInt8>, _ right: UnsafePointer<UInt8>, _
   return true
 }
 
-/// Which columns of a group an object has named so far, to reject a name given twice.
+/// Which columns of a group an object has named so far, to reject a name given twice. The
+/// first 64 columns live in one word; wider groups spill into an array allocated on demand.
 struct ColumnSet {
   private var low: UInt64 = 0
-  private var high: [UInt64] = []
+  private var high: [UInt64]? = nil
 
   /// Adds `index`; false when it was already present.
   @inline(__always)
@@ -165,13 +166,18 @@ struct ColumnSet {
       low |= bit
       return true
     }
+    return insertHigh(index)
+  }
+
+  private mutating func insertHigh(_ index: Int) -> Bool {
     let word = index / 64 - 1
-    if high.count <= word {
-      high.append(contentsOf: repeatElement(0, count: word + 1 - high.count))
+    if high == nil { high = [] }
+    if high!.count <= word {
+      high!.append(contentsOf: repeatElement(0, count: word + 1 - high!.count))
     }
     let bit: UInt64 = 1 << UInt64(index % 64)
-    if high[word] & bit != 0 { return false }
-    high[word] |= bit
+    if high![word] & bit != 0 { return false }
+    high![word] |= bit
     return true
   }
 }
