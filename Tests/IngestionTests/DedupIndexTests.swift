@@ -140,3 +140,39 @@ final class DedupIndexTests: XCTestCase {
       DedupKey(group: "ab", idempotencyKey: "c"), DedupKey(group: "a", idempotencyKey: "bc"))
   }
 }
+
+final class DedupTableTests: XCTestCase {
+  /// Random puts and removes on keys that share buckets heavily, checked against a
+  /// Dictionary after every step: exercises probing, growth and backward-shift deletion.
+  func testMatchesADictionaryUnderCollisions() {
+    var random = SplitMix64(seed: 99)
+    var table = DedupTable()
+    var model: [DedupKey: Int64] = [:]
+    let keys = (0..<300).map { _ in DedupKey(high: random.next(), low: random.next() % 40) }
+    for step in 0..<20_000 {
+      let key = keys[Int(random.next() % UInt64(keys.count))]
+      if random.next() % 3 == 0 {
+        table.remove(key)
+        model[key] = nil
+      } else {
+        table.put(
+          DedupTable.Slot(
+            keyHigh: key.high, keyLow: key.low, fingerprint: 0, offset: Int64(step),
+            eventTimeMillis: 0,
+            partition: 0, state: .committed))
+        model[key] = Int64(step)
+      }
+      XCTAssertEqual(table.count, model.count)
+      if step % 97 == 0 {
+        for probe in keys {
+          XCTAssertEqual(table.find(probe)?.offset, model[probe], "step \(step)")
+        }
+      }
+    }
+    table.filter { $0.offset % 2 == 0 }
+    for probe in keys {
+      let expected = model[probe].flatMap { $0 % 2 == 0 ? $0 : nil }
+      XCTAssertEqual(table.find(probe)?.offset, expected)
+    }
+  }
+}
