@@ -85,7 +85,9 @@ public struct FeatureWriteDecoder: Sendable {
     reader.position += 1
 
     let boundGroup = topicGroups.isEmpty ? nil : topicGroups[topic]
-    var schema: GroupSchema? = boundGroup.map { schemas[$0] }
+    // `schemas` keeps every schema alive for the whole call, so the hot loop may refer to
+    // the current one without reference counting.
+    unowned(unsafe) var schema: GroupSchema? = boundGroup.map { schemas[$0] }
     var seen: UInt8 = 0
     var key: [FeatureValue]? = nil
     var values: [FeatureValue]? = nil
