@@ -33,6 +33,21 @@ final class DecoderTests: XCTestCase {
     XCTAssertEqual(empty.eventTimeMicros, 5000)
   }
 
+  func testEventTimeMillisRoundsDown() {
+    func millis(_ micros: Int64) -> Int64 {
+      FeatureWrite(
+        groupIndex: 0, groupName: "g", key: [], eventTimeMicros: micros, operation: .upsert,
+        values: [],
+        idempotencyKey: "k", idempotencyKeyIsDerived: false, contentFingerprint: 0
+      ).eventTimeMillis
+    }
+    XCTAssertEqual(millis(1999), 1)
+    XCTAssertEqual(millis(-1), -1)
+    XCTAssertEqual(millis(-1000), -1)
+    XCTAssertEqual(millis(-1001), -2)
+    XCTAssertEqual(millis(Int64.min), Int64.min / 1000 - 1)
+  }
+
   func testDoubles() throws {
     func spend(_ literal: String) throws -> FeatureValue {
       try F.decode(
