@@ -198,9 +198,11 @@ public struct FeatureWriteDecoder: Sendable {
       throw DecodeError(
         .missingField, at: "event_time", "missing (epoch milliseconds or an RFC 3339 string)")
     }
-    for (slot, echoed) in valuesKeyEcho ?? [] where echoed != key[slot] {
-      let column = schema.group.primaryKey[slot]
-      throw DecodeError(.wrongType, at: "values.\(column)", "differs from key.\(column)")
+    if let echoes = valuesKeyEcho {
+      for (slot, echoed) in echoes where echoed != key[slot] {
+        let column = schema.group.primaryKey[slot]
+        throw DecodeError(.wrongType, at: "values.\(column)", "differs from key.\(column)")
+      }
     }
     let resolvedOperation = try resolveOperation(field: operation, headers: headers)
     let headerKey = try idempotencyKeyFromHeaders(headers)
