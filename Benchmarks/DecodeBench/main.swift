@@ -21,7 +21,9 @@ func record(_ index: Int, _ random: inout SeededGenerator, withKey: Bool) -> Str
   let countries = ["\"SE\"", "\"DE\"", "\"US\"", "\"IN\"", "\"BR\"", "\"JP\"", "null"]
   let entity = Int.random(in: 0..<100_000, using: &random)
   var eventTime = 1_767_225_600_000 + index * 10
-  if Double.random(in: 0..<1, using: &random) < 0.02 { eventTime -= Int.random(in: 1..<600_000, using: &random) }
+  if Double.random(in: 0..<1, using: &random) < 0.02 {
+    eventTime -= Int.random(in: 1..<600_000, using: &random)
+  }
   let spend = (Double.random(in: 0..<1, using: &random) * 10_000).rounded() / 100
   let idempotency = withKey ? "\"idempotency_key\":\"evt-7-\(index)\"," : ""
   return "{\"feature_group\":\"user_stats\",\(idempotency)\"event_time\":\(eventTime),"
@@ -58,6 +60,8 @@ func seconds(_ duration: Duration) -> Double {
 }
 
 let count = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 1_000_000
+// A second argument (profiling) stops after the first decode figure; a third sets the passes.
+let passes = CommandLine.arguments.dropFirst(3).first.flatMap { Int($0) } ?? 3
 let config = try IdemstreamConfig.parse(
   yaml: """
     kafka:
@@ -82,7 +86,7 @@ func decodeAll(_ corpus: Corpus, label: String) {
   var best = Double.infinity
   var bestCPU = Double.infinity
   var checksum: UInt64 = 0
-  for _ in 0..<3 {
+  for _ in 0..<passes {
     let cpuStart = threadCPUSeconds()
     let elapsed = clock.measure {
       corpus.bytes.withUnsafeBytes { all in
@@ -103,7 +107,7 @@ func decodeAll(_ corpus: Corpus, label: String) {
   let perSecond = Double(corpus.ranges.count) / best
   print(
     "\(label): \(corpus.ranges.count) records, avg \(corpus.bytes.count / corpus.ranges.count) bytes, "
-      + "best of 3: \(Int(perSecond)) records/s (\(Int(megabytes / best)) MB/s, "
+      + "best of \(passes): \(Int(perSecond)) records/s (\(Int(megabytes / best)) MB/s, "
       + "\(Int(best * 1e9 / Double(corpus.ranges.count))) ns/record); by thread CPU time: "
       + "\(Int(Double(corpus.ranges.count) / bestCPU)) records/s (checksum \(checksum))"
   )
@@ -115,16 +119,22 @@ let keyed = Corpus(count: count, withKey: true)
 var calibration: UInt64 = 0
 let hashTime = clock.measure {
   keyed.bytes.withUnsafeBytes { all in
-    for range in keyed.ranges { calibration ^= XXHash64.hash(UnsafeRawBufferPointer(rebasing: all[range])) }
+    for range in keyed.ranges {
+      calibration ^= XXHash64.hash(UnsafeRawBufferPointer(rebasing: all[range]))
+    }
   }
 }
-print("calibration: XXH64 over the records at \(Int(Double(keyed.bytes.count) / 1e6 / seconds(hashTime))) MB/s (\(calibration % 10))")
+print(
+  "calibration: XXH64 over the records at \(Int(Double(keyed.bytes.count) / 1e6 / seconds(hashTime))) MB/s (\(calibration % 10))"
+)
 decodeAll(keyed, label: "decode (idempotency_key given)")
 if CommandLine.arguments.count > 2 { exit(0) }
 decodeAll(Corpus(count: count, withKey: false), label: "decode (key derived, SHA-256)")
 
 let writes = keyed.bytes.withUnsafeBytes { all in
-  keyed.ranges.compactMap { try? decoder.decode(value: UnsafeRawBufferPointer(rebasing: all[$0]), topic: "features") }
+  keyed.ranges.compactMap {
+    try? decoder.decode(value: UnsafeRawBufferPointer(rebasing: all[$0]), topic: "features")
+  }
 }
 var index = DedupIndex(windowMillis: config.dedup.windowMillis)
 var accepted = 0
@@ -133,8 +143,12 @@ let decideTime = clock.measure {
     if case .accepted = index.decide(write, partition: 0, offset: Int64(offset)) { accepted += 1 }
   }
 }
-print("dedup decide: \(writes.count) writes, \(Int(Double(writes.count) / seconds(decideTime))) decisions/s")
+print(
+  "dedup decide: \(writes.count) writes, \(Int(Double(writes.count) / seconds(decideTime))) decisions/s"
+)
 let entries = index.commitPending()
 var reloaded = DedupIndex(windowMillis: config.dedup.windowMillis)
 let loadTime = clock.measure { reloaded.load(entries) }
-print("dedup load: \(entries.count) entries in \(Int(seconds(loadTime) * 1000)) ms (accepted \(accepted))")
+print(
+  "dedup load: \(entries.count) entries in \(Int(seconds(loadTime) * 1000)) ms (accepted \(accepted))"
+)

@@ -31,7 +31,8 @@ final class ConfigTests: XCTestCase {
     """
 
   func testLoadsTheContractExampleFromAFile() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("idemstream-config-\(UUID())")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "idemstream-config-\(UUID())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("config.yaml").path
@@ -44,7 +45,10 @@ final class ConfigTests: XCTestCase {
     XCTAssertEqual(config.kafka.instanceID, "")
     XCTAssertEqual(config.kafka.settings, [:])
     XCTAssertEqual(config.dataDir, "./data")
-    XCTAssertEqual(config.offline, OfflineSettings(commitIntervalMillis: 5000, maxRowsPerCommit: 500_000, checkpointInterval: 10))
+    XCTAssertEqual(
+      config.offline,
+      OfflineSettings(commitIntervalMillis: 5000, maxRowsPerCommit: 500_000, checkpointInterval: 10)
+    )
     XCTAssertEqual(config.dedup.windowMillis, 7 * 86_400_000)
     XCTAssertEqual(config.maxRecordBytes, 1 << 20)
     XCTAssertEqual(config.featureGroups.count, 1)
@@ -79,7 +83,8 @@ final class ConfigTests: XCTestCase {
         """)
     XCTAssertNil(config.kafka.bootstrapServers)
     XCTAssertEqual(config.kafka.groupID, "idemstream")
-    XCTAssertEqual(config.kafka.settings, ["fetch.max.bytes": "1048576", "enable.partition.eof": "false"])
+    XCTAssertEqual(
+      config.kafka.settings, ["fetch.max.bytes": "1048576", "enable.partition.eof": "false"])
     XCTAssertEqual(config.kafka.topicGroups, ["b": "orders"])
     XCTAssertEqual(config.dataDir, "./data")
     XCTAssertEqual(config.offline, OfflineSettings())
@@ -117,89 +122,120 @@ final class ConfigTests: XCTestCase {
   }
 
   private func assertFailure(
-    _ yaml: String, line: Int, contains parts: [String], file: StaticString = #filePath, lineNumber: UInt = #line
+    _ yaml: String, line: Int, contains parts: [String], file: StaticString = #filePath,
+    lineNumber: UInt = #line
   ) {
     guard let error = failure(yaml) else {
       XCTFail("expected a config error", file: file, line: lineNumber)
       return
     }
     XCTAssertEqual(error.line, line, "\(error)", file: file, line: lineNumber)
-    XCTAssertTrue(error.description.hasPrefix("config.yaml:\(line): "), "\(error)", file: file, line: lineNumber)
+    XCTAssertTrue(
+      error.description.hasPrefix("config.yaml:\(line): "), "\(error)", file: file, line: lineNumber
+    )
     for part in parts {
-      XCTAssertTrue(error.description.contains(part), "'\(part)' not in: \(error)", file: file, line: lineNumber)
+      XCTAssertTrue(
+        error.description.contains(part), "'\(part)' not in: \(error)", file: file, line: lineNumber
+      )
     }
   }
 
   func testUnknownTypeNamesTheFeatureLineAndTheTypes() {
-    let yaml = ConfigTests.contractExample.replacingOccurrences(of: "spend: double", with: "spend: float")
+    let yaml = ConfigTests.contractExample.replacingOccurrences(
+      of: "spend: double", with: "spend: float")
     guard let error = failure(yaml) else { return XCTFail("expected an error") }
     XCTAssertEqual(
       error.description,
-      "config.yaml:21: feature 'spend' has unknown type 'float' — use one of bigint, double, string, boolean, timestamp")
+      "config.yaml:21: feature 'spend' has unknown type 'float' — use one of bigint, double, string, boolean, timestamp"
+    )
   }
 
   func testPrimaryKeyNotAmongFeatures() {
-    let yaml = ConfigTests.contractExample.replacingOccurrences(of: "primary_key: [user_id]", with: "primary_key: [uid]")
-    assertFailure(yaml, line: 17, contains: ["primary key column 'uid'", "not among its features", "declare it"])
+    let yaml = ConfigTests.contractExample.replacingOccurrences(
+      of: "primary_key: [user_id]", with: "primary_key: [uid]")
+    assertFailure(
+      yaml, line: 17,
+      contains: ["primary key column 'uid'", "not among its features", "declare it"])
   }
 
   func testDuplicateGroup() {
     let yaml =
       ConfigTests.contractExample + """
 
-        - name: user_stats
-          primary_key: [id]
-          features:
-            id: bigint
-      """
-    assertFailure(yaml, line: 24, contains: ["'user_stats' is declared twice", "first at line 15", "distinct name"])
+          - name: user_stats
+            primary_key: [id]
+            features:
+              id: bigint
+        """
+    assertFailure(
+      yaml, line: 24,
+      contains: ["'user_stats' is declared twice", "first at line 15", "distinct name"])
   }
 
   func testEmptyTopics() {
-    let yaml = ConfigTests.contractExample.replacingOccurrences(of: "topics: [features]", with: "topics: []")
+    let yaml = ConfigTests.contractExample.replacingOccurrences(
+      of: "topics: [features]", with: "topics: []")
     assertFailure(yaml, line: 3, contains: ["kafka.topics is empty", "at least one topic"])
   }
 
   func testBadDuration() {
-    let yaml = ConfigTests.contractExample.replacingOccurrences(of: "window: 7d", with: "window: 7 days")
-    assertFailure(yaml, line: 13, contains: ["dedup.window '7 days' is not a duration", "500ms, 45s, 30m, 12h or 7d"])
+    let yaml = ConfigTests.contractExample.replacingOccurrences(
+      of: "window: 7d", with: "window: 7 days")
+    assertFailure(
+      yaml, line: 13,
+      contains: ["dedup.window '7 days' is not a duration", "500ms, 45s, 30m, 12h or 7d"])
   }
 
   func testUnknownTopLevelKey() {
-    let yaml = ConfigTests.contractExample.replacingOccurrences(of: "data_dir: ./data", with: "data_directory: ./data")
-    assertFailure(yaml, line: 7, contains: ["unknown key 'data_directory'", "use one of kafka, data_dir"])
+    let yaml = ConfigTests.contractExample.replacingOccurrences(
+      of: "data_dir: ./data", with: "data_directory: ./data")
+    assertFailure(
+      yaml, line: 7, contains: ["unknown key 'data_directory'", "use one of kafka, data_dir"])
   }
 
   func testUnknownKeyInsideASection() {
-    let yaml = ConfigTests.contractExample.replacingOccurrences(of: "max_rows_per_commit", with: "max_rows")
-    assertFailure(yaml, line: 10, contains: ["unknown key 'max_rows' in offline", "max_rows_per_commit"])
+    let yaml = ConfigTests.contractExample.replacingOccurrences(
+      of: "max_rows_per_commit", with: "max_rows")
+    assertFailure(
+      yaml, line: 10, contains: ["unknown key 'max_rows' in offline", "max_rows_per_commit"])
   }
 
   func testWrongYAMLTypes() {
     assertFailure(
-      ConfigTests.contractExample.replacingOccurrences(of: "topics: [features]", with: "topics: features"),
+      ConfigTests.contractExample.replacingOccurrences(
+        of: "topics: [features]", with: "topics: features"),
       line: 3, contains: ["kafka.topics must be a list", "topics: [features]"])
     assertFailure(
-      ConfigTests.contractExample.replacingOccurrences(of: "commit_interval_ms: 5000", with: "commit_interval_ms: soon"),
+      ConfigTests.contractExample.replacingOccurrences(
+        of: "commit_interval_ms: 5000", with: "commit_interval_ms: soon"),
       line: 9, contains: ["offline.commit_interval_ms must be a whole number", "'soon'"])
     assertFailure(
-      ConfigTests.contractExample.replacingOccurrences(of: "settings: {}", with: "settings: [a, b]"),
+      ConfigTests.contractExample.replacingOccurrences(
+        of: "settings: {}", with: "settings: [a, b]"),
       line: 6, contains: ["kafka.settings must be a mapping"])
     assertFailure("- just\n- a list\n", line: 1, contains: ["the top level must be a mapping"])
   }
 
   func testNamesUnusableAsColumns() {
     assertFailure(
-      ConfigTests.contractExample.replacingOccurrences(of: "country: string", with: "country code: string"),
-      line: 22, contains: ["feature name 'country code' cannot be used as a column name", "letters, digits and underscores"])
+      ConfigTests.contractExample.replacingOccurrences(
+        of: "country: string", with: "country code: string"),
+      line: 22,
+      contains: [
+        "feature name 'country code' cannot be used as a column name",
+        "letters, digits and underscores",
+      ])
     assertFailure(
-      ConfigTests.contractExample.replacingOccurrences(of: "name: user_stats", with: "name: 1st-stats"),
+      ConfigTests.contractExample.replacingOccurrences(
+        of: "name: user_stats", with: "name: 1st-stats"),
       line: 15, contains: ["feature group name '1st-stats' cannot be used"])
     assertFailure(
-      ConfigTests.contractExample.replacingOccurrences(of: "country: string", with: "event_time: timestamp"),
+      ConfigTests.contractExample.replacingOccurrences(
+        of: "country: string", with: "event_time: timestamp"),
       line: 22, contains: ["collides with a column every table has"])
     assertFailure(
-      ConfigTests.contractExample.replacingOccurrences(of: "country: string", with: "Clicks: bigint"),
+      ConfigTests.contractExample.replacingOccurrences(
+        of: "country: string", with: "Clicks: bigint"),
       line: 22, contains: ["differs from another feature", "only in case"])
   }
 
@@ -217,14 +253,16 @@ final class ConfigTests: XCTestCase {
   func testYAMLSyntaxErrorsAndDuplicateKeysHaveLines() {
     assertFailure("kafka:\n  topics: [a\nfeature_groups: []\n", line: 3, contains: ["invalid YAML"])
     assertFailure(
-      ConfigTests.contractExample.replacingOccurrences(of: "active: boolean", with: "active: boolean\n      clicks: double"),
+      ConfigTests.contractExample.replacingOccurrences(
+        of: "active: boolean", with: "active: boolean\n      clicks: double"),
       line: 20, contains: ["'clicks' appears twice"])
   }
 
   func testMissingSectionsAndFile() {
     assertFailure("data_dir: x\n", line: 1, contains: ["missing section 'kafka'"])
     XCTAssertThrowsError(try IdemstreamConfig.load(path: "/nonexistent/idemstream.yaml")) { error in
-      XCTAssertTrue("\(error)".hasPrefix("/nonexistent/idemstream.yaml: cannot read the file"), "\(error)")
+      XCTAssertTrue(
+        "\(error)".hasPrefix("/nonexistent/idemstream.yaml: cannot read the file"), "\(error)")
     }
   }
 }

@@ -22,7 +22,8 @@ final class HashingTests: XCTestCase {
     }
     let million = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
     XCTAssertEqual(
-      SHA256.digest(million).hexString, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+      SHA256.digest(million).hexString,
+      "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
   }
 
   /// Lengths around the padding boundaries (55, 56, 63, 64 bytes) exercise the one- and

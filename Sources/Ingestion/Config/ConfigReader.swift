@@ -5,7 +5,9 @@ import Yams
 struct ConfigReader {
   let fileName: String
 
-  static let topLevelKeys = ["kafka", "data_dir", "offline", "dedup", "feature_groups", "max_record_bytes"]
+  static let topLevelKeys = [
+    "kafka", "data_dir", "offline", "dedup", "feature_groups", "max_record_bytes",
+  ]
 
   func read(yaml: String) throws(ConfigError) -> IdemstreamConfig {
     let root: Node?
@@ -16,20 +18,24 @@ struct ConfigReader {
     }
     guard let root else {
       throw ConfigError(
-        file: fileName, line: 1, problem: "the file is empty", fix: "add at least kafka.topics and feature_groups")
+        file: fileName, line: 1, problem: "the file is empty",
+        fix: "add at least kafka.topics and feature_groups")
     }
     let members = try members(of: root, in: "the top level", allowed: ConfigReader.topLevelKeys)
     guard let kafkaNode = members["kafka"] else {
-      throw failure(root, "missing section 'kafka'", fix: "add kafka: with at least topics: [your-topic]")
+      throw failure(
+        root, "missing section 'kafka'", fix: "add kafka: with at least topics: [your-topic]")
     }
     guard let groupsNode = members["feature_groups"] else {
-      throw failure(root, "missing section 'feature_groups'", fix: "declare at least one feature group")
+      throw failure(
+        root, "missing section 'feature_groups'", fix: "declare at least one feature group")
     }
     let groups = try GroupsReader(reader: self).readGroups(groupsNode.value)
     var config = IdemstreamConfig(
       kafka: try readKafka(kafkaNode.value, groups: groups), featureGroups: groups.map(\.group))
     if let node = members["data_dir"] {
-      config.dataDir = try string(node.value, "data_dir", fix: "give a directory path, e.g. data_dir: ./data")
+      config.dataDir = try string(
+        node.value, "data_dir", fix: "give a directory path, e.g. data_dir: ./data")
     }
     if let node = members["offline"] { config.offline = try readOffline(node.value) }
     if let node = members["dedup"] { config.dedup = try readDedup(node.value) }
@@ -41,26 +47,37 @@ struct ConfigReader {
 
   // MARK: Sections
 
-  private func readKafka(_ node: Node, groups: [GroupsReader.ReadGroup]) throws(ConfigError) -> KafkaSettings {
+  private func readKafka(_ node: Node, groups: [GroupsReader.ReadGroup]) throws(ConfigError)
+    -> KafkaSettings
+  {
     let members = try members(
       of: node, in: "kafka",
-      allowed: ["bootstrap_servers", "topics", "group_id", "instance_id", "settings", "topic_groups"])
+      allowed: [
+        "bootstrap_servers", "topics", "group_id", "instance_id", "settings", "topic_groups",
+      ])
     guard let topicsNode = members["topics"] else {
-      throw failure(node, "kafka.topics is missing", fix: "list the topics to consume, e.g. topics: [features]")
+      throw failure(
+        node, "kafka.topics is missing", fix: "list the topics to consume, e.g. topics: [features]")
     }
     var kafka = KafkaSettings(topics: try readTopics(topicsNode.value))
     if let server = members["bootstrap_servers"], !isNull(server.value) {
-      let text = try string(server.value, "kafka.bootstrap_servers", fix: "give host:port, or leave it out for the embedded broker")
+      let text = try string(
+        server.value, "kafka.bootstrap_servers",
+        fix: "give host:port, or leave it out for the embedded broker")
       kafka.bootstrapServers = text.isEmpty ? nil : text
     }
     if let groupID = members["group_id"] {
-      kafka.groupID = try string(groupID.value, "kafka.group_id", fix: "give the consumer group id, e.g. idemstream")
+      kafka.groupID = try string(
+        groupID.value, "kafka.group_id", fix: "give the consumer group id, e.g. idemstream")
       guard !kafka.groupID.isEmpty else {
-        throw failure(groupID.value, "kafka.group_id is empty", fix: "give the consumer group id, e.g. idemstream")
+        throw failure(
+          groupID.value, "kafka.group_id is empty",
+          fix: "give the consumer group id, e.g. idemstream")
       }
     }
     if let instance = members["instance_id"], !isNull(instance.value) {
-      kafka.instanceID = try string(instance.value, "kafka.instance_id", fix: "give an id, or \"\" for the host name")
+      kafka.instanceID = try string(
+        instance.value, "kafka.instance_id", fix: "give an id, or \"\" for the host name")
     }
     if let settings = members["settings"], !isNull(settings.value) {
       for (key, value) in try stringMap(settings.value, "kafka.settings") {
@@ -77,7 +94,8 @@ struct ConfigReader {
         guard groups.contains(where: { $0.group.name == binding.text }) else {
           let names = groups.map(\.group.name).joined(separator: ", ")
           throw failure(
-            binding.valueNode, "kafka.topic_groups binds '\(topic)' to unknown group '\(binding.text)'",
+            binding.valueNode,
+            "kafka.topic_groups binds '\(topic)' to unknown group '\(binding.text)'",
             fix: "use one of the feature_groups: \(names)")
         }
         kafka.topicGroups[topic] = binding.text
@@ -88,19 +106,23 @@ struct ConfigReader {
 
   private func readTopics(_ node: Node) throws(ConfigError) -> [String] {
     guard case .sequence(let sequence) = node else {
-      throw failure(node, "kafka.topics must be a list of topic names", fix: "write it as topics: [features]")
+      throw failure(
+        node, "kafka.topics must be a list of topic names", fix: "write it as topics: [features]")
     }
     var topics: [String] = []
     for item in sequence {
       let topic = try string(item, "a topic in kafka.topics", fix: "write topic names as strings")
-      guard !topic.isEmpty else { throw failure(item, "empty topic name", fix: "remove it or name the topic") }
+      guard !topic.isEmpty else {
+        throw failure(item, "empty topic name", fix: "remove it or name the topic")
+      }
       guard !topics.contains(topic) else {
         throw failure(item, "topic '\(topic)' is listed twice", fix: "list each topic once")
       }
       topics.append(topic)
     }
     guard !topics.isEmpty else {
-      throw failure(node, "kafka.topics is empty", fix: "list at least one topic, e.g. topics: [features]")
+      throw failure(
+        node, "kafka.topics is empty", fix: "list at least one topic, e.g. topics: [features]")
     }
     return topics
   }
@@ -108,15 +130,19 @@ struct ConfigReader {
   private func readOffline(_ node: Node) throws(ConfigError) -> OfflineSettings {
     var offline = OfflineSettings()
     let members = try members(
-      of: node, in: "offline", allowed: ["commit_interval_ms", "max_rows_per_commit", "checkpoint_interval"])
+      of: node, in: "offline",
+      allowed: ["commit_interval_ms", "max_rows_per_commit", "checkpoint_interval"])
     if let value = members["commit_interval_ms"] {
-      offline.commitIntervalMillis = try integer(value.value, "offline.commit_interval_ms", range: 1...86_400_000)
+      offline.commitIntervalMillis = try integer(
+        value.value, "offline.commit_interval_ms", range: 1...86_400_000)
     }
     if let value = members["max_rows_per_commit"] {
-      offline.maxRowsPerCommit = try integer(value.value, "offline.max_rows_per_commit", range: 1...100_000_000)
+      offline.maxRowsPerCommit = try integer(
+        value.value, "offline.max_rows_per_commit", range: 1...100_000_000)
     }
     if let value = members["checkpoint_interval"] {
-      offline.checkpointInterval = try integer(value.value, "offline.checkpoint_interval", range: 1...1_000_000)
+      offline.checkpointInterval = try integer(
+        value.value, "offline.checkpoint_interval", range: 1...1_000_000)
     }
     return offline
   }
@@ -129,7 +155,9 @@ struct ConfigReader {
     guard let millis = DurationParser.millis(text) else {
       throw failure(window.value, "dedup.window '\(text)' is not a duration", fix: fix)
     }
-    guard millis > 0 else { throw failure(window.value, "dedup.window must be longer than zero", fix: fix) }
+    guard millis > 0 else {
+      throw failure(window.value, "dedup.window must be longer than zero", fix: fix)
+    }
     return DedupSettings(windowMillis: millis)
   }
 
@@ -140,16 +168,21 @@ struct ConfigReader {
     -> [String: (keyNode: Node, value: Node)]
   {
     guard case .mapping(let mapping) = node else {
-      throw failure(node, "\(section) must be a mapping", fix: "write it as key: value lines (\(allowed.joined(separator: ", ")))")
+      throw failure(
+        node, "\(section) must be a mapping",
+        fix: "write it as key: value lines (\(allowed.joined(separator: ", ")))")
     }
     var result: [String: (keyNode: Node, value: Node)] = [:]
     for (keyNode, value) in mapping {
       guard case .scalar(let scalar) = keyNode else {
-        throw failure(keyNode, "a key in \(section) is not a plain name", fix: "use one of \(allowed.joined(separator: ", "))")
+        throw failure(
+          keyNode, "a key in \(section) is not a plain name",
+          fix: "use one of \(allowed.joined(separator: ", "))")
       }
       guard allowed.contains(scalar.string) else {
         throw failure(
-          keyNode, "unknown key '\(scalar.string)' in \(section)", fix: "use one of \(allowed.joined(separator: ", "))")
+          keyNode, "unknown key '\(scalar.string)' in \(section)",
+          fix: "use one of \(allowed.joined(separator: ", "))")
       }
       result[scalar.string] = (keyNode, value)
     }
@@ -166,7 +199,8 @@ struct ConfigReader {
     var result: [(String, (text: String, keyNode: Node, valueNode: Node))] = []
     for (keyNode, value) in mapping {
       let key = try string(keyNode, "a key in \(path)", fix: "use plain names as keys")
-      let text = try string(value, "\(path).\(key)", fix: "give a plain value (quote it if in doubt)")
+      let text = try string(
+        value, "\(path).\(key)", fix: "give a plain value (quote it if in doubt)")
       result.append((key, (text, keyNode, value)))
     }
     return result
@@ -190,7 +224,9 @@ struct ConfigReader {
     guard case .scalar = node, let value = node.int else {
       throw failure(node, "\(path) must be a whole number, not \(kind(of: node))", fix: fix)
     }
-    guard range.contains(value) else { throw failure(node, "\(path) is \(value), out of range", fix: fix) }
+    guard range.contains(value) else {
+      throw failure(node, "\(path) is \(value), out of range", fix: fix)
+    }
     return value
   }
 
@@ -215,7 +251,8 @@ struct ConfigReader {
     switch yaml {
     case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
       .composer(_, let problem, let mark, _):
-      return ConfigError(file: fileName, line: mark.line, problem: "invalid YAML: \(problem)", fix: fix)
+      return ConfigError(
+        file: fileName, line: mark.line, problem: "invalid YAML: \(problem)", fix: fix)
     case .duplicatedKeysInMapping(let duplicates, let context):
       return ConfigError(
         file: fileName, line: context.mark.line,

@@ -41,13 +41,16 @@ public struct IdemstreamConfig: Sendable, Hashable {
         fix: "check the path given to --config")
     }
     guard let text = String(data: data, encoding: .utf8) else {
-      throw ConfigError(file: path, line: 0, problem: "the file is not UTF-8 text", fix: "save it as UTF-8")
+      throw ConfigError(
+        file: path, line: 0, problem: "the file is not UTF-8 text", fix: "save it as UTF-8")
     }
     return try parse(yaml: text, fileName: path)
   }
 
   /// Validates YAML text; `fileName` is what error messages call it.
-  public static func parse(yaml: String, fileName: String = "config.yaml") throws(ConfigError) -> IdemstreamConfig {
+  public static func parse(yaml: String, fileName: String = "config.yaml") throws(ConfigError)
+    -> IdemstreamConfig
+  {
     try ConfigReader(fileName: fileName).read(yaml: yaml)
   }
 

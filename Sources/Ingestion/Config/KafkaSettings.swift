@@ -13,7 +13,8 @@ public struct KafkaSettings: Sendable, Hashable {
   public var topicGroups: [String: String]
 
   public init(
-    bootstrapServers: String? = nil, topics: [String], groupID: String = "idemstream", instanceID: String = "",
+    bootstrapServers: String? = nil, topics: [String], groupID: String = "idemstream",
+    instanceID: String = "",
     settings: [String: String] = [:], topicGroups: [String: String] = [:]
   ) {
     self.bootstrapServers = bootstrapServers

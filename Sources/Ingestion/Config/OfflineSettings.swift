@@ -6,7 +6,9 @@ public struct OfflineSettings: Sendable, Hashable {
   /// A Delta checkpoint every this many versions.
   public var checkpointInterval: Int
 
-  public init(commitIntervalMillis: Int = 5000, maxRowsPerCommit: Int = 500_000, checkpointInterval: Int = 10) {
+  public init(
+    commitIntervalMillis: Int = 5000, maxRowsPerCommit: Int = 500_000, checkpointInterval: Int = 10
+  ) {
     self.commitIntervalMillis = commitIntervalMillis
     self.maxRowsPerCommit = maxRowsPerCommit
     self.checkpointInterval = checkpointInterval

@@ -33,7 +33,8 @@ public enum CanonicalWrite {
   }
 
   /// The idempotency key derived from the content of `write` (lowercase hex SHA-256).
-  public static func derivedIdempotencyKey(of write: FeatureWrite, in group: FeatureGroup) -> String {
+  public static func derivedIdempotencyKey(of write: FeatureWrite, in group: FeatureGroup) -> String
+  {
     withBytes(of: write, layout: CanonicalLayout(group: group)) { SHA256.digest($0).hexString }
   }
 
@@ -51,7 +52,8 @@ public enum CanonicalWrite {
     of write: FeatureWrite, layout: CanonicalLayout, _ body: (UnsafeRawBufferPointer) -> Result
   ) -> Result {
     withBytes(
-      key: write.key, values: write.values, eventTimeMicros: write.eventTimeMicros, operation: write.operation,
+      key: write.key, values: write.values, eventTimeMicros: write.eventTimeMicros,
+      operation: write.operation,
       layout: layout, body)
   }
 
@@ -75,28 +77,26 @@ public enum CanonicalWrite {
           }
         }
         return withUnsafeTemporaryAllocation(byteCount: size, alignment: 8) { buffer in
-          layout.prefixes.withUnsafeBytes { prefixes in
-            var writer = CanonicalByteWriter(pointer: buffer.baseAddress!)
-            layout.header.withUnsafeBytes { writer.raw($0) }
-            for column in layout.keyColumns {
-              writer.raw(UnsafeRawBufferPointer(rebasing: prefixes[column.prefixStart..<(column.prefixStart + column.prefixLength)]))
-              writer.value(key[column.slot])
-            }
-            writer.uint64(UInt64(bitPattern: eventTimeMicros))
-            writer.byte(isUpsert ? 0 : 1)
-            let countOffset = writer.offset
-            writer.uint32(0)
-            var present: UInt32 = 0
-            if isUpsert {
-              for column in layout.valueColumns where !values[column.slot].isNull {
-                writer.raw(UnsafeRawBufferPointer(rebasing: prefixes[column.prefixStart..<(column.prefixStart + column.prefixLength)]))
-                writer.value(values[column.slot])
-                present += 1
-              }
-            }
-            buffer.storeBytes(of: present.littleEndian, toByteOffset: countOffset, as: UInt32.self)
-            return body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: writer.offset))
+          var writer = CanonicalByteWriter(pointer: buffer.baseAddress!)
+          writer.raw(UnsafeRawBufferPointer(layout.header))
+          for column in layout.keyColumns {
+            writer.raw(layout.prefix(column))
+            writer.value(key[column.slot])
           }
+          writer.uint64(UInt64(bitPattern: eventTimeMicros))
+          writer.byte(isUpsert ? 0 : 1)
+          let countOffset = writer.offset
+          writer.uint32(0)
+          var present: UInt32 = 0
+          if isUpsert {
+            for column in layout.valueColumns where !values[column.slot].isNull {
+              writer.raw(layout.prefix(column))
+              writer.value(values[column.slot])
+              present += 1
+            }
+          }
+          buffer.storeBytes(of: present.littleEndian, toByteOffset: countOffset, as: UInt32.self)
+          return body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: writer.offset))
         }
       }
     }
@@ -115,8 +115,11 @@ public enum CanonicalWrite {
 
 /// The per-group constant parts of the canonical form, computed once per group: the header
 /// up to the key column count, and each column's `str name` prefix in name order.
-struct CanonicalLayout: Sendable {
-  struct Column: Sendable {
+///
+/// Immutable after `init` (hence `@unchecked Sendable`); kept in raw memory so that building a
+/// canonical form involves no reference counting.
+final class CanonicalLayout: @unchecked Sendable {
+  struct Column {
     /// Index into `FeatureWrite.key` or `FeatureWrite.values`.
     let slot: Int
     let prefixStart: Int
@@ -124,31 +127,58 @@ struct CanonicalLayout: Sendable {
   }
 
   /// `0x01`, `str group`, `u32 key column count`.
-  let header: [UInt8]
+  let header: UnsafeMutableRawBufferPointer
   /// Every column's `u32 length ‖ name`, back to back.
-  let prefixes: [UInt8]
+  let prefixes: UnsafeMutableRawBufferPointer
   /// Primary-key columns sorted by name.
-  let keyColumns: [Column]
+  let keyColumns: UnsafeMutableBufferPointer<Column>
   /// Other features sorted by name.
-  let valueColumns: [Column]
+  let valueColumns: UnsafeMutableBufferPointer<Column>
 
   init(group: FeatureGroup) {
-    var header: [UInt8] = [1]
-    CanonicalLayout.appendString(Array(group.name.utf8), to: &header)
-    withUnsafeBytes(of: UInt32(group.primaryKey.count).littleEndian) { header.append(contentsOf: $0) }
-    self.header = header
-    var prefixes: [UInt8] = []
+    var headerBytes: [UInt8] = [1]
+    CanonicalLayout.appendString(Array(group.name.utf8), to: &headerBytes)
+    withUnsafeBytes(of: UInt32(group.primaryKey.count).littleEndian) {
+      headerBytes.append(contentsOf: $0)
+    }
+    var prefixBytes: [UInt8] = []
     func sortedColumns(_ names: [String]) -> [Column] {
       let bytes = names.map { Array($0.utf8) }
       return bytes.indices.sorted { bytes[$0].lexicographicallyPrecedes(bytes[$1]) }.map { slot in
-        let start = prefixes.count
-        CanonicalLayout.appendString(bytes[slot], to: &prefixes)
-        return Column(slot: slot, prefixStart: start, prefixLength: prefixes.count - start)
+        let start = prefixBytes.count
+        CanonicalLayout.appendString(bytes[slot], to: &prefixBytes)
+        return Column(slot: slot, prefixStart: start, prefixLength: prefixBytes.count - start)
       }
     }
-    keyColumns = sortedColumns(group.primaryKey)
-    valueColumns = sortedColumns(group.valueFeatures.map(\.name))
-    self.prefixes = prefixes
+    let keys = sortedColumns(group.primaryKey)
+    let values = sortedColumns(group.valueFeatures.map(\.name))
+    header = CanonicalLayout.copy(headerBytes)
+    prefixes = CanonicalLayout.copy(prefixBytes)
+    keyColumns = .allocate(capacity: keys.count)
+    _ = keyColumns.initialize(from: keys)
+    valueColumns = .allocate(capacity: values.count)
+    _ = valueColumns.initialize(from: values)
+  }
+
+  deinit {
+    header.deallocate()
+    prefixes.deallocate()
+    keyColumns.deallocate()
+    valueColumns.deallocate()
+  }
+
+  /// The prefix bytes of `column`.
+  @inline(__always)
+  func prefix(_ column: Column) -> UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(
+      start: prefixes.baseAddress! + column.prefixStart, count: column.prefixLength)
+  }
+
+  private static func copy(_ bytes: [UInt8]) -> UnsafeMutableRawBufferPointer {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(
+      byteCount: max(1, bytes.count), alignment: 8)
+    bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+    return UnsafeMutableRawBufferPointer(rebasing: buffer[0..<bytes.count])
   }
 
   static func appendString(_ bytes: [UInt8], to output: inout [UInt8]) {
@@ -182,7 +212,9 @@ struct CanonicalByteWriter {
 
   @inline(__always)
   mutating func raw(_ bytes: UnsafeRawBufferPointer) {
-    if let source = bytes.baseAddress { (pointer + offset).copyMemory(from: source, byteCount: bytes.count) }
+    if let source = bytes.baseAddress {
+      (pointer + offset).copyMemory(from: source, byteCount: bytes.count)
+    }
     offset += bytes.count
   }
 
@@ -191,7 +223,9 @@ struct CanonicalByteWriter {
     let utf8 = text.utf8
     uint32(UInt32(utf8.count))
     let copied = utf8.withContiguousStorageIfAvailable { raw -> Bool in
-      if let source = raw.baseAddress { (pointer + offset).copyMemory(from: source, byteCount: raw.count) }
+      if let source = raw.baseAddress {
+        (pointer + offset).copyMemory(from: source, byteCount: raw.count)
+      }
       return true
     }
     if copied == nil {

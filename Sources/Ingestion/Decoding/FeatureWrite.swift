@@ -39,6 +39,7 @@ public struct FeatureWrite: Sendable, Hashable {
 
   /// The event time in whole milliseconds (rounded down), the unit of the dedup window.
   public var eventTimeMillis: Int64 {
-    eventTimeMicros >= 0 ? eventTimeMicros / 1000 : (eventTimeMicros - 999) / 1000
+    let (quotient, remainder) = eventTimeMicros.quotientAndRemainder(dividingBy: 1000)
+    return remainder < 0 ? quotient - 1 : quotient
   }
 }

@@ -1,12 +1,14 @@
 /// Reading the `key` and `values` objects and the typed column values inside them.
 extension FeatureWriteDecoder {
   /// Reads `key`: every primary-key column, typed, none null, nothing else.
-  func readKey(_ reader: inout JSONReader, _ schema: GroupSchema) throws(DecodeError) -> [FeatureValue] {
+  func readKey(_ reader: inout JSONReader, _ schema: GroupSchema) throws(DecodeError)
+    -> [FeatureValue]
+  {
     guard reader.current == 0x7B else {
       throw wrongType(&reader, path: "key", expected: "an object of primary-key columns")
     }
     reader.position += 1
-    var key = nullArray(schema.keyTypes.count)
+    var key = nullArray(schema.keyCount)
     var named = ColumnSet()
     var filled = 0
     var hint = schema.firstKeyColumn
@@ -15,19 +17,22 @@ extension FeatureWriteDecoder {
     } else {
       while true {
         let (token, index) = try readColumnName(&reader, schema, hint: hint, object: "key")
-        guard let index, schema.columns.columns[index].isKey else {
+        guard let index, schema.columns[index].isKey else {
           let primaryKey = schema.group.primaryKey.joined(separator: ", ")
           throw DecodeError(
             .unknownFeature, at: "key.\(reader.string(of: token))",
-            "not a primary-key column of \(schema.group.name) (primary key: \(primaryKey))")
+            "not a primary-key column of \(schema.name) (primary key: \(primaryKey))")
         }
         guard named.insert(index) else {
-          throw DecodeError(.duplicateField, at: "key.\(reader.string(of: token))", "the column appears more than once")
+          throw DecodeError(
+            .duplicateField, at: "key.\(reader.string(of: token))",
+            "the column appears more than once")
         }
-        let column = schema.columns.columns[index]
+        let column = schema.columns[index]
         let value = try readValue(&reader, column.type, object: "key", token: token)
         if value.isNull {
-          throw DecodeError(.wrongType, at: "key.\(reader.string(of: token))", "a primary-key value cannot be null")
+          throw DecodeError(
+            .wrongType, at: "key.\(reader.string(of: token))", "a primary-key value cannot be null")
         }
         key[column.slot] = value
         filled += 1
@@ -36,7 +41,8 @@ extension FeatureWriteDecoder {
       }
     }
     if filled < key.count {
-      let missing = schema.group.primaryKey.enumerated().first { key[$0.offset].isNull }?.element ?? ""
+      let missing =
+        schema.group.primaryKey.enumerated().first { key[$0.offset].isNull }?.element ?? ""
       throw DecodeError(.missingKeyColumn, at: "key.\(missing)", "missing primary-key column")
     }
     return key
@@ -45,13 +51,14 @@ extension FeatureWriteDecoder {
   /// Reads `values`: features by name in any order, a feature left out being null. A
   /// primary-key column repeated here is collected in `keyEcho` to be checked against `key`.
   func readValues(
-    _ reader: inout JSONReader, _ schema: GroupSchema, keyEcho: inout [(slot: Int, value: FeatureValue)]
+    _ reader: inout JSONReader, _ schema: GroupSchema,
+    keyEcho: inout [(slot: Int, value: FeatureValue)]?
   ) throws(DecodeError) -> [FeatureValue] {
     guard reader.current == 0x7B else {
       throw wrongType(&reader, path: "values", expected: "an object of features")
     }
     reader.position += 1
-    var values = nullArray(schema.valueTypes.count)
+    var values = nullArray(schema.valueCount)
     var named = ColumnSet()
     var hint = schema.firstValueColumn
     if try reader.peek("a feature name or '}'") == 0x7D {
@@ -62,15 +69,19 @@ extension FeatureWriteDecoder {
       let (token, index) = try readColumnName(&reader, schema, hint: hint, object: "values")
       guard let index else {
         throw DecodeError(
-          .unknownFeature, at: "values.\(reader.string(of: token))", "not a feature of \(schema.group.name)")
+          .unknownFeature, at: "values.\(reader.string(of: token))",
+          "not a feature of \(schema.name)")
       }
       guard named.insert(index) else {
-        throw DecodeError(.duplicateField, at: "values.\(reader.string(of: token))", "the feature appears more than once")
+        throw DecodeError(
+          .duplicateField, at: "values.\(reader.string(of: token))",
+          "the feature appears more than once")
       }
-      let column = schema.columns.columns[index]
+      let column = schema.columns[index]
       let value = try readValue(&reader, column.type, object: "values", token: token)
       if column.isKey {
-        keyEcho.append((column.slot, value))
+        if keyEcho == nil { keyEcho = [] }
+        keyEcho!.append((column.slot, value))
       } else {
         values[column.slot] = value
       }
@@ -86,11 +97,24 @@ extension FeatureWriteDecoder {
     _ reader: inout JSONReader, _ schema: GroupSchema, hint: Int, object: StaticString
   ) throws(DecodeError) -> (JSONStringToken, Int?) {
     guard try reader.peek("a column name") == 0x22 else {
-      throw reader.syntaxError("expected a column name in \(object), found \(reader.describeByte(reader.current))")
+      throw reader.syntaxError(
+        "expected a column name in \(object), found \(reader.describeByte(reader.current))")
     }
-    let token = try reader.readString()
-    let index = try reader.withBytes(of: token) { (bytes) throws(DecodeError) -> Int? in
-      schema.columns.find(bytes, hint: hint)
+    let token: JSONStringToken
+    let index: Int?
+    if let hinted = schema.matchName(
+      at: reader.base + reader.position + 1, available: reader.end - reader.position - 1,
+      column: hint)
+    {
+      // The column expected next, spelled exactly: no need to scan or look it up.
+      token = JSONStringToken(start: reader.position + 1, count: hinted, hasEscapes: false)
+      reader.position += hinted + 2
+      index = hint
+    } else {
+      token = try reader.readString()
+      index = try reader.withBytes(of: token) { (bytes) throws(DecodeError) -> Int? in
+        schema.find(bytes, hint: hint)
+      }
     }
     try reader.expect(0x3A, "':' after the column name")
     _ = try reader.peek("a value")
@@ -127,9 +151,12 @@ extension FeatureWriteDecoder {
         if let integer = reader.int64(of: number) { return .bigint(integer) }
         let path = "\(object).\(reader.string(of: token))"
         if number.isIntegerLiteral {
-          throw DecodeError(.outOfRange, at: path, "\(reader.text(of: number)) is outside the bigint (64-bit) range")
+          throw DecodeError(
+            .outOfRange, at: path, "\(reader.text(of: number)) is outside the bigint (64-bit) range"
+          )
         }
-        throw DecodeError(.wrongType, at: path, "expected bigint, got number \(reader.text(of: number))")
+        throw DecodeError(
+          .wrongType, at: path, "expected bigint, got number \(reader.text(of: number))")
       }
     case .double:
       if byte == 0x2D || byte &- 0x30 < 10 {
@@ -151,7 +178,9 @@ extension FeatureWriteDecoder {
   }
 
   /// Reads a timestamp: integer epoch milliseconds or an RFC 3339 string.
-  func readTimestamp(_ reader: inout JSONReader, path: @autoclosure () -> String) throws(DecodeError) -> Int64 {
+  func readTimestamp(_ reader: inout JSONReader, path: @autoclosure () -> String)
+    throws(DecodeError) -> Int64
+  {
     let byte = reader.current
     if byte == 0x22 {
       let token = try reader.readString()
@@ -161,7 +190,8 @@ extension FeatureWriteDecoder {
       switch parsed {
       case .success(let micros): return micros
       case .failure(let problem):
-        throw DecodeError(.invalidTimestamp, at: path(), "'\(reader.string(of: token))': \(problem)")
+        throw DecodeError(
+          .invalidTimestamp, at: path(), "'\(reader.string(of: token))': \(problem)")
       }
     }
     if byte == 0x2D || byte &- 0x30 < 10 {
@@ -169,11 +199,15 @@ extension FeatureWriteDecoder {
       guard number.isIntegerLiteral else {
         throw DecodeError(
           .wrongType, at: path(),
-          "expected integer epoch milliseconds or an RFC 3339 string, got number \(reader.text(of: number))")
+          "expected integer epoch milliseconds or an RFC 3339 string, got number \(reader.text(of: number))"
+        )
       }
-      guard let millis = reader.int64(of: number), let micros = TimestampParser.micros(fromEpochMillis: millis) else {
+      guard let millis = reader.int64(of: number),
+        let micros = TimestampParser.micros(fromEpochMillis: millis)
+      else {
         throw DecodeError(
-          .outOfRange, at: path(), "\(reader.text(of: number)) epoch milliseconds is outside years 0001–9999")
+          .outOfRange, at: path(),
+          "\(reader.text(of: number)) epoch milliseconds is outside years 0001–9999")
       }
       return micros
     }
@@ -181,12 +215,24 @@ extension FeatureWriteDecoder {
   }
 }
 
-/// `count` nulls. Initialising in place avoids `Array(repeating:count:)`, whose unspecialised
-/// buffer allocation looks up generic metadata on every call.
+/// `count` nulls.
+///
+/// Array literals are allocated with statically known storage metadata, whereas
+/// `Array(repeating:count:)` and friends look the storage type up in the runtime's generic
+/// metadata cache on every call — measurable at millions of records per second. Rows of up to
+/// eight columns (most feature groups' keys and many rows) take the literal path.
 @inline(__always)
 func nullArray(_ count: Int) -> [FeatureValue] {
-  [FeatureValue](unsafeUninitializedCapacity: count) { buffer, initialized in
-    buffer.initialize(repeating: .null)
-    initialized = count
+  switch count {
+  case 0: return []
+  case 1: return [.null]
+  case 2: return [.null, .null]
+  case 3: return [.null, .null, .null]
+  case 4: return [.null, .null, .null, .null]
+  case 5: return [.null, .null, .null, .null, .null]
+  case 6: return [.null, .null, .null, .null, .null, .null]
+  case 7: return [.null, .null, .null, .null, .null, .null, .null]
+  case 8: return [.null, .null, .null, .null, .null, .null, .null, .null]
+  default: return [FeatureValue](repeating: .null, count: count)
   }
 }

@@ -19,21 +19,28 @@ public struct FeatureWriteDecoder: Sendable {
 
   public init(_ config: IdemstreamConfig) {
     self.config = config
-    schemas = config.featureGroups.enumerated().map { GroupSchema(index: $0.offset, group: $0.element) }
+    schemas = config.featureGroups.enumerated().map {
+      GroupSchema(index: $0.offset, group: $0.element)
+    }
     var bound: [String: Int] = [:]
     for (topic, groupName) in config.kafka.topicGroups {
-      if let index = config.featureGroups.firstIndex(where: { $0.name == groupName }) { bound[topic] = index }
+      if let index = config.featureGroups.firstIndex(where: { $0.name == groupName }) {
+        bound[topic] = index
+      }
     }
     topicGroups = bound
   }
 
   /// Decodes a record value given as bytes; `nil` is Kafka's null value.
-  public func decode(value: [UInt8]?, headers: [RecordHeader] = [], topic: String) throws(DecodeError)
+  public func decode(value: [UInt8]?, headers: [RecordHeader] = [], topic: String)
+    throws(DecodeError)
     -> FeatureWrite
   {
     guard let value else { throw DecodeError(.nullValue, at: "", "the record value is null") }
     let result = value.withUnsafeBytes { bytes in
-      Result { () throws(DecodeError) -> FeatureWrite in try decode(value: bytes, headers: headers, topic: topic) }
+      Result { () throws(DecodeError) -> FeatureWrite in
+        try decode(value: bytes, headers: headers, topic: topic)
+      }
     }
     return try result.get()
   }
@@ -49,7 +56,8 @@ public struct FeatureWriteDecoder: Sendable {
     guard count <= config.maxRecordBytes else {
       throw DecodeError(
         .tooLarge, at: "",
-        "the record value is \(count) bytes, over the limit of \(config.maxRecordBytes) (max_record_bytes)")
+        "the record value is \(count) bytes, over the limit of \(config.maxRecordBytes) (max_record_bytes)"
+      )
     }
     let base = raw.assumingMemoryBound(to: UInt8.self)
     do {
@@ -70,16 +78,20 @@ public struct FeatureWriteDecoder: Sendable {
   ) throws(DecodeError) -> FeatureWrite {
     var reader = JSONReader(base: base, count: count)
     reader.skipWhitespace()
-    guard !reader.isAtEnd else { throw DecodeError(.emptyValue, at: "", "the record value is only whitespace") }
+    guard !reader.isAtEnd else {
+      throw DecodeError(.emptyValue, at: "", "the record value is only whitespace")
+    }
     guard reader.current == 0x7B else { throw notAnObjectError(&reader) }
     reader.position += 1
 
     let boundGroup = topicGroups.isEmpty ? nil : topicGroups[topic]
-    var schema: GroupSchema? = boundGroup.map { schemas[$0] }
+    // `schemas` keeps every schema alive for the whole call, so the hot loop may refer to
+    // the current one without reference counting.
+    unowned(unsafe) var schema: GroupSchema? = boundGroup.map { schemas[$0] }
     var seen: UInt8 = 0
     var key: [FeatureValue]? = nil
     var values: [FeatureValue]? = nil
-    var valuesKeyEcho: [(slot: Int, value: FeatureValue)] = []
+    var valuesKeyEcho: [(slot: Int, value: FeatureValue)]? = nil
     var deferredKey = -1
     var deferredValues = -1
     var eventTime: Int64? = nil
@@ -91,13 +103,27 @@ public struct FeatureWriteDecoder: Sendable {
     } else {
       while true {
         guard try reader.peek("a field name") == 0x22 else {
-          throw reader.syntaxError("expected a field name, found \(reader.describeByte(reader.current))")
+          throw reader.syntaxError(
+            "expected a field name, found \(reader.describeByte(reader.current))")
         }
-        let nameToken = try reader.readString()
-        guard let field = TopLevelField(reader: reader, token: nameToken) else {
+        let known = TopLevelField.match(
+          at: reader.base + reader.position + 1, available: reader.end - reader.position - 1)
+        let nameToken: JSONStringToken
+        let recognized: TopLevelField?
+        if let known {
+          nameToken = JSONStringToken(
+            start: reader.position + 1, count: known.length, hasEscapes: false)
+          reader.position += known.length + 2
+          recognized = known.field
+        } else {
+          nameToken = try reader.readString()
+          recognized = TopLevelField(reader: reader, token: nameToken)
+        }
+        guard let field = recognized else {
           throw DecodeError(
             .unknownField, at: reader.string(of: nameToken),
-            "unknown field (a feature write has feature_group, key, event_time, values, idempotency_key, op)")
+            "unknown field (a feature write has feature_group, key, event_time, values, idempotency_key, op)"
+          )
         }
         guard seen & field.rawValue == 0 else {
           throw DecodeError(.duplicateField, at: field.name, "the field appears more than once")
@@ -111,7 +137,8 @@ public struct FeatureWriteDecoder: Sendable {
           if let bound = schema, bound !== named {
             throw DecodeError(
               .unknownFeatureGroup, at: "feature_group",
-              "'\(named.group.name)' differs from '\(bound.group.name)', the group topic '\(topic)' is bound to")
+              "'\(named.group.name)' differs from '\(bound.group.name)', the group topic '\(topic)' is bound to"
+            )
           }
           schema = named
         case .key:
@@ -140,7 +167,8 @@ public struct FeatureWriteDecoder: Sendable {
         if next == 0x2C { continue }
         guard next == 0x7D else {
           reader.position -= 1
-          throw reader.syntaxError("expected ',' or '}' after a field, found \(reader.describeByte(next))")
+          throw reader.syntaxError(
+            "expected ',' or '}' after a field, found \(reader.describeByte(next))")
         }
         break
       }
@@ -163,13 +191,18 @@ public struct FeatureWriteDecoder: Sendable {
       var again = JSONReader(base: base, count: count, position: deferredValues)
       values = try readValues(&again, schema, keyEcho: &valuesKeyEcho)
     }
-    guard let key else { throw DecodeError(.missingField, at: "key", "missing (an object of primary-key columns)") }
-    guard let eventTime else {
-      throw DecodeError(.missingField, at: "event_time", "missing (epoch milliseconds or an RFC 3339 string)")
+    guard let key else {
+      throw DecodeError(.missingField, at: "key", "missing (an object of primary-key columns)")
     }
-    for (slot, echoed) in valuesKeyEcho where echoed != key[slot] {
-      let column = schema.group.primaryKey[slot]
-      throw DecodeError(.wrongType, at: "values.\(column)", "differs from key.\(column)")
+    guard let eventTime else {
+      throw DecodeError(
+        .missingField, at: "event_time", "missing (epoch milliseconds or an RFC 3339 string)")
+    }
+    if let echoes = valuesKeyEcho {
+      for (slot, echoed) in echoes where echoed != key[slot] {
+        let column = schema.group.primaryKey[slot]
+        throw DecodeError(.wrongType, at: "values.\(column)", "differs from key.\(column)")
+      }
     }
     let resolvedOperation = try resolveOperation(field: operation, headers: headers)
     let headerKey = try idempotencyKeyFromHeaders(headers)
@@ -180,21 +213,25 @@ public struct FeatureWriteDecoder: Sendable {
     let rowValues: [FeatureValue]
     if resolvedOperation == .upsert {
       guard let values else {
-        throw DecodeError(.missingField, at: "values", "missing (required for an upsert; op: delete makes a tombstone)")
+        throw DecodeError(
+          .missingField, at: "values",
+          "missing (required for an upsert; op: delete makes a tombstone)")
       }
       rowValues = values
     } else {
-      rowValues = nullArray(schema.valueTypes.count)
+      rowValues = nullArray(schema.valueCount)
     }
     let derive = idempotencyKey == nil && headerKey == nil
     let identity = CanonicalWrite.withBytes(
-      key: key, values: rowValues, eventTimeMicros: eventTime, operation: resolvedOperation, layout: schema.layout
+      key: key, values: rowValues, eventTimeMicros: eventTime, operation: resolvedOperation,
+      layout: schema.layout
     ) { canonical in
       (CanonicalWrite.fingerprint(canonical), derive ? SHA256.digest(canonical).hexString : nil)
     }
     return FeatureWrite(
-      groupIndex: schema.index, groupName: schema.group.name, key: key, eventTimeMicros: eventTime,
-      operation: resolvedOperation, values: rowValues, idempotencyKey: idempotencyKey ?? headerKey ?? identity.1 ?? "",
+      groupIndex: schema.index, groupName: schema.name, key: key, eventTimeMicros: eventTime,
+      operation: resolvedOperation, values: rowValues,
+      idempotencyKey: idempotencyKey ?? headerKey ?? identity.1 ?? "",
       idempotencyKeyIsDerived: derive, contentFingerprint: identity.0)
   }
 
@@ -208,9 +245,11 @@ public struct FeatureWriteDecoder: Sendable {
     guard let kind = JSONValueKind(leadingByte: reader.base[start]) else {
       reader.position = start
       return DecodeError(
-        .notAnObject, at: "", "the record value is not JSON (it starts with \(reader.describeByte(reader.base[start])))")
+        .notAnObject, at: "",
+        "the record value is not JSON (it starts with \(reader.describeByte(reader.base[start])))")
     }
-    return DecodeError(.notAnObject, at: "", "the record value is a JSON \(kind.rawValue), not an object")
+    return DecodeError(
+      .notAnObject, at: "", "the record value is a JSON \(kind.rawValue), not an object")
   }
 
   private func readGroup(_ reader: inout JSONReader) throws(DecodeError) -> GroupSchema {
@@ -230,7 +269,8 @@ public struct FeatureWriteDecoder: Sendable {
     guard let found else {
       let known = schemas.map(\.group.name).joined(separator: ", ")
       throw DecodeError(
-        .unknownFeatureGroup, at: "feature_group", "unknown group '\(reader.string(of: token))' (configured: \(known))")
+        .unknownFeatureGroup, at: "feature_group",
+        "unknown group '\(reader.string(of: token))' (configured: \(known))")
     }
     return found
   }
@@ -254,10 +294,13 @@ public struct FeatureWriteDecoder: Sendable {
   }
 
   private func readOperation(_ reader: inout JSONReader) throws(DecodeError) -> WriteOperation {
-    guard reader.current == 0x22 else { throw wrongType(&reader, path: "op", expected: "\"upsert\" or \"delete\"") }
+    guard reader.current == 0x22 else {
+      throw wrongType(&reader, path: "op", expected: "\"upsert\" or \"delete\"")
+    }
     let text = reader.string(of: try reader.readString())
     guard let operation = WriteOperation(rawValue: text) else {
-      throw DecodeError(.invalidOperation, at: "op", "'\(text)' is neither \"upsert\" nor \"delete\"")
+      throw DecodeError(
+        .invalidOperation, at: "op", "'\(text)' is neither \"upsert\" nor \"delete\"")
     }
     return operation
   }
@@ -270,12 +313,15 @@ public struct FeatureWriteDecoder: Sendable {
       let text = header.value.map { String(decoding: $0, as: UTF8.self) } ?? ""
       guard let operation = WriteOperation(rawValue: text.lowercased()) else {
         throw DecodeError(
-          .invalidOperation, at: "header operation", "'\(text)' is neither \"upsert\" nor \"delete\"")
+          .invalidOperation, at: "header operation",
+          "'\(text)' is neither \"upsert\" nor \"delete\"")
       }
       fromHeader = operation
     }
     if let field, let fromHeader, field != fromHeader {
-      throw DecodeError(.invalidOperation, at: "op", "'\(field.rawValue)' contradicts the header operation: \(fromHeader.rawValue)")
+      throw DecodeError(
+        .invalidOperation, at: "op",
+        "'\(field.rawValue)' contradicts the header operation: \(fromHeader.rawValue)")
     }
     return field ?? fromHeader ?? .upsert
   }
@@ -298,73 +344,9 @@ public struct FeatureWriteDecoder: Sendable {
       return reader.syntaxError("unexpected \(reader.describeByte(reader.current))")
     }
     var shown = kind.rawValue
-    if kind == .number, let token = try? reader.readNumber() { shown += " " + reader.text(of: token) }
+    if kind == .number, let token = try? reader.readNumber() {
+      shown += " " + reader.text(of: token)
+    }
     return DecodeError(.wrongType, at: path, "expected \(expected), got \(shown)")
   }
-}
-
-/// The members of a feature write object, each a bit so that repeats are caught cheaply.
-enum TopLevelField: UInt8 {
-  case featureGroup = 1
-  case key = 2
-  case eventTime = 4
-  case values = 8
-  case idempotencyKey = 16
-  case operation = 32
-
-  var name: String {
-    switch self {
-    case .featureGroup: "feature_group"
-    case .key: "key"
-    case .eventTime: "event_time"
-    case .values: "values"
-    case .idempotencyKey: "idempotency_key"
-    case .operation: "op"
-    }
-  }
-
-  @inline(__always)
-  init?(reader: JSONReader, token: JSONStringToken) {
-    if token.hasEscapes {
-      let bytes = reader.unescape(token)
-      guard let field = bytes.withUnsafeBufferPointer({ TopLevelField(name: $0.baseAddress!, count: $0.count) })
-      else { return nil }
-      self = field
-    } else {
-      guard let field = TopLevelField(name: reader.base + token.start, count: token.count) else { return nil }
-      self = field
-    }
-  }
-
-  @inline(__always)
-  init?(name: UnsafePointer<UInt8>, count: Int) {
-    @inline(__always)
-    func named(_ text: StaticString) -> Bool {
-      text.utf8CodeUnitCount == count && memoryEquals(text.utf8Start, name, count)
-    }
-    switch count {
-    case 2 where named("op"): self = .operation
-    case 3 where named("key"): self = .key
-    case 6 where named("values"): self = .values
-    case 10 where named("event_time"): self = .eventTime
-    case 13 where named("feature_group"): self = .featureGroup
-    case 15 where named("idempotency_key"): self = .idempotencyKey
-    default: return nil
-    }
-  }
-}
-
-/// The offset of the first byte that breaks UTF-8 in `bytes`, or nil when it is valid.
-func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-  guard let base = bytes.baseAddress else { return nil }
-  var reader = JSONReader(base: base, count: bytes.count)
-  while !reader.isAtEnd {
-    if reader.current < 0x80 {
-      reader.position += 1
-      continue
-    }
-    let offset = reader.position
-    do { try reader.skipMultiByteScalar() } catch { return offset }
-  }
-  return nil
 }

@@ -112,7 +112,8 @@ extension JSONReader {
     }
     position = index
     return JSONNumberToken(
-      start: start, count: index - start, isIntegerLiteral: isIntegerLiteral, isNegative: isNegative,
+      start: start, count: index - start, isIntegerLiteral: isIntegerLiteral,
+      isNegative: isNegative,
       mantissa: mantissa, isTruncated: isTruncated, decimalExponent: decimalExponent)
   }
 
@@ -122,7 +123,8 @@ extension JSONReader {
   /// The number's text, for error messages (shortened when long).
   func text(of token: JSONNumberToken) -> String {
     let shown = min(token.count, 40)
-    let text = String(decoding: UnsafeBufferPointer(start: base + token.start, count: shown), as: UTF8.self)
+    let text = String(
+      decoding: UnsafeBufferPointer(start: base + token.start, count: shown), as: UTF8.self)
     return shown < token.count ? text + "…" : text
   }
 
@@ -149,7 +151,8 @@ extension JSONReader {
       value = token.decimalExponent < 0 ? value / power : value * power
       return token.isNegative ? -value : value
     }
-    let text = String(decoding: UnsafeBufferPointer(start: base + token.start, count: token.count), as: UTF8.self)
+    let text = String(
+      decoding: UnsafeBufferPointer(start: base + token.start, count: token.count), as: UTF8.self)
     guard let value = Double(text), value.isFinite else { return nil }
     return value
   }
@@ -193,7 +196,8 @@ extension JSONReader {
       case 0x7B, 0x5B:
         guard depth + nesting < JSONReader.maximumDepth else {
           throw DecodeError(
-            .tooDeep, at: "byte \(position)", "nesting deeper than \(JSONReader.maximumDepth) levels")
+            .tooDeep, at: "byte \(position)",
+            "nesting deeper than \(JSONReader.maximumDepth) levels")
         }
         let isObject = byte == 0x7B
         objectBits = objectBits << 1 | (isObject ? 1 : 0)
@@ -223,7 +227,8 @@ extension JSONReader {
         }
         guard next == (isObject ? 0x7D : 0x5D) else {
           position -= 1
-          throw syntaxError("expected \(isObject ? "',' or '}'" : "',' or ']'"), found \(describeByte(next))")
+          throw syntaxError(
+            "expected \(isObject ? "',' or '}'" : "',' or ']'"), found \(describeByte(next))")
         }
         objectBits >>= 1
         nesting -= 1

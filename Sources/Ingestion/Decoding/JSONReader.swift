@@ -40,7 +40,9 @@ struct JSONReader {
   @inline(__always)
   mutating func peek(_ expectation: @autoclosure () -> String) throws(DecodeError) -> UInt8 {
     skipWhitespace()
-    guard position < end else { throw syntaxError("unexpected end of input, expected \(expectation())") }
+    guard position < end else {
+      throw syntaxError("unexpected end of input, expected \(expectation())")
+    }
     return base[position]
   }
 
@@ -68,8 +70,9 @@ struct JSONReader {
     let start = position
     var hasEscapes = false
     while true {
-      // Eight bytes at a time while none of them is a quote, a backslash, a control
-      // character or non-ASCII (a false alarm only sends one byte through the slow path).
+      // Eight bytes at a time up to the first quote, backslash, control character or
+      // non-ASCII byte. In each test the lowest flagged byte is exact (a borrow can only
+      // flag bytes above a real match), so the scan jumps straight to it.
       while position + 8 <= end {
         let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -77,8 +80,13 @@ struct JSONReader {
         let quotes = word ^ (ones &* 0x22)
         let backslashes = word ^ (ones &* 0x5C)
         let special =
-          ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word) | word
-        if special & highBits != 0 { break }
+          ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
+          | ((word &- ones &* 0x20) & ~word) | word
+        let flagged = special & highBits
+        if flagged != 0 {
+          position += flagged.trailingZeroBitCount >> 3
+          break
+        }
         position += 8
       }
       guard position < end else {
@@ -112,7 +120,9 @@ struct JSONReader {
       let unit = try hexUnit(at: position + 2)
       if unit >= 0xD800 && unit < 0xDC00 {
         guard position + 12 <= end, base[position + 6] == 0x5C, base[position + 7] == 0x75
-        else { throw syntaxError("lone surrogate \\u\(hex4(unit)) (a high surrogate needs a low one)") }
+        else {
+          throw syntaxError("lone surrogate \\u\(hex4(unit)) (a high surrogate needs a low one)")
+        }
         let low = try hexUnit(at: position + 8)
         guard low >= 0xDC00 && low < 0xE000 else {
           throw syntaxError("lone surrogate \\u\(hex4(unit)) followed by \\u\(hex4(low))")
@@ -160,13 +170,23 @@ struct JSONReader {
     var upper: UInt8 = 0xBF
     switch lead {
     case 0xC2...0xDF: length = 2
-    case 0xE0: length = 3; lower = 0xA0
+    case 0xE0:
+      length = 3
+      lower = 0xA0
     case 0xE1...0xEC, 0xEE...0xEF: length = 3
-    case 0xED: length = 3; upper = 0x9F
-    case 0xF0: length = 4; lower = 0x90
+    case 0xED:
+      length = 3
+      upper = 0x9F
+    case 0xF0:
+      length = 4
+      lower = 0x90
     case 0xF1...0xF3: length = 4
-    case 0xF4: length = 4; upper = 0x8F
-    default: throw DecodeError(.notUTF8, at: "byte \(position)", "invalid UTF-8 lead byte \(describeByte(lead))")
+    case 0xF4:
+      length = 4
+      upper = 0x8F
+    default:
+      throw DecodeError(
+        .notUTF8, at: "byte \(position)", "invalid UTF-8 lead byte \(describeByte(lead))")
     }
     guard position + length <= end else {
       throw DecodeError(.notUTF8, at: "byte \(position)", "truncated UTF-8 sequence")
@@ -198,7 +218,8 @@ struct JSONReader {
   /// A string token as a Swift string.
   func string(of token: JSONStringToken) -> String {
     if !token.hasEscapes {
-      return String(decoding: UnsafeBufferPointer(start: base + token.start, count: token.count), as: UTF8.self)
+      return String(
+        decoding: UnsafeBufferPointer(start: base + token.start, count: token.count), as: UTF8.self)
     }
     return String(decoding: unescape(token), as: UTF8.self)
   }

@@ -23,7 +23,8 @@ public enum TimestampParser {
   }
 
   /// Parses an RFC 3339 date-time given as UTF-8 bytes.
-  static func micros(fromRFC3339 bytes: UnsafeBufferPointer<UInt8>) -> Result<Int64, TimestampError> {
+  static func micros(fromRFC3339 bytes: UnsafeBufferPointer<UInt8>) -> Result<Int64, TimestampError>
+  {
     let count = bytes.count
     func digits(_ offset: Int, _ length: Int) -> Int? {
       guard offset + length <= count else { return nil }
@@ -42,13 +43,20 @@ public enum TimestampParser {
       let day = digits(8, 2), byte(10) | 0x20 == 0x74, let hour = digits(11, 2), byte(13) == 0x3A,
       let minute = digits(14, 2), byte(16) == 0x3A, let second = digits(17, 2)
     else { return .failure(TimestampError(shape)) }
-    guard year >= 1 else { return .failure(TimestampError("year 0000 is out of range (0001–9999)")) }
-    guard month >= 1 && month <= 12 else { return .failure(TimestampError("month \(month) is out of range")) }
+    guard year >= 1 else {
+      return .failure(TimestampError("year 0000 is out of range (0001–9999)"))
+    }
+    guard month >= 1 && month <= 12 else {
+      return .failure(TimestampError("month \(month) is out of range"))
+    }
     guard day >= 1 && day <= daysInMonth(year: year, month: month) else {
-      return .failure(TimestampError("day \(day) does not exist in \(year)-\(month < 10 ? "0" : "")\(month)"))
+      return .failure(
+        TimestampError("day \(day) does not exist in \(year)-\(month < 10 ? "0" : "")\(month)"))
     }
     guard hour <= 23, minute <= 59, second <= 59 else {
-      return .failure(TimestampError("time \(hour):\(minute):\(second) is out of range (leap seconds are not accepted)"))
+      return .failure(
+        TimestampError(
+          "time \(hour):\(minute):\(second) is out of range (leap seconds are not accepted)"))
     }
     var index = 19
     var fractionMicros = 0
@@ -58,7 +66,8 @@ public enum TimestampParser {
       while index < count, bytes[index] &- 0x30 < 10 {
         fractionDigits += 1
         guard fractionDigits <= 6 else {
-          return .failure(TimestampError("more than 6 fraction digits (microseconds are the finest unit)"))
+          return .failure(
+            TimestampError("more than 6 fraction digits (microseconds are the finest unit)"))
         }
         fractionMicros = fractionMicros * 10 + Int(bytes[index] &- 0x30)
         index += 1
@@ -79,7 +88,9 @@ public enum TimestampParser {
     default:
       return .failure(TimestampError("missing time zone: end with Z or an offset like +02:00"))
     }
-    guard index == count else { return .failure(TimestampError("unexpected text after the time zone")) }
+    guard index == count else {
+      return .failure(TimestampError("unexpected text after the time zone"))
+    }
     let days = daysSinceEpoch(year: year, month: month, day: day)
     let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
     let micros = seconds * 1_000_000 + Int64(fractionMicros)

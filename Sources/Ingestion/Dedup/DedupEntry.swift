@@ -13,7 +13,8 @@ public struct DedupEntry: Sendable, Hashable {
   public var eventTimeMillis: Int64
 
   public init(
-    keyHigh: UInt64, keyLow: UInt64, fingerprint: UInt64, partition: Int32, offset: Int64, eventTimeMillis: Int64
+    keyHigh: UInt64, keyLow: UInt64, fingerprint: UInt64, partition: Int32, offset: Int64,
+    eventTimeMillis: Int64
   ) {
     self.keyHigh = keyHigh
     self.keyLow = keyLow

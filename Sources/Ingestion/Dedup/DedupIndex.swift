@@ -9,24 +9,16 @@
 /// committed) or `discardPending()` (the batch failed), which restores the index exactly as
 /// it was before the batch.
 public struct DedupIndex: Sendable {
-  /// The remembered write, without the key (the dictionary key holds it).
-  struct Slot: Sendable {
-    var fingerprint: UInt64
-    var offset: Int64
-    var eventTimeMillis: Int64
-    var partition: Int32
-    var isPending: Bool
-  }
-
-  /// A change made by the current batch: the new entry and what it replaced (nil: nothing).
+  /// A change made by the current batch: the key accepted and the slot it replaced (nil:
+  /// the key was absent).
   struct PendingChange: Sendable {
     let key: DedupKey
-    let replaced: Slot?
+    let replaced: DedupTable.Slot?
   }
 
   /// How far apart (in event time, milliseconds) two writes may be to count as the same.
   public let windowMillis: Int64
-  private var slots: [DedupKey: Slot] = [:]
+  private var table = DedupTable()
   private var pending: [PendingChange] = []
 
   public init(windowMillis: Int64) {
@@ -34,15 +26,18 @@ public struct DedupIndex: Sendable {
   }
 
   /// Entries held, pending ones included.
-  public var count: Int { slots.count }
+  public var count: Int { table.count }
   /// Entries accepted since the last commit or discard.
   public var pendingCount: Int { pending.count }
 
   /// Decides on `write`, read at (`partition`, `offset`); an accepted write is recorded as
   /// pending.
-  public mutating func decide(_ write: FeatureWrite, partition: Int32, offset: Int64) -> DedupDecision {
+  public mutating func decide(_ write: FeatureWrite, partition: Int32, offset: Int64)
+    -> DedupDecision
+  {
     decide(
-      key: DedupKey(write), fingerprint: write.contentFingerprint, eventTimeMillis: write.eventTimeMillis,
+      key: DedupKey(write), fingerprint: write.contentFingerprint,
+      eventTimeMillis: write.eventTimeMillis,
       partition: partition, offset: offset)
   }
 
@@ -50,7 +45,7 @@ public struct DedupIndex: Sendable {
   public mutating func decide(
     key: DedupKey, fingerprint: UInt64, eventTimeMillis: Int64, partition: Int32, offset: Int64
   ) -> DedupDecision {
-    let existing = slots[key]
+    let existing = table.find(key)
     if let existing {
       if existing.partition == partition && existing.offset == offset { return .alreadyHeld }
       if isWithinWindow(existing.eventTimeMillis, eventTimeMillis) {
@@ -58,9 +53,10 @@ public struct DedupIndex: Sendable {
         return existing.fingerprint == fingerprint ? .duplicate(position) : .conflict(position)
       }
     }
-    slots[key] = Slot(
-      fingerprint: fingerprint, offset: offset, eventTimeMillis: eventTimeMillis, partition: partition,
-      isPending: true)
+    table.put(
+      DedupTable.Slot(
+        keyHigh: key.high, keyLow: key.low, fingerprint: fingerprint, offset: offset,
+        eventTimeMillis: eventTimeMillis, partition: partition, state: .pending))
     pending.append(PendingChange(key: key, replaced: existing))
     return .accepted
   }
@@ -74,15 +70,17 @@ public struct DedupIndex: Sendable {
   }
 
   /// Makes the pending entries durable (in memory) and returns them, in acceptance order, for
-  /// the online store to persist in the same transaction as the batch.
+  /// the online store to persist in the same transaction as the batch. A key accepted twice
+  /// in one batch (the second time outside the window of the first) is returned once, with
+  /// its latest entry; persisted entries replace earlier ones for the same key on `load`.
   public mutating func commitPending() -> [DedupEntry] {
     var entries: [DedupEntry] = []
     entries.reserveCapacity(pending.count)
     for change in pending {
-      guard var slot = slots[change.key], slot.isPending else { continue }
-      slot.isPending = false
-      slots[change.key] = slot
-      entries.append(entry(change.key, slot))
+      guard var slot = table.find(change.key), slot.state == .pending else { continue }
+      slot.state = .committed
+      table.put(slot)
+      entries.append(DedupIndex.entry(slot))
     }
     pending.removeAll(keepingCapacity: true)
     return entries
@@ -93,9 +91,9 @@ public struct DedupIndex: Sendable {
   public mutating func discardPending() {
     for change in pending.reversed() {
       if let replaced = change.replaced {
-        slots[change.key] = replaced
+        table.put(replaced)
       } else {
-        slots[change.key] = nil
+        table.remove(change.key)
       }
     }
     pending.removeAll(keepingCapacity: true)
@@ -106,35 +104,38 @@ public struct DedupIndex: Sendable {
   /// Pending entries are kept. Returns how many were dropped.
   @discardableResult
   public mutating func prune(before cutoffMillis: Int64) -> Int {
-    let before = slots.count
-    slots = slots.filter { $0.value.isPending || $0.value.eventTimeMillis >= cutoffMillis }
-    return before - slots.count
+    let before = table.count
+    table.filter { $0.state == .pending || $0.eventTimeMillis >= cutoffMillis }
+    return before - table.count
   }
 
   /// Adds persisted entries (start-up); a later entry for the same key replaces an earlier
   /// one. Loaded entries are committed, not pending.
   public mutating func load(_ entries: [DedupEntry]) {
-    slots.reserveCapacity(slots.count + entries.count)
+    table.reserve(table.count + entries.count)
     for entry in entries {
-      slots[entry.key] = Slot(
-        fingerprint: entry.fingerprint, offset: entry.offset, eventTimeMillis: entry.eventTimeMillis,
-        partition: entry.partition, isPending: false)
+      table.put(
+        DedupTable.Slot(
+          keyHigh: entry.keyHigh, keyLow: entry.keyLow, fingerprint: entry.fingerprint,
+          offset: entry.offset,
+          eventTimeMillis: entry.eventTimeMillis, partition: entry.partition, state: .committed))
     }
   }
 
   /// The entry held for `key`, pending or not.
   public func entry(for key: DedupKey) -> DedupEntry? {
-    slots[key].map { entry(key, $0) }
+    table.find(key).map(DedupIndex.entry)
   }
 
-  /// Every committed entry (for a full rewrite of the persisted table).
+  /// Every committed entry (for a full rewrite of the persisted log).
   public func committedEntries() -> [DedupEntry] {
-    slots.compactMap { $0.value.isPending ? nil : entry($0.key, $0.value) }
+    table.slots.compactMap { $0.state == .committed ? DedupIndex.entry($0) : nil }
   }
 
-  private func entry(_ key: DedupKey, _ slot: Slot) -> DedupEntry {
+  private static func entry(_ slot: DedupTable.Slot) -> DedupEntry {
     DedupEntry(
-      keyHigh: key.high, keyLow: key.low, fingerprint: slot.fingerprint, partition: slot.partition,
+      keyHigh: slot.keyHigh, keyLow: slot.keyLow, fingerprint: slot.fingerprint,
+      partition: slot.partition,
       offset: slot.offset, eventTimeMillis: slot.eventTimeMillis)
   }
 }

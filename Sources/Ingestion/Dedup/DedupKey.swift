@@ -24,7 +24,9 @@ public struct DedupKey: Sendable, Hashable {
         return withUnsafeTemporaryAllocation(byteCount: size, alignment: 4) { buffer in
           buffer.storeBytes(of: UInt32(groupBytes.count).littleEndian, as: UInt32.self)
           let base = buffer.baseAddress!
-          if let source = groupBytes.baseAddress { (base + 4).copyMemory(from: source, byteCount: groupBytes.count) }
+          if let source = groupBytes.baseAddress {
+            (base + 4).copyMemory(from: source, byteCount: groupBytes.count)
+          }
           if let source = keyBytes.baseAddress {
             (base + 4 + groupBytes.count).copyMemory(from: source, byteCount: keyBytes.count)
           }

@@ -39,7 +39,8 @@ public enum SHA256 {
       }
     }
     return SHA256Digest(
-      word0: UInt64(state.0) << 32 | UInt64(state.1), word1: UInt64(state.2) << 32 | UInt64(state.3),
+      word0: UInt64(state.0) << 32 | UInt64(state.1),
+      word1: UInt64(state.2) << 32 | UInt64(state.3),
       word2: UInt64(state.4) << 32 | UInt64(state.5), word3: UInt64(state.6) << 32 | UInt64(state.7)
     )
   }

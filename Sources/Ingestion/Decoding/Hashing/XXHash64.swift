@@ -60,7 +60,8 @@ public enum XXHash64 {
       offset += 8
     }
     if offset + 4 <= count {
-      let lane = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+      let lane = UInt64(
+        UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
       accumulator ^= lane &* prime1
       accumulator = rotateLeft(accumulator, 23) &* prime2 &+ prime3
       offset += 4
