@@ -5,5 +5,5 @@ struct Idemstream: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "idemstream",
     abstract: "Streaming feature ingestion: Kafka → online store + Delta Lake, exactly once.",
-    subcommands: [])
+    subcommands: [BrokerCommand.self, ProduceCommand.self])
 }
