@@ -12,7 +12,8 @@ public final class KafkaConsumer: Sendable {
   /// A partition left out (or mapped to `.committed`) starts at the group's committed
   /// offset, or by `auto.offset.reset` without one. Called on the polling thread, inside
   /// the rebalance; if it throws, the partitions are not read and `poll` throws the error.
-  public typealias StartOffsetProvider = @Sendable ([TopicPartition]) throws -> [TopicPartition:
+  public typealias StartOffsetProvider =
+    @Sendable ([TopicPartition]) throws -> [TopicPartition:
     KafkaOffset]
 
   private let client: RdKafkaClient

@@ -152,7 +152,10 @@ private struct JSONScanner {
   /// Walks an object, calling `body` positioned at each member's value.
   private mutating func members(_ body: (inout JSONScanner, String) throws -> Void) throws {
     try expect("{")
-    if peek() == UInt8(ascii: "}") { return index += 1 }
+    if peek() == UInt8(ascii: "}") {
+      index += 1
+      return
+    }
     while true {
       let name = try string()
       try expect(":")
@@ -183,7 +186,10 @@ private struct JSONScanner {
     case UInt8(ascii: "{"): try members { scanner, _ in try scanner.skipValue() }
     case UInt8(ascii: "["):
       index += 1
-      if peek() == UInt8(ascii: "]") { return index += 1 }
+      if peek() == UInt8(ascii: "]") {
+        index += 1
+        return
+      }
       while true {
         try skipValue()
         skipWhitespace()

@@ -27,7 +27,8 @@ final class FaultTests: XCTestCase {
     while ContinuousClock.now < outageEnds {
       for _ in 0..<100 {
         try producer.send(
-          topic: topic, key: "k\(sentDuringOutage)".bytes, value: "during-\(sentDuringOutage)".bytes)
+          topic: topic, key: "k\(sentDuringOutage)".bytes, value: "during-\(sentDuringOutage)".bytes
+        )
         sentDuringOutage += 1
       }
       let result = try consumer.poll(timeout: .milliseconds(50))

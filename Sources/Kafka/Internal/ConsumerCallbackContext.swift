@@ -4,7 +4,8 @@ import Synchronization
 /// The callbacks run on the thread that polls, inside librdkafka; they leave their findings
 /// here and the poll hands them out as `KafkaConsumerEvent`s.
 final class ConsumerCallbackContext: Sendable {
-  typealias StartOffsetProvider = @Sendable ([TopicPartition]) throws -> [TopicPartition:
+  typealias StartOffsetProvider =
+    @Sendable ([TopicPartition]) throws -> [TopicPartition:
     KafkaOffset]
 
   private struct State {

@@ -145,7 +145,10 @@ extension RdKafkaClient {
   static func copyBytes(_ pointer: UnsafeRawPointer?, _ count: Int) -> [UInt8]? {
     guard let pointer else { return nil }
     return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-      if count > 0 { buffer.baseAddress!.initialize(from: pointer.assumingMemoryBound(to: UInt8.self), count: count) }
+      if count > 0 {
+        buffer.baseAddress!.initialize(
+          from: pointer.assumingMemoryBound(to: UInt8.self), count: count)
+      }
       initialized = count
     }
   }
