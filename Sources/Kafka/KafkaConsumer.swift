@@ -101,7 +101,7 @@ public final class KafkaConsumer: Sendable {
   }
 
   /// Starts a commit and returns at once; its outcome arrives as a `.committed` event
-  /// from a later `poll`.
+  /// from a later `poll` (as does, additionally, that of a synchronous `commit`).
   public func commitAsync(_ offsets: [TopicPartition: Int64]? = nil) throws {
     try checkOpen()
     try client.commit(offsets, async: true)
