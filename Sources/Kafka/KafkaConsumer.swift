@@ -85,9 +85,9 @@ public final class KafkaConsumer: Sendable {
     return try client.queryWatermarks(partition, timeout: timeout)
   }
 
-  /// The log range seen in the latest fetch response, without a round trip; `nil` until this
-  /// consumer has fetched from the partition. The high watermark is current to the last
-  /// fetch; the low one is refreshed only with `statistics.interval.ms` set.
+  /// The log range seen in the latest fetch response (fetch responses carry both the high
+  /// watermark and the log start), without a round trip; `nil` until this consumer has
+  /// fetched from the partition.
   public func cachedWatermarks(_ partition: TopicPartition) -> PartitionWatermarks? {
     guard (try? checkOpen()) != nil else { return nil }
     return client.cachedWatermarks(partition)
