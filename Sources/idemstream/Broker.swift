@@ -34,7 +34,7 @@ struct BrokerCommand: AsyncParsableCommand {
     do {
       broker = try EmbeddedBroker(topics: [topic: partitions])
     } catch {
-      throw CommandFailure("cannot start the embedded broker: \(error)")
+      throw KafkaCommandError("cannot start the embedded broker: \(error)")
     }
     print(broker.bootstrapServers)
     fflush(nil)  // all streams: the address must reach a pipe reader now
@@ -81,7 +81,7 @@ private final class ResumeOnce: @unchecked Sendable {
 }
 
 /// A command's failure: its message is the one line printed before exiting non-zero.
-struct CommandFailure: Error, CustomStringConvertible {
+struct KafkaCommandError: Error, CustomStringConvertible {
   let description: String
   init(_ description: String) { self.description = description }
 }
