@@ -36,6 +36,9 @@ let package = Package(
 
     // Swift modules
     .target(name: "Kafka", dependencies: ["CRdKafka", "CKafkaShim"]),
+    .executableTarget(
+      name: "kafka-bench", dependencies: ["Kafka", "CRdKafka", "CKafkaShim"],
+      path: "Benchmarks/KafkaBench"),
     .target(name: "Parquet", dependencies: ["CZstd", "CSnappy"]),
     .target(name: "Delta", dependencies: ["Parquet"]),
     .executableTarget(

@@ -12,7 +12,8 @@ public final class KafkaConsumer: Sendable {
   /// A partition left out (or mapped to `.committed`) starts at the group's committed
   /// offset, or by `auto.offset.reset` without one. Called on the polling thread, inside
   /// the rebalance; if it throws, the partitions are not read and `poll` throws the error.
-  public typealias StartOffsetProvider = @Sendable ([TopicPartition]) throws -> [TopicPartition:
+  public typealias StartOffsetProvider =
+    @Sendable ([TopicPartition]) throws -> [TopicPartition:
     KafkaOffset]
 
   private let client: RdKafkaClient
@@ -85,9 +86,9 @@ public final class KafkaConsumer: Sendable {
     return try client.queryWatermarks(partition, timeout: timeout)
   }
 
-  /// The log range seen in the latest fetch response, without a round trip; `nil` until this
-  /// consumer has fetched from the partition. The high watermark is current to the last
-  /// fetch; the low one is refreshed only with `statistics.interval.ms` set.
+  /// The log range seen in the latest fetch response (fetch responses carry both the high
+  /// watermark and the log start), without a round trip; `nil` until this consumer has
+  /// fetched from the partition.
   public func cachedWatermarks(_ partition: TopicPartition) -> PartitionWatermarks? {
     guard (try? checkOpen()) != nil else { return nil }
     return client.cachedWatermarks(partition)
@@ -101,7 +102,7 @@ public final class KafkaConsumer: Sendable {
   }
 
   /// Starts a commit and returns at once; its outcome arrives as a `.committed` event
-  /// from a later `poll`.
+  /// from a later `poll` (as does, additionally, that of a synchronous `commit`).
   public func commitAsync(_ offsets: [TopicPartition: Int64]? = nil) throws {
     try checkOpen()
     try client.commit(offsets, async: true)

@@ -7,7 +7,8 @@ public enum KafkaConsumerEvent: Sendable, Hashable {
   /// The group took these partitions away. No record of them is returned after this
   /// event; a service should finish (commit) the work it holds for them.
   case revoked([TopicPartition])
-  /// The outcome of `commitAsync`: the offsets librdkafka committed, or why it could not.
+  /// The outcome of a commit (`commit`, `commitAsync` or an automatic one): the offsets
+  /// librdkafka committed, or why it could not. For `commitAsync` this is the only report.
   case committed([TopicPartition: Int64], KafkaError?)
   /// A non-fatal condition librdkafka reported (broker down, record-level error...).
   /// librdkafka retries these by itself; they are reported so that a service can log them.

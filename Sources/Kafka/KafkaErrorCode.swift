@@ -1,5 +1,5 @@
-import CRdKafka
 import CKafkaShim
+import CRdKafka
 
 /// One of librdkafka's error codes (`rd_kafka_resp_err_t`). A struct rather than an enum
 /// because librdkafka and the Kafka protocol keep adding codes: every raw value is valid.
@@ -17,7 +17,8 @@ public struct KafkaErrorCode: RawRepresentable, Sendable, Hashable, CustomString
   public static let unknown = KafkaErrorCode(rawValue: Int32(RD_KAFKA_RESP_ERR__FAIL.rawValue))
   public static let invalidArgument = KafkaErrorCode(
     rawValue: Int32(RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue))
-  public static let timedOut = KafkaErrorCode(rawValue: Int32(RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue))
+  public static let timedOut = KafkaErrorCode(
+    rawValue: Int32(RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue))
   public static let queueFull = KafkaErrorCode(
     rawValue: Int32(RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue))
   public static let transport = KafkaErrorCode(

@@ -1,5 +1,3 @@
-import CKafkaShim
-
 /// Where to start (or continue) reading a partition.
 ///
 /// Kafka's rules apply: an exact offset outside the partition's current log range
@@ -14,22 +12,4 @@ public enum KafkaOffset: Sendable, Hashable {
   case end
   /// The consumer group's committed offset; without one, `auto.offset.reset`.
   case committed
-
-  var rawOffset: Int64 {
-    switch self {
-    case .exact(let offset): offset
-    case .beginning: idem_offset_beginning()
-    case .end: idem_offset_end()
-    case .committed: idem_offset_stored()
-    }
-  }
-
-  init(rawOffset: Int64) {
-    switch rawOffset {
-    case idem_offset_beginning(): self = .beginning
-    case idem_offset_end(): self = .end
-    case let offset where offset >= 0: self = .exact(offset)
-    default: self = .committed
-    }
-  }
 }

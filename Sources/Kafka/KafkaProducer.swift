@@ -29,9 +29,10 @@ public final class KafkaProducer: Sendable {
 
   deinit {
     poller.stop()
-    // Fail what was never delivered so that no `sendAndWait` waits forever.
+    // Fail what was never delivered so that no `sendAndWait` waits forever: purged records
+    // get a failed delivery report at once, and the flush serves those reports.
     client.purgeOutstanding()
-    client.servePendingEvents(waitingMilliseconds: 0)
+    try? client.flush(timeout: .seconds(1))
   }
 
   /// Enqueues a record. `partition` nil: librdkafka's partitioner picks one from the key

@@ -34,7 +34,7 @@ struct BrokerCommand: AsyncParsableCommand {
     do {
       broker = try EmbeddedBroker(topics: [topic: partitions])
     } catch {
-      throw CommandFailure("cannot start the embedded broker: \(error)")
+      throw KafkaCommandError("cannot start the embedded broker: \(error)")
     }
     print(broker.bootstrapServers)
     fflush(nil)  // all streams: the address must reach a pipe reader now
@@ -80,3 +80,4 @@ private final class ResumeOnce: @unchecked Sendable {
   }
 }
 
+}

@@ -41,7 +41,7 @@ struct ProduceCommand: AsyncParsableCommand {
     let input: FileHandle
     if let file {
       guard let handle = FileHandle(forReadingAtPath: file) else {
-        throw CommandFailure("cannot open \(file)")
+        throw KafkaCommandError("cannot open \(file)")
       }
       input = handle
     } else {
@@ -54,7 +54,7 @@ struct ProduceCommand: AsyncParsableCommand {
     do {
       producer = try KafkaProducer(configuration: configuration)
     } catch {
-      throw CommandFailure("cannot create a producer for \(bootstrap): \(error)")
+      throw KafkaCommandError("cannot create a producer for \(bootstrap): \(error)")
     }
     var sent = 0
     var unkeyed = 0
@@ -69,7 +69,7 @@ struct ProduceCommand: AsyncParsableCommand {
       }
       try producer.flush(timeout: .seconds(timeout + 10))
     } catch {
-      throw CommandFailure("sent \(sent) line(s) to \(topic) at \(bootstrap), then: \(error)")
+      throw KafkaCommandError("sent \(sent) line(s) to \(topic) at \(bootstrap), then: \(error)")
     }
     if json {
       print(#"{"topic":"\#(topic)","records":\#(sent),"without_key":\#(unkeyed)}"#)
@@ -85,7 +85,7 @@ struct ProduceCommand: AsyncParsableCommand {
 
 /// Reads a file handle line by line in large chunks; lines come without their `\n` (or
 /// `\r\n`).
-struct LineReader {
+private struct LineReader {
   private let handle: FileHandle
   private var buffer: [UInt8] = []
   private var start = 0
@@ -119,7 +119,7 @@ struct LineReader {
 /// order written, joined with `|` — without decoding the rest of the line. Strings give
 /// their text, other scalars their JSON literal. `nil` when the line is not a JSON object
 /// or has no `"key"` object.
-enum EntityKey {
+private enum EntityKey {
   static func of(_ line: [UInt8]) -> String? {
     var scanner = JSONScanner(line)
     return try? scanner.entityKey()

@@ -46,7 +46,8 @@ final class ConsumerGroupTests: XCTestCase {
     let producer = try makeProducer(broker)
     func produce(_ count: Int) throws {
       for index in 0..<count {
-        try producer.send(topic: topic, key: nil, value: "r\(index)".bytes, partition: Int32(index % 4))
+        try producer.send(
+          topic: topic, key: nil, value: "r\(index)".bytes, partition: Int32(index % 4))
       }
       try producer.flush()
     }
@@ -90,7 +91,8 @@ final class ConsumerGroupTests: XCTestCase {
     XCTAssertEqual(owned[ObjectIdentifier(first)]?.count, 2)
     XCTAssertEqual(owned[ObjectIdentifier(second)]?.count, 2)
     XCTAssertTrue(
-      owned[ObjectIdentifier(first), default: []].isDisjoint(with: owned[ObjectIdentifier(second), default: []]))
+      owned[ObjectIdentifier(first), default: []].isDisjoint(
+        with: owned[ObjectIdentifier(second), default: []]))
     XCTAssertEqual(store.processedCount, 400)
 
     // The first member leaves mid-stream, having processed only part of its new records;
@@ -120,11 +122,14 @@ final class ConsumerGroupTests: XCTestCase {
     let reassigned = survivorEvents.compactMap { event -> [TopicPartition: KafkaOffset]? in
       if case .assigned(let starts) = event { starts } else { nil }
     }.last
-    XCTAssertEqual(reassigned.map { Set($0.keys) }, Set((0..<4).map { TopicPartition(topic, Int32($0)) }))
+    XCTAssertEqual(
+      reassigned.map { Set($0.keys) }, Set((0..<4).map { TopicPartition(topic, Int32($0)) }))
     // The taken-over partitions started right after what the first member had processed.
     for partition in firstPartitions {
       guard case .exact(let start) = reassigned?[partition] else {
-        return XCTFail("\(partition) should start at an exact offset, got \(String(describing: reassigned?[partition]))")
+        return XCTFail(
+          "\(partition) should start at an exact offset, got \(String(describing: reassigned?[partition]))"
+        )
       }
       XCTAssertGreaterThan(start, 0)
     }

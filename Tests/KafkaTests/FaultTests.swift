@@ -27,7 +27,8 @@ final class FaultTests: XCTestCase {
     while ContinuousClock.now < outageEnds {
       for _ in 0..<100 {
         try producer.send(
-          topic: topic, key: "k\(sentDuringOutage)".bytes, value: "during-\(sentDuringOutage)".bytes)
+          topic: topic, key: "k\(sentDuringOutage)".bytes, value: "during-\(sentDuringOutage)".bytes
+        )
         sentDuringOutage += 1
       }
       let result = try consumer.poll(timeout: .milliseconds(50))
@@ -98,6 +99,33 @@ final class FaultTests: XCTestCase {
     let records = try consumer.pollRecords(count: 50).records
     XCTAssertEqual(records.compactMap { $0.value?.text }, (0..<50).map { "v\($0)" })
     XCTAssertEqual(try consumer.queryWatermarks(TopicPartition(topic, 0)).high, 50)
+  }
+
+  /// Records that cannot be delivered in time come back as typed errors, from `flush` and
+  /// from `sendAndWait`, with librdkafka's code.
+  func testUndeliverableRecordsAreReportedAsTypedErrors() throws {
+    let broker = try EmbeddedBroker(topics: ["unreachable": 1])
+    try broker.stopBroker()
+    var configuration = KafkaProducerConfiguration(bootstrapServers: broker.bootstrapServers)
+    configuration.settings = testClientSettings
+    configuration.deliveryTimeout = .seconds(1)
+    let producer = try KafkaProducer(configuration: configuration)
+    for index in 0..<10 {
+      try producer.send(topic: "unreachable", key: nil, value: "v\(index)".bytes, partition: 0)
+    }
+    XCTAssertThrowsError(try producer.flush(timeout: .seconds(10))) { error in
+      XCTAssertEqual((error as? KafkaError)?.code, .messageTimedOut, "\(error)")
+      XCTAssertTrue("\(error)".contains("10 record(s) not delivered"), "\(error)")
+    }
+    XCTAssertThrowsError(
+      try awaitResult {
+        try await producer.sendAndWait(topic: "unreachable", key: nil, value: [1], partition: 0)
+      }
+    ) { error in
+      XCTAssertEqual((error as? KafkaError)?.code, .messageTimedOut, "\(error)")
+    }
+    XCTAssertEqual(try producer.flush(), 0, "a flush reports only what happened since the last")
+    try broker.startBroker()
   }
 
   func testUnknownBrokerIsATypedError() throws {

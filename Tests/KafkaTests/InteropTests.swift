@@ -79,7 +79,9 @@ final class InteropTests: XCTestCase {
     XCTAssertEqual(records.count, 100)
     assertContiguous(
       records,
-      expected: [TopicPartition("from-python", 0): 0..<50, TopicPartition("from-python", 1): 0..<50])
+      expected: [
+        TopicPartition("from-python", 0): 0..<50, TopicPartition("from-python", 1): 0..<50,
+      ])
     for record in records {
       let index = Int(record.key!.text.dropFirst())!
       XCTAssertEqual(record.partition, Int32(index % 2))

@@ -36,7 +36,8 @@ final class RoundTripTests: XCTestCase {
     XCTAssertEqual(try consumer.assignment(), partitions)
     let (records, events) = try consumer.pollRecords(count: 600)
     XCTAssertEqual(records.count, 600, "events: \(events)")
-    assertContiguous(records, expected: Dictionary(uniqueKeysWithValues: partitions.map { ($0, 0..<200) }))
+    assertContiguous(
+      records, expected: Dictionary(uniqueKeysWithValues: partitions.map { ($0, 0..<200) }))
     for (partition, expected) in sent {
       let received = records.filter { $0.topicPartition == partition }
       for (got, want) in zip(received, expected) {

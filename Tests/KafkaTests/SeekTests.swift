@@ -56,6 +56,8 @@ final class SeekTests: XCTestCase {
     let fromBeginning = try earliest.pollRecords(count: Int(80 - logStart)).records
     XCTAssertEqual(fromBeginning.map(\.offset), Array(logStart..<80))
     XCTAssertEqual(fromBeginning.first?.key?.text, "\(logStart)")
+    // Fetch responses carry the log start too: the cached range matches the queried one.
+    XCTAssertEqual(earliest.cachedWatermarks(partition), watermarks)
 
     // Offset 0 no longer exists: out of range, reset to earliest = the log start.
     try earliest.seek(partition, to: .exact(0))

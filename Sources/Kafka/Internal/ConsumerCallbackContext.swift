@@ -4,7 +4,8 @@ import Synchronization
 /// The callbacks run on the thread that polls, inside librdkafka; they leave their findings
 /// here and the poll hands them out as `KafkaConsumerEvent`s.
 final class ConsumerCallbackContext: Sendable {
-  typealias StartOffsetProvider = @Sendable ([TopicPartition]) throws -> [TopicPartition:
+  typealias StartOffsetProvider =
+    @Sendable ([TopicPartition]) throws -> [TopicPartition:
     KafkaOffset]
 
   private struct State {
@@ -12,11 +13,12 @@ final class ConsumerCallbackContext: Sendable {
     var startOffsets: StartOffsetProvider?
     /// A failure to surface from the next poll (start-offset provider, assign).
     var pendingFailure: (any Error)?
-    /// Set by a rebalance so that the poll in progress stops there.
-    var rebalanced = false
   }
 
   private let state = Mutex(State())
+  /// Set by a rebalance so that the poll in progress stops there. Atomic, not in `state`:
+  /// the poll loop reads it once per record.
+  private let rebalanced = Atomic<Bool>(false)
 
   var startOffsets: StartOffsetProvider? {
     get { state.withLock { $0.startOffsets } }
@@ -24,10 +26,8 @@ final class ConsumerCallbackContext: Sendable {
   }
 
   func record(_ event: KafkaConsumerEvent, isRebalance: Bool = false) {
-    state.withLock {
-      $0.events.append(event)
-      if isRebalance { $0.rebalanced = true }
-    }
+    state.withLock { $0.events.append(event) }
+    if isRebalance { rebalanced.store(true, ordering: .releasing) }
   }
 
   func fail(_ failure: any Error) {
@@ -36,10 +36,8 @@ final class ConsumerCallbackContext: Sendable {
 
   /// Clears and returns whether a rebalance happened since the last call.
   func takeRebalanced() -> Bool {
-    state.withLock { state in
-      defer { state.rebalanced = false }
-      return state.rebalanced
-    }
+    rebalanced.load(ordering: .acquiring)
+      && rebalanced.exchange(false, ordering: .acquiringAndReleasing)
   }
 
   func takeEvents() -> [KafkaConsumerEvent] {

@@ -78,25 +78,36 @@ final class RdKafkaTopicHandles: Sendable {
     let pointer: OpaquePointer
   }
 
+  private struct State {
+    var handles: [String: Handle] = [:]
+    /// Most sends go to the topic of the previous one: a string comparison beats hashing.
+    var last: Handle?
+  }
+
   private let client: RdKafkaClient
-  private let handles = Mutex<[String: Handle]>([:])
+  private let state = Mutex(State())
 
   init(client: RdKafkaClient) { self.client = client }
 
   deinit {
-    handles.withLock { handles in
-      for handle in handles.values { rd_kafka_topic_destroy(handle.pointer) }
+    state.withLock { state in
+      for handle in state.handles.values { rd_kafka_topic_destroy(handle.pointer) }
     }
   }
 
   func handle(for topic: String) throws -> Handle {
-    try handles.withLock { handles in
-      if let handle = handles[topic] { return handle }
+    try state.withLock { state in
+      if let last = state.last, last.name == topic { return last }
+      if let handle = state.handles[topic] {
+        state.last = handle
+        return handle
+      }
       guard let pointer = rd_kafka_topic_new(client.handle, topic, nil) else {
         throw RdKafkaClient.error(rd_kafka_last_error(), "opening topic \(topic)")
       }
       let handle = Handle(name: topic, pointer: pointer)
-      handles[topic] = handle
+      state.handles[topic] = handle
+      state.last = handle
       return handle
     }
   }

@@ -83,8 +83,8 @@ final class RdKafkaClient: @unchecked Sendable {
     var high: Int64 = idem_offset_invalid()
     let code = rd_kafka_get_watermark_offsets(
       handle, partition.topic, partition.partition, &low, &high)
-    guard code == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0 else { return nil }
-    return PartitionWatermarks(low: max(low, 0), high: high)
+    guard code == RD_KAFKA_RESP_ERR_NO_ERROR, low >= 0, high >= 0 else { return nil }
+    return PartitionWatermarks(low: low, high: high)
   }
 
   // MARK: Conversions shared by the extensions
