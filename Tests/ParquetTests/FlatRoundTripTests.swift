@@ -97,4 +97,44 @@ final class FlatRoundTripTests: XCTestCase {
     XCTAssertEqual(reader.metadata.rowGroups[0].columns[2].statistics?.min, .double(-0.0))
     XCTAssertEqual(written.fileSize, reader.metadata.fileSize)
   }
+
+  /// Megabyte pages and a multi-megabyte plain column exercise the writer's direct
+  /// (unbuffered) page writes interleaved with buffered headers.
+  func testLargeBatchWithFullSizePages() throws {
+    try requirePython()
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let rows = 60_000
+    let schema = try ParquetSchema([.string("key"), .int64("n"), .string("low", nullable: true)])
+    let columns: [ParquetColumnValues] = [
+      .strings((0..<rows).map { "unique-key-\($0)-padding-to-make-it-long" }),
+      .int64((0..<rows).map { Int64($0) * 7 }, validity: nil),
+      .strings((0..<rows).map { $0 % 10 == 0 ? nil : "v\($0 % 5)" }),
+    ]
+    for compression in [ParquetCompression.uncompressed, .zstd] {
+      let path = directory.path + "/large-\(compression).parquet"
+      let writer = try ParquetWriter(
+        path: path, schema: schema, options: ParquetWriterOptions(compression: compression))
+      try writer.write(rowGroup: columns)
+      try writer.write(rowGroup: columns)
+      try writer.close()
+      let reader = try ParquetReader(path: path)
+      for group in 0..<2 {
+        for (index, expected) in columns.enumerated() {
+          assertSameValues(
+            try reader.readColumn(index, rowGroup: group), expected, "\(path) \(index)")
+        }
+      }
+      let summary = try Python.run(
+        """
+        import sys, pyarrow.parquet as pq, pyarrow.compute as pc
+        t = pq.read_table(sys.argv[1])
+        print(t.num_rows, pc.sum(t["n"]).as_py(), pc.count(t["low"]).as_py(), t["key"][-1])
+        """, [path])
+      XCTAssertEqual(
+        summary.trimmingCharacters(in: .whitespacesAndNewlines),
+        "\(2 * rows) \(2 * 7 * (rows - 1) * rows / 2) \(2 * rows * 9 / 10) unique-key-\(rows - 1)-padding-to-make-it-long"
+      )
+    }
+  }
 }

@@ -11,6 +11,8 @@ public final class ParquetWriter {
   private var rowGroups: [ThriftRowGroup] = []
   private var numRows: Int64 = 0
   private var closed = false
+  /// Page body scratch space, reused by every page of the file.
+  private var pageBody: [UInt8] = []
 
   /// Creates (or truncates) the file at `path` and writes the leading magic number.
   public init(
@@ -135,10 +137,10 @@ public final class ParquetWriter {
     group.ordinal = Int16(truncatingIfNeeded: rowGroups.count)
     var compressed: Int64 = 0
     for (leaf, descriptor) in zip(leaves, schema.columns) {
-      let encoder = ColumnChunkEncoder(descriptor: descriptor, options: options, codec: codec)
+      let encoder = ColumnChunkEncoder(
+        descriptor: descriptor, options: options, codec: codec, sink: sink)
       let start = sink.position
-      let (bytes, metadata) = try encoder.encode(leaf, fileOffset: start)
-      try sink.write(bytes)
+      let metadata = try encoder.encode(leaf, body: &pageBody)
       group.columns.append(ThriftColumnChunk(fileOffset: start, metaData: metadata))
       group.totalByteSize += metadata.totalUncompressedSize
       compressed += metadata.totalCompressedSize
