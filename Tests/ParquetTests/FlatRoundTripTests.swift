@@ -59,6 +59,29 @@ final class FlatRoundTripTests: XCTestCase {
     }
   }
 
+  func testDictionaryFallsBackToPlainWhenItOutgrowsItsLimit() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let schema = try ParquetSchema([.string("unique"), .string("few"), .int64("ids")])
+    let rows = 5000
+    let columns: [ParquetColumnValues] = [
+      .strings((0..<rows).map { "value-\($0)" }), .strings((0..<rows).map { "v\($0 % 3)" }),
+      .int64((0..<rows).map { Int64($0) }, validity: nil),
+    ]
+    var options = ParquetWriterOptions()
+    options.dictionaryPageSizeLimit = 4096
+    let path = directory.path + "/fallback.parquet"
+    let writer = try ParquetWriter(path: path, schema: schema, options: options)
+    try writer.write(rowGroup: columns)
+    let metadata = try writer.close()
+    let encodings = metadata.rowGroups[0].columns.map { Set($0.encodings) }
+    XCTAssertEqual(encodings, [[.plain, .rle], [.plain, .rle, .rleDictionary], [.plain, .rle]])
+    let reader = try ParquetReader(path: path)
+    for (index, expected) in columns.enumerated() {
+      assertSameValues(try reader.readColumn(index), expected, "column \(index)")
+    }
+  }
+
   func testStatisticsAndKeyValueMetadata() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
