@@ -47,7 +47,8 @@ struct ValueAccumulator {
       let start = array.count
       array.append(contentsOf: repeatElement(zero, count: count))
       array.withUnsafeMutableBytes { target in
-        (target.baseAddress! + start * size).copyMemory(from: data.baseAddress!, byteCount: count * size)
+        (target.baseAddress! + start * size).copyMemory(
+          from: data.baseAddress!, byteCount: count * size)
       }
       return count * size
     }
