@@ -32,6 +32,7 @@ final class FlatRoundTripTests: XCTestCase {
     defer { directory.remove() }
     let schema = try userSchema()
     let columns = userColumns(rows: 3000, seed: 1)
+    var files: [PyArrowCheck.File] = []
     for compression in [ParquetCompression.zstd, .snappy, .uncompressed] {
       for dictionary in [true, false] {
         for pageVersion in [ParquetWriterOptions.DataPageVersion.v1, .v2] {
@@ -54,9 +55,11 @@ final class FlatRoundTripTests: XCTestCase {
           for (index, expected) in columns.enumerated() {
             assertSameValues(try reader.readColumn(index), expected, "\(path) column \(index)")
           }
+          files.append(PyArrowCheck.File(path: path, schema: schema, columns: columns))
         }
       }
     }
+    try PyArrowCheck.assertReads(files)
   }
 
   func testDictionaryFallsBackToPlainWhenItOutgrowsItsLimit() throws {
@@ -80,6 +83,7 @@ final class FlatRoundTripTests: XCTestCase {
     for (index, expected) in columns.enumerated() {
       assertSameValues(try reader.readColumn(index), expected, "column \(index)")
     }
+    try PyArrowCheck.assertReads([PyArrowCheck.File(path: path, schema: schema, columns: columns)])
   }
 
   func testStatisticsAndKeyValueMetadata() throws {
@@ -93,13 +97,14 @@ final class FlatRoundTripTests: XCTestCase {
     var options = ParquetWriterOptions(keyValueMetadata: ["origin": "test", "delta": "{}"])
     options.maxRowsPerRowGroup = 2
     let writer = try ParquetWriter(path: path, schema: schema, options: options)
-    try writer.write(rowGroup: [
+    let columns: [ParquetColumnValues] = [
       .int32([-3, 0, 7, 9], validity: [true, false, true, true]),
       .int64([Int64.min, 5, Int64.max, -1], validity: nil),
       .double([.nan, -0.0, 2.5, -.infinity], validity: nil),
       .strings(["b", "ä", "", "abc"]),
       .boolean([true, true, true, true], validity: nil),
-    ])
+    ]
+    try writer.write(rowGroup: columns)
     let written = try writer.close()
     let reader = try ParquetReader(path: path)
     XCTAssertEqual(reader.rowGroupCount, 2)
@@ -119,6 +124,10 @@ final class FlatRoundTripTests: XCTestCase {
     }
     XCTAssertEqual(reader.metadata.rowGroups[0].columns[2].statistics?.min, .double(-0.0))
     XCTAssertEqual(written.fileSize, reader.metadata.fileSize)
+    let minimum = try XCTUnwrap(reader.metadata.rowGroups[0].columns[2].statistics?.min)
+    guard case .double(let zero) = minimum else { return XCTFail("\(minimum)") }
+    XCTAssertEqual(zero.sign, .minus, "a zero minimum is written as -0.0")
+    try PyArrowCheck.assertReads([PyArrowCheck.File(path: path, schema: schema, columns: columns)])
   }
 
   /// Megabyte pages and a multi-megabyte plain column exercise the writer's direct
