@@ -70,42 +70,6 @@ final class PageCodec {
     return scratchBuffer!
   }
 
-  /// `input` compressed with this codec, as a new array.
-  func compress(_ input: UnsafeRawBufferPointer) throws -> [UInt8] {
-    switch compression {
-    case .uncompressed:
-      return Array(input)
-    case .zstd:
-      if compressContext == nil { compressContext = ZSTD_createCCtx() }
-      let context = compressContext
-      let level = zstdLevel
-      let bound = ZSTD_compressBound(input.count)
-      return try [UInt8](unsafeUninitializedCapacity: bound) { target, initialized in
-        let result = ZSTD_compressCCtx(
-          context, target.baseAddress, bound, input.baseAddress, input.count, level)
-        guard ZSTD_isError(result) == 0 else {
-          throw ParquetError.io(
-            "zstd compression failed: \(String(cString: ZSTD_getErrorName(result)))")
-        }
-        initialized = result
-      }
-    case .snappy:
-      let bound = snappy_max_compressed_length(input.count)
-      return try [UInt8](unsafeUninitializedCapacity: bound) { target, initialized in
-        var length = bound
-        let status = target.withMemoryRebound(to: CChar.self) { output in
-          input.withMemoryRebound(to: CChar.self) { source in
-            snappy_compress(source.baseAddress, input.count, output.baseAddress, &length)
-          }
-        }
-        guard status == SNAPPY_OK else { throw ParquetError.io("snappy compression failed") }
-        initialized = length
-      }
-    default:
-      throw ParquetError.unsupported("writing with codec \(compression)")
-    }
-  }
-
   /// Decompresses a page body that must expand to exactly `uncompressedSize` bytes.
   func decompress(_ input: UnsafeRawBufferPointer, uncompressedSize: Int) throws -> [UInt8] {
     guard uncompressedSize >= 0, uncompressedSize <= Self.maxPageSize else {
