@@ -2,7 +2,9 @@
 /// rows (`write(rows:)`), then the footer on `close()`.
 ///
 /// Each row group is encoded and written as soon as it is handed over, so memory holds
-/// one row group at a time. Not thread-safe: one writer belongs to one task.
+/// one row group at a time. The footer is written only by `close()`: a writer dropped
+/// without it leaves a file every reader rejects, never one that looks complete.
+/// Not thread-safe: one writer belongs to one task.
 public final class ParquetWriter {
   public let schema: ParquetSchema
   public let options: ParquetWriterOptions
