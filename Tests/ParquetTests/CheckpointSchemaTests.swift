@@ -167,6 +167,33 @@ final class CheckpointSchemaTests: XCTestCase {
       try Python.run(Self.dumpRows, [path]).trimmingCharacters(in: .whitespacesAndNewlines), "[]")
   }
 
+  /// Legacy shapes other writers produce: a 2-level list and a bare repeated field.
+  func testTwoLevelListsAndBareRepeatedFieldsRoundTrip() throws {
+    try requirePython()
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let schema = try ParquetSchema([
+      ParquetField(
+        group: "legacy", logicalType: .list,
+        children: [ParquetField(name: "array", physicalType: .int32, repetition: .repeated)]),
+      ParquetField(
+        name: "tags", physicalType: .byteArray, logicalType: .string, repetition: .repeated),
+    ])
+    let rows: [[String: ParquetValue]] = [
+      ["legacy": .list([.int32(1), .int32(-2)]), "tags": .list([.string("a"), .string("")])],
+      ["legacy": .null, "tags": .list([])],
+      ["legacy": .list([]), "tags": .list([.string("ü")])],
+    ]
+    let path = directory.path + "/legacy.parquet"
+    let writer = try ParquetWriter(path: path, schema: schema)
+    try writer.write(rows: rows)
+    try writer.close()
+    XCTAssertEqual(try ParquetReader(path: path).readRows(), rows)
+    let pyarrow = try JSONSerialization.jsonObject(
+      with: Data(try Python.run(Self.dumpRows, [path]).utf8))
+    XCTAssertEqual(pyarrow as? NSArray, rows.map(JSONRendering.object) as NSArray)
+  }
+
   static let dumpRows = """
     import json, sys
     import pyarrow.parquet as pq
