@@ -57,7 +57,7 @@ struct ValueAccumulator {
       guard (count + 7) / 8 <= data.count else {
         throw ParquetError.corrupt("boolean page too short")
       }
-      booleans.reserveCapacity(booleans.count + count)
+      booleans.reserveAdditional(count)
       for index in 0..<count { booleans.append(data[index >> 3] >> UInt8(index & 7) & 1 == 1) }
       return (count + 7) / 8
     case .int32: return try fixed(&int32s, zero: 0)
