@@ -112,6 +112,7 @@ final class CheckpointSchemaTests: XCTestCase {
   }
 
   func testCheckpointRowsRoundTrip() throws {
+    try requirePython()
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let schema = try Self.checkpointSchema()
@@ -134,14 +135,19 @@ final class CheckpointSchemaTests: XCTestCase {
       let versions = try reader.readColumn(named: "txn.version", rowGroup: 0)
       XCTAssertEqual(versions.validity, [false, false, true, false, false, false, false])
       XCTAssertThrowsError(try reader.readColumn(named: "add.partitionValues.key_value.key"))
+      let pyarrow = try JSONSerialization.jsonObject(
+        with: Data(try Python.run(Self.dumpRows, [path]).utf8))
+      let expected = Self.normalized(rows + rows.prefix(2), schema).map(JSONRendering.object)
+      XCTAssertEqual(pyarrow as? NSArray, expected as NSArray, path)
     }
   }
 
   func testWriterRejectsRowsThatDoNotFitTheSchema() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let writer = try ParquetWriter(
-      path: directory.path + "/bad.parquet", schema: try Self.checkpointSchema())
+    try requirePython()
+    let path = directory.path + "/rejected.parquet"
+    let writer = try ParquetWriter(path: path, schema: try Self.checkpointSchema())
     let bad: [[String: ParquetValue]] = [
       ["unknown": .int32(1)],
       ["txn": .struct(["appId": .null, "version": .int64(1)])],
@@ -154,6 +160,38 @@ final class CheckpointSchemaTests: XCTestCase {
         guard case ParquetError.invalidArgument = error else { return XCTFail("\(error)") }
       }
     }
+    // Rejected rows leave nothing behind: the file closes as a valid, empty checkpoint.
+    try writer.close()
+    XCTAssertEqual(try ParquetReader(path: path).numRows, 0)
+    XCTAssertEqual(
+      try Python.run(Self.dumpRows, [path]).trimmingCharacters(in: .whitespacesAndNewlines), "[]")
+  }
+
+  /// Legacy shapes other writers produce: a 2-level list and a bare repeated field.
+  func testTwoLevelListsAndBareRepeatedFieldsRoundTrip() throws {
+    try requirePython()
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let schema = try ParquetSchema([
+      ParquetField(
+        group: "legacy", logicalType: .list,
+        children: [ParquetField(name: "array", physicalType: .int32, repetition: .repeated)]),
+      ParquetField(
+        name: "tags", physicalType: .byteArray, logicalType: .string, repetition: .repeated),
+    ])
+    let rows: [[String: ParquetValue]] = [
+      ["legacy": .list([.int32(1), .int32(-2)]), "tags": .list([.string("a"), .string("")])],
+      ["legacy": .null, "tags": .list([])],
+      ["legacy": .list([]), "tags": .list([.string("ü")])],
+    ]
+    let path = directory.path + "/legacy.parquet"
+    let writer = try ParquetWriter(path: path, schema: schema)
+    try writer.write(rows: rows)
+    try writer.close()
+    XCTAssertEqual(try ParquetReader(path: path).readRows(), rows)
+    let pyarrow = try JSONSerialization.jsonObject(
+      with: Data(try Python.run(Self.dumpRows, [path]).utf8))
+    XCTAssertEqual(pyarrow as? NSArray, rows.map(JSONRendering.object) as NSArray)
   }
 
   static let dumpRows = """

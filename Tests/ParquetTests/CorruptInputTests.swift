@@ -10,6 +10,7 @@ final class CorruptInputTests: XCTestCase {
   /// Valid files of every layout the reader handles.
   private func baseFiles(in directory: TemporaryDirectory) throws -> [String] {
     var paths: [String] = []
+    var undamaged: [PyArrowCheck.File] = []
     var data = RandomData(seed: 7)
     let flat = try ParquetSchema([
       .string("s", nullable: true), .int64("i"), .double("d", nullable: true),
@@ -37,14 +38,22 @@ final class CorruptInputTests: XCTestCase {
       try writer.write(rowGroup: columns)
       try writer.close()
       paths.append(path)
+      undamaged.append(PyArrowCheck.File(path: path, schema: flat, columns: columns))
     }
+    try PyArrowCheck.assertReads(undamaged)
     let path = directory.path + "/base-checkpoint.parquet"
     let writer = try ParquetWriter(
       path: path, schema: try CheckpointSchemaTests.checkpointSchema(),
       options: ParquetWriterOptions(compression: .uncompressed))
-    try writer.write(rows: (0..<40).map { _ in data.checkpointRow() })
+    let rows = (0..<40).map { _ in data.checkpointRow() }
+    try writer.write(rows: rows)
     try writer.close()
     paths.append(path)
+    let pyarrow = try JSONSerialization.jsonObject(
+      with: Data(try Python.run(CheckpointSchemaTests.dumpRows, [path]).utf8))
+    let expected = CheckpointSchemaTests.normalized(
+      rows, try CheckpointSchemaTests.checkpointSchema())
+    XCTAssertEqual(pyarrow as? NSArray, expected.map(JSONRendering.object) as NSArray)
     return paths
   }
 

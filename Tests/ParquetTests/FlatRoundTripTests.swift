@@ -32,6 +32,7 @@ final class FlatRoundTripTests: XCTestCase {
     defer { directory.remove() }
     let schema = try userSchema()
     let columns = userColumns(rows: 3000, seed: 1)
+    var files: [PyArrowCheck.File] = []
     for compression in [ParquetCompression.zstd, .snappy, .uncompressed] {
       for dictionary in [true, false] {
         for pageVersion in [ParquetWriterOptions.DataPageVersion.v1, .v2] {
@@ -54,9 +55,35 @@ final class FlatRoundTripTests: XCTestCase {
           for (index, expected) in columns.enumerated() {
             assertSameValues(try reader.readColumn(index), expected, "\(path) column \(index)")
           }
+          files.append(PyArrowCheck.File(path: path, schema: schema, columns: columns))
         }
       }
     }
+    try PyArrowCheck.assertReads(files)
+  }
+
+  func testDictionaryFallsBackToPlainWhenItOutgrowsItsLimit() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let schema = try ParquetSchema([.string("unique"), .string("few"), .int64("ids")])
+    let rows = 5000
+    let columns: [ParquetColumnValues] = [
+      .strings((0..<rows).map { "value-\($0)" }), .strings((0..<rows).map { "v\($0 % 3)" }),
+      .int64((0..<rows).map { Int64($0) }, validity: nil),
+    ]
+    var options = ParquetWriterOptions()
+    options.dictionaryPageSizeLimit = 4096
+    let path = directory.path + "/fallback.parquet"
+    let writer = try ParquetWriter(path: path, schema: schema, options: options)
+    try writer.write(rowGroup: columns)
+    let metadata = try writer.close()
+    let encodings = metadata.rowGroups[0].columns.map { Set($0.encodings) }
+    XCTAssertEqual(encodings, [[.plain, .rle], [.plain, .rle, .rleDictionary], [.plain, .rle]])
+    let reader = try ParquetReader(path: path)
+    for (index, expected) in columns.enumerated() {
+      assertSameValues(try reader.readColumn(index), expected, "column \(index)")
+    }
+    try PyArrowCheck.assertReads([PyArrowCheck.File(path: path, schema: schema, columns: columns)])
   }
 
   func testStatisticsAndKeyValueMetadata() throws {
@@ -70,13 +97,14 @@ final class FlatRoundTripTests: XCTestCase {
     var options = ParquetWriterOptions(keyValueMetadata: ["origin": "test", "delta": "{}"])
     options.maxRowsPerRowGroup = 2
     let writer = try ParquetWriter(path: path, schema: schema, options: options)
-    try writer.write(rowGroup: [
+    let columns: [ParquetColumnValues] = [
       .int32([-3, 0, 7, 9], validity: [true, false, true, true]),
       .int64([Int64.min, 5, Int64.max, -1], validity: nil),
       .double([.nan, -0.0, 2.5, -.infinity], validity: nil),
       .strings(["b", "ä", "", "abc"]),
       .boolean([true, true, true, true], validity: nil),
-    ])
+    ]
+    try writer.write(rowGroup: columns)
     let written = try writer.close()
     let reader = try ParquetReader(path: path)
     XCTAssertEqual(reader.rowGroupCount, 2)
@@ -96,5 +124,49 @@ final class FlatRoundTripTests: XCTestCase {
     }
     XCTAssertEqual(reader.metadata.rowGroups[0].columns[2].statistics?.min, .double(-0.0))
     XCTAssertEqual(written.fileSize, reader.metadata.fileSize)
+    let minimum = try XCTUnwrap(reader.metadata.rowGroups[0].columns[2].statistics?.min)
+    guard case .double(let zero) = minimum else { return XCTFail("\(minimum)") }
+    XCTAssertEqual(zero.sign, .minus, "a zero minimum is written as -0.0")
+    try PyArrowCheck.assertReads([PyArrowCheck.File(path: path, schema: schema, columns: columns)])
+  }
+
+  /// Megabyte pages and a multi-megabyte plain column exercise the writer's direct
+  /// (unbuffered) page writes interleaved with buffered headers.
+  func testLargeBatchWithFullSizePages() throws {
+    try requirePython()
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let rows = 60_000
+    let schema = try ParquetSchema([.string("key"), .int64("n"), .string("low", nullable: true)])
+    let columns: [ParquetColumnValues] = [
+      .strings((0..<rows).map { "unique-key-\($0)-padding-to-make-it-long" }),
+      .int64((0..<rows).map { Int64($0) * 7 }, validity: nil),
+      .strings((0..<rows).map { $0 % 10 == 0 ? nil : "v\($0 % 5)" }),
+    ]
+    for compression in [ParquetCompression.uncompressed, .zstd] {
+      let path = directory.path + "/large-\(compression).parquet"
+      let writer = try ParquetWriter(
+        path: path, schema: schema, options: ParquetWriterOptions(compression: compression))
+      try writer.write(rowGroup: columns)
+      try writer.write(rowGroup: columns)
+      try writer.close()
+      let reader = try ParquetReader(path: path)
+      for group in 0..<2 {
+        for (index, expected) in columns.enumerated() {
+          assertSameValues(
+            try reader.readColumn(index, rowGroup: group), expected, "\(path) \(index)")
+        }
+      }
+      let summary = try Python.run(
+        """
+        import sys, pyarrow.parquet as pq, pyarrow.compute as pc
+        t = pq.read_table(sys.argv[1])
+        print(t.num_rows, pc.sum(t["n"]).as_py(), pc.count(t["low"]).as_py(), t["key"][-1])
+        """, [path])
+      XCTAssertEqual(
+        summary.trimmingCharacters(in: .whitespacesAndNewlines),
+        "\(2 * rows) \(2 * 7 * (rows - 1) * rows / 2) \(2 * rows * 9 / 10) unique-key-\(rows - 1)-padding-to-make-it-long"
+      )
+    }
   }
 }

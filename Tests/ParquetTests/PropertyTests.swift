@@ -6,32 +6,11 @@ import XCTest
 /// Seeded random schemas, batches and options round-trip exactly through writer and
 /// reader, statistics match the data, and pyarrow reads every file to the same values.
 final class PropertyTests: XCTestCase {
-  static let dumpFlatFiles = """
-    import json, math, sys
-    import pyarrow as pa, pyarrow.parquet as pq
-    def clean(v):
-        if isinstance(v, float):
-            if math.isnan(v): return "NaN"
-            if math.isinf(v): return "inf" if v > 0 else "-inf"
-            return v.hex()
-        return v
-    result = {}
-    for path in sys.argv[1:]:
-        t = pq.read_table(path)
-        cols = {}
-        for name in t.column_names:
-            c = t.column(name)
-            if pa.types.is_timestamp(c.type): c = c.cast(pa.int64())
-            cols[name] = [clean(v) for v in c.to_pylist()]
-        result[path] = {"types": {n: str(t.schema.field(n).type) for n in t.column_names}, "values": cols}
-    print(json.dumps(result))
-    """
-
   func testRandomFlatFilesRoundTripAndPyArrowAgrees() throws {
     try requirePython()
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    var written: [(path: String, kinds: [RandomData.Kind], columns: [ParquetColumnValues])] = []
+    var written: [PyArrowCheck.File] = []
     for seed in UInt64(1)...60 {
       var data = RandomData(seed: seed)
       let (schema, kinds) = try data.schema()
@@ -76,36 +55,9 @@ final class PropertyTests: XCTestCase {
             "seed \(seed) column \(index)")
         }
       }
-      written.append((path, kinds, columns))
+      written.append(PyArrowCheck.File(path: path, schema: schema, columns: columns))
     }
-    let output = try Python.run(Self.dumpFlatFiles, written.map(\.path))
-    let files = try XCTUnwrap(try jsonObject(output) as? [String: [String: Any]])
-    for file in written {
-      let result = try XCTUnwrap(files[file.path])
-      let types = try XCTUnwrap(result["types"] as? [String: String])
-      let values = try XCTUnwrap(result["values"] as? [String: [Any]])
-      let reader = try ParquetReader(path: file.path)
-      for (index, descriptor) in reader.schema.columns.enumerated() {
-        let expectedType: String
-        switch file.kinds[index] {
-        case .int32: expectedType = "int32"
-        case .int64: expectedType = "int64"
-        case .double: expectedType = "double"
-        case .boolean: expectedType = "bool"
-        case .string: expectedType = "string"
-        case .timestamp: expectedType = "timestamp[us, tz=UTC]"
-        }
-        XCTAssertEqual(types[descriptor.name], expectedType, file.path)
-        let pyValues = try XCTUnwrap(values[descriptor.name])
-        let expected = file.columns[index]
-        XCTAssertEqual(pyValues.count, expected.count)
-        for row in 0..<min(pyValues.count, expected.count) {
-          XCTAssertTrue(
-            pythonValue(pyValues[row], matches: expected, row: row),
-            "\(file.path) \(descriptor.name) row \(row): pyarrow has \(pyValues[row])")
-        }
-      }
-    }
+    try PyArrowCheck.assertReads(written)
   }
 
   func testRandomCheckpointRowsRoundTripAndPyArrowAgrees() throws {
@@ -166,21 +118,5 @@ final class PropertyTests: XCTestCase {
       statistics.max = items.max { $0.lexicographicallyPrecedes($1) }.map { .byteArray($0) }
     }
     return statistics
-  }
-
-  private func pythonValue(_ value: Any, matches column: ParquetColumnValues, row: Int) -> Bool {
-    if column.isNull(at: row) { return value is NSNull }
-    switch column {
-    case .int32(let values, _): return (value as? NSNumber)?.int64Value == Int64(values[row])
-    case .int64(let values, _): return (value as? NSNumber)?.int64Value == values[row]
-    case .boolean(let values, _): return (value as? Bool) == values[row]
-    case .byteArray(let values, _): return (value as? String) == values.string(at: row)
-    case .double(let values, _):
-      let double = values[row]
-      guard let text = value as? String else { return false }
-      if double.isNaN { return text == "NaN" }
-      if double.isInfinite { return text == (double > 0 ? "inf" : "-inf") }
-      return Double(text).map { $0.bitPattern == double.bitPattern } ?? false
-    }
   }
 }

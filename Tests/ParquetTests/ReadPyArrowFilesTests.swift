@@ -110,4 +110,40 @@ final class ReadPyArrowFilesTests: XCTestCase {
       XCTAssertEqual(reader.metadata.statistics(column: "str")?.min?.stringValue, "", file)
     }
   }
+
+  /// delta-rs (arrow-rs underneath) data files, plain writes and a compaction, read to the
+  /// same values pyarrow reads from them.
+  func testReadsDataFilesDeltaRsWrites() throws {
+    try requirePython()
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let script = """
+      import glob, sys
+      import pyarrow as pa, deltalake
+      n = 30000
+      t = pa.table({
+          "k": [f"key-{i}-{i * 7}-é" for i in range(n)], "i": list(range(-5, n - 5)),
+          "d": [i * 0.5 for i in range(n)],
+          "ts": pa.array([None if i % 5 == 0 else i for i in range(n)], pa.timestamp("us", tz="UTC")),
+          "b": [i % 2 == 0 for i in range(n)], "s": [None if i % 3 == 0 else "x" for i in range(n)],
+          "p": pa.array([i % 4 for i in range(n)], pa.int32()),
+      })
+      table = sys.argv[1] + "/t"
+      deltalake.write_deltalake(table, t)
+      deltalake.write_deltalake(table, t, mode="append", configuration=None)
+      deltalake.DeltaTable(table).optimize.compact()
+      print("\\n".join(sorted(glob.glob(table + "/*.parquet"))))
+      """
+    let paths = try Python.run(script, [directory.path]).split(separator: "\n").map(String.init)
+    XCTAssertEqual(paths.count, 3)
+    var files: [PyArrowCheck.File] = []
+    for path in paths {
+      let reader = try ParquetReader(path: path)
+      XCTAssertTrue(reader.metadata.createdBy?.hasPrefix("delta-rs") ?? false)
+      let columns = try reader.schema.columns.indices.map { try reader.readColumn($0) }
+      XCTAssertEqual(columns.first?.count, Int(reader.numRows))
+      files.append(PyArrowCheck.File(path: path, schema: reader.schema, columns: columns))
+    }
+    try PyArrowCheck.assertReads(files)
+  }
 }

@@ -105,4 +105,25 @@ final class ThriftCompactTests: XCTestCase {
       XCTAssertEqual(try ParquetLogicalType.decode(&reader), type)
     }
   }
+
+  /// Old writers mark the repeated key/value group MAP_KEY_VALUE and use 2-level lists;
+  /// both must still be recognised as map and list.
+  func testLegacyMapAndListAnnotationsAreUnderstood() throws {
+    let elements = [
+      ThriftSchemaElement(name: "schema", numChildren: 2),
+      ThriftSchemaElement(repetitionType: 1, name: "m", numChildren: 1, convertedType: 1),
+      ThriftSchemaElement(repetitionType: 2, name: "map", numChildren: 2, convertedType: 2),
+      ThriftSchemaElement(type: 6, repetitionType: 0, name: "key", convertedType: 0),
+      ThriftSchemaElement(type: 1, repetitionType: 1, name: "value"),
+      ThriftSchemaElement(repetitionType: 1, name: "l", numChildren: 1, convertedType: 3),
+      ThriftSchemaElement(type: 1, repetitionType: 2, name: "array"),
+    ]
+    let schema = try SchemaConversion.schema(from: elements)
+    XCTAssertEqual(schema.columns.map(\.name), ["m.map.key", "m.map.value", "l.array"])
+    let roots = try SchemaNode.roots(of: schema)
+    guard case .map = roots[0].shape else { return XCTFail("m is not a map") }
+    guard case .list(let repeated, let element) = roots[1].shape, repeated === element else {
+      return XCTFail("l is not a 2-level list")
+    }
+  }
 }

@@ -16,28 +16,6 @@ enum DenseValues: Sendable {
     }
   }
 
-  static func empty(_ type: ParquetPhysicalType) throws -> DenseValues {
-    switch type {
-    case .boolean: return .boolean([])
-    case .int32: return .int32([])
-    case .int64: return .int64([])
-    case .double: return .double([])
-    case .byteArray: return .byteArray(ByteArrayColumn())
-    default: throw ParquetError.unsupported("physical type \(type)")
-    }
-  }
-
-  /// Values `range` (used to split a column chunk into pages).
-  func slice(_ range: Range<Int>) -> DenseValues {
-    switch self {
-    case .boolean(let values): return .boolean(Array(values[range]))
-    case .int32(let values): return .int32(Array(values[range]))
-    case .int64(let values): return .int64(Array(values[range]))
-    case .double(let values): return .double(Array(values[range]))
-    case .byteArray(let values): return .byteArray(values.slice(range))
-    }
-  }
-
   /// Splits an Arrow-style batch column into validity-derived definition levels (nil for a
   /// required column) and the dense non-null values.
   static func fromBatch(_ column: ParquetColumnValues, optional: Bool) -> (

@@ -43,16 +43,25 @@ enum DictionaryBuilder {
     _ values: [T], _ maxBytes: Int, _ bits: (T) -> UInt64
   ) -> (indices: [UInt32], uniques: [T])? {
     let maxEntries = max(1, maxBytes / MemoryLayout<T>.size)
-    var table = HashTable(expectedEntries: min(values.count, maxEntries))
+    var table = KeyTable(expectedEntries: min(values.count, maxEntries))
     defer { table.release() }
     var firstSeen: [Int] = []
     let indices = values.withUnsafeBufferPointer { source -> [UInt32]? in
       var complete = true
       let result = [UInt32](unsafeUninitializedCapacity: source.count) { target, initialized in
+        var previousKey: UInt64?
+        var previousEntry = 0
         for position in 0..<source.count {
           let key = bits(source[position])
-          // The key is its own hash, so equal hashes mean equal values.
-          let (entry, inserted) = table.findOrInsert(hash: key) { _ in true }
+          // Runs of one value (constant or sorted columns) skip the table.
+          if key == previousKey {
+            target[position] = UInt32(previousEntry)
+            initialized = position + 1
+            continue
+          }
+          let (entry, inserted) = table.findOrInsert(key)
+          previousKey = key
+          previousEntry = entry
           if inserted {
             if table.count > maxEntries {
               complete = false
@@ -82,9 +91,20 @@ enum DictionaryBuilder {
         let base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
         var complete = true
         let result = [UInt32](unsafeUninitializedCapacity: values.count) { target, initialized in
+          var previousStart = -1
+          var previousLength = -1
+          var previousEntry = 0
           for position in 0..<values.count {
             let start = Int(offsets[position])
             let length = Int(offsets[position + 1]) - start
+            // Runs of one value (constant or sorted columns) skip hashing.
+            if length == previousLength
+              && (length == 0 || memcmp(base + start, base + previousStart, length) == 0)
+            {
+              target[position] = UInt32(previousEntry)
+              initialized = position + 1
+              continue
+            }
             let hash = ByteHasher.hash(base + start, length)
             let (entry, inserted) = table.findOrInsert(hash: hash) { candidate in
               let other = firstSeen[candidate]
@@ -92,6 +112,7 @@ enum DictionaryBuilder {
               return Int(offsets[other + 1]) - otherStart == length
                 && (length == 0 || memcmp(base + start, base + otherStart, length) == 0)
             }
+            (previousStart, previousLength, previousEntry) = (start, length, entry)
             if inserted {
               dictionaryBytes += length + 4
               if dictionaryBytes > maxBytes {
@@ -120,8 +141,8 @@ enum DictionaryBuilder {
   }
 }
 
-/// Open addressing with linear probing over manually managed buffers: `slots` hold entry
-/// numbers (or -1), `hashes` each entry's hash; grows at half load.
+/// Open addressing with linear probing over manually managed buffers, for byte strings:
+/// `slots` hold entry numbers (or -1), `hashes` each entry's hash; grows at half load.
 struct HashTable {
   private var slots: UnsafeMutablePointer<Int32>
   private(set) var hashes: UnsafeMutablePointer<UInt64>
@@ -188,6 +209,70 @@ struct HashTable {
       while slots[probe] >= 0 { probe = (probe + 1) & mask }
       slots[probe] = Int32(entry)
     }
+  }
+}
+
+/// Open addressing for 64-bit keys (fixed-width values' bit patterns): each slot holds
+/// the key next to its entry number, so a lookup touches one cache line.
+struct KeyTable {
+  private struct Slot {
+    var key: UInt64
+    var entry: Int32
+  }
+
+  private var slots: UnsafeMutablePointer<Slot>
+  private var shift: UInt64
+  private var mask: Int
+  private(set) var count = 0
+
+  init(expectedEntries: Int) {
+    var logCapacity: UInt64 = 10
+    while (1 << logCapacity) < expectedEntries * 2 { logCapacity += 1 }
+    let capacity = 1 << Int(logCapacity)
+    slots = .allocate(capacity: capacity)
+    slots.initialize(repeating: Slot(key: 0, entry: -1), count: capacity)
+    shift = 64 - logCapacity
+    mask = capacity - 1
+  }
+
+  func release() { slots.deallocate() }
+
+  @inline(__always)
+  private func home(_ key: UInt64) -> Int {
+    Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+  }
+
+  /// The entry number of `key`, inserting it as the next entry when absent.
+  @inline(__always)
+  mutating func findOrInsert(_ key: UInt64) -> (entry: Int, inserted: Bool) {
+    var probe = home(key)
+    while true {
+      let slot = slots[probe]
+      if slot.entry < 0 { break }
+      if slot.key == key { return (Int(slot.entry), false) }
+      probe = (probe + 1) & mask
+    }
+    let entry = count
+    slots[probe] = Slot(key: key, entry: Int32(entry))
+    count += 1
+    if count * 2 > mask + 1 { grow() }
+    return (entry, true)
+  }
+
+  private mutating func grow() {
+    let oldSlots = slots
+    let oldCapacity = mask + 1
+    let capacity = oldCapacity * 2
+    slots = .allocate(capacity: capacity)
+    slots.initialize(repeating: Slot(key: 0, entry: -1), count: capacity)
+    mask = capacity - 1
+    shift -= 1
+    for index in 0..<oldCapacity where oldSlots[index].entry >= 0 {
+      var probe = home(oldSlots[index].key)
+      while slots[probe].entry >= 0 { probe = (probe + 1) & mask }
+      slots[probe] = oldSlots[index]
+    }
+    oldSlots.deallocate()
   }
 }
 

@@ -8,6 +8,8 @@ final class PageCodec {
   private let zstdLevel: Int32
   private var compressContext: OpaquePointer?
   private var decompressContext: OpaquePointer?
+  private var scratchBuffer: UnsafeMutableRawPointer?
+  private var scratchCapacity = 0
   /// Upper bound on a page's declared uncompressed size; larger claims are treated as corrupt.
   static let maxPageSize = 1 << 30
 
@@ -19,46 +21,53 @@ final class PageCodec {
   deinit {
     if let compressContext { ZSTD_freeCCtx(compressContext) }
     if let decompressContext { ZSTD_freeDCtx(decompressContext) }
+    scratchBuffer?.deallocate()
   }
 
   static func isWritable(_ compression: ParquetCompression) -> Bool {
     [.uncompressed, .snappy, .zstd].contains(compression)
   }
 
-  /// `input` compressed with this codec.
-  func compress(_ input: UnsafeRawBufferPointer) throws -> [UInt8] {
+  /// Hands `input` compressed with this codec to `body`; the bytes live in a scratch
+  /// buffer reused by the next call (uncompressed: `input` itself).
+  func compress<R>(_ input: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> R)
+    throws -> R
+  {
     switch compression {
     case .uncompressed:
-      return Array(input)
+      return try body(input)
     case .zstd:
       if compressContext == nil { compressContext = ZSTD_createCCtx() }
-      let context = compressContext
-      let level = zstdLevel
       let bound = ZSTD_compressBound(input.count)
-      return try [UInt8](unsafeUninitializedCapacity: bound) { target, initialized in
-        let result = ZSTD_compressCCtx(
-          context, target.baseAddress, bound, input.baseAddress, input.count, level)
-        guard ZSTD_isError(result) == 0 else {
-          throw ParquetError.io(
-            "zstd compression failed: \(String(cString: ZSTD_getErrorName(result)))")
-        }
-        initialized = result
+      let target = scratch(bound)
+      let result = ZSTD_compressCCtx(
+        compressContext, target, bound, input.baseAddress, input.count, zstdLevel)
+      guard ZSTD_isError(result) == 0 else {
+        throw ParquetError.io(
+          "zstd compression failed: \(String(cString: ZSTD_getErrorName(result)))")
       }
+      return try body(UnsafeRawBufferPointer(start: target, count: result))
     case .snappy:
-      let bound = snappy_max_compressed_length(input.count)
-      return try [UInt8](unsafeUninitializedCapacity: bound) { target, initialized in
-        var length = bound
-        let status = target.withMemoryRebound(to: CChar.self) { output in
-          input.withMemoryRebound(to: CChar.self) { source in
-            snappy_compress(source.baseAddress, input.count, output.baseAddress, &length)
-          }
-        }
-        guard status == SNAPPY_OK else { throw ParquetError.io("snappy compression failed") }
-        initialized = length
+      var length = snappy_max_compressed_length(input.count)
+      let target = scratch(length).assumingMemoryBound(to: CChar.self)
+      let status = input.withMemoryRebound(to: CChar.self) {
+        snappy_compress($0.baseAddress, input.count, target, &length)
       }
+      guard status == SNAPPY_OK else { throw ParquetError.io("snappy compression failed") }
+      return try body(UnsafeRawBufferPointer(start: target, count: length))
     default:
       throw ParquetError.unsupported("writing with codec \(compression)")
     }
+  }
+
+  /// A scratch buffer of at least `size` bytes, grown (never shrunk) on demand.
+  private func scratch(_ size: Int) -> UnsafeMutableRawPointer {
+    if size > scratchCapacity || scratchBuffer == nil {
+      scratchBuffer?.deallocate()
+      scratchCapacity = max(size, scratchCapacity * 2, 4096)
+      scratchBuffer = .allocate(byteCount: scratchCapacity, alignment: 16)
+    }
+    return scratchBuffer!
   }
 
   /// Decompresses a page body that must expand to exactly `uncompressedSize` bytes.

@@ -35,7 +35,7 @@ enum PlainEncoder {
   private static func appendBooleans(_ values: [Bool], range: Range<Int>, to out: inout [UInt8]) {
     var byte: UInt8 = 0
     var bit: UInt8 = 0
-    out.reserveCapacity(out.count + (range.count + 7) / 8)
+    out.reserveAdditional((range.count + 7) / 8)
     for index in range {
       if values[index] { byte |= 1 << bit }
       bit += 1

@@ -12,7 +12,7 @@ enum RLEHybridDecoder {
     guard bitWidth >= 0, bitWidth <= 32 else {
       throw ParquetError.corrupt("\(what): bit width \(bitWidth)")
     }
-    out.reserveCapacity(out.count + count)
+    out.reserveAdditional(count)
     let mask: UInt64 = bitWidth == 64 ? ~0 : (1 << UInt64(bitWidth)) - 1
     var position = 0
     var produced = 0

@@ -12,11 +12,9 @@ enum StatisticsBuilder {
     var result = ParquetStatistics(nullCount: Int64(nullCount))
     switch values {
     case .boolean(let values):
-      if let first = values.first {
-        let hasTrue = values.contains(true)
-        let hasFalse = values.contains(false)
-        result.min = .boolean(first && !hasFalse ? true : false)
-        result.max = .boolean(hasTrue)
+      if !values.isEmpty {
+        result.min = .boolean(!values.contains(false))
+        result.max = .boolean(values.contains(true))
       }
     case .int32(let values):
       if let (low, high) = integerRange(values) {

@@ -37,8 +37,8 @@ public struct ByteArrayColumn: Sendable, Equatable {
 
   /// Reserves room for `values` more values holding `bytes` more bytes in total.
   public mutating func reserveCapacity(values: Int, bytes byteCount: Int) {
-    offsets.reserveCapacity(offsets.count + values)
-    bytes.reserveCapacity(bytes.count + byteCount)
+    offsets.reserveAdditional(values)
+    bytes.reserveAdditional(byteCount)
   }
 
   public mutating func append(_ string: String) {

@@ -53,7 +53,7 @@ struct ColumnChunkDecoder {
             var offset = 0
             if descriptor.maxRepetitionLevel > 0 {
               try checkLevelEncoding(page.repetitionLevelEncoding)
-              leaf.repetitionLevels!.reserveCapacity(leaf.levelCount + count)
+              leaf.repetitionLevels!.reserveAdditional(count)
               offset += try prefixedLevels(
                 data, from: offset, count: count, max: descriptor.maxRepetitionLevel,
                 into: &leaf.repetitionLevels!)

@@ -37,14 +37,18 @@ struct ValueAccumulator {
   /// Appends `count` PLAIN-encoded values from `data`; returns the bytes consumed.
   @discardableResult
   mutating func appendPlain(_ data: UnsafeRawBufferPointer, count: Int) throws -> Int {
-    func fixed<T>(_ array: inout [T]) throws -> Int {
+    func fixed<T>(_ array: inout [T], zero: T) throws -> Int {
       let size = MemoryLayout<T>.size
       guard count <= data.count / size else {
         throw ParquetError.corrupt("page holds \(data.count) bytes, too few for \(count) values")
       }
-      array.reserveCapacity(array.count + count)
-      for index in 0..<count {
-        array.append(data.loadUnaligned(fromByteOffset: index * size, as: T.self))
+      guard count > 0 else { return 0 }
+      // Little-endian fixed-width values are copied as one block.
+      let start = array.count
+      array.append(contentsOf: repeatElement(zero, count: count))
+      array.withUnsafeMutableBytes { target in
+        (target.baseAddress! + start * size).copyMemory(
+          from: data.baseAddress!, byteCount: count * size)
       }
       return count * size
     }
@@ -53,12 +57,12 @@ struct ValueAccumulator {
       guard (count + 7) / 8 <= data.count else {
         throw ParquetError.corrupt("boolean page too short")
       }
-      booleans.reserveCapacity(booleans.count + count)
+      booleans.reserveAdditional(count)
       for index in 0..<count { booleans.append(data[index >> 3] >> UInt8(index & 7) & 1 == 1) }
       return (count + 7) / 8
-    case .int32: return try fixed(&int32s)
-    case .int64: return try fixed(&int64s)
-    case .double: return try fixed(&doubles)
+    case .int32: return try fixed(&int32s, zero: 0)
+    case .int64: return try fixed(&int64s, zero: 0)
+    case .double: return try fixed(&doubles, zero: 0)
     default:
       // Every value takes at least its 4-byte length, which bounds a lying count.
       guard count <= data.count / 4 else {

@@ -57,12 +57,14 @@ enum SchemaConversion {
   }
 
   /// The logical type implied by a legacy ConvertedType when no LogicalType is present.
+  /// MAP_KEY_VALUE (2), which old writers put on the repeated key/value group, implies
+  /// nothing: the MAP on the enclosing group already says it all.
   private static func logicalType(fromConverted converted: Int32, _ element: ThriftSchemaElement)
     -> ParquetLogicalType?
   {
     switch converted {
     case 0: return .string
-    case 1, 2: return .map
+    case 1: return .map
     case 3: return .list
     case 4: return .enumeration
     case 5: return .decimal(scale: element.scale ?? 0, precision: element.precision ?? 0)

@@ -88,13 +88,6 @@ struct ThriftCompactReader {
     try readZigzag()
   }
 
-  /// A non-negative i32 (sizes, counts), as Int.
-  mutating func readCount() throws -> Int {
-    let value = try readI32()
-    guard value >= 0 else { throw corrupt("negative size \(value)") }
-    return Int(value)
-  }
-
   mutating func readDouble() throws -> Double {
     guard remaining >= 8 else { throw corrupt("truncated double") }
     var raw: UInt64 = 0

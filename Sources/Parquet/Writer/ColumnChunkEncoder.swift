@@ -11,18 +11,18 @@ struct LeafBatch {
   var nullCount: Int
 }
 
-/// Encodes one column chunk: an optional dictionary page followed by data pages, each
-/// compressed with the file's codec, plus the chunk's `ColumnMetaData`.
+/// Encodes one column chunk straight into the file: an optional dictionary page followed
+/// by data pages, each compressed with the file's codec; returns the chunk's
+/// `ColumnMetaData`. Page bodies are built in one reused buffer, so a chunk costs no
+/// fresh memory per page.
 struct ColumnChunkEncoder {
   let descriptor: ParquetColumnDescriptor
   let options: ParquetWriterOptions
   let codec: PageCodec
+  let sink: FileSink
 
-  /// Encodes `leaf`; the returned metadata's offsets assume the chunk starts at `fileOffset`.
-  func encode(_ leaf: LeafBatch, fileOffset: Int64) throws -> (
-    bytes: [UInt8], metadata: ThriftColumnMetaData
-  ) {
-    var out: [UInt8] = []
+  func encode(_ leaf: LeafBatch, body: inout [UInt8]) throws -> ThriftColumnMetaData {
+    let chunkStart = sink.position
     var metadata = ThriftColumnMetaData()
     metadata.type = descriptor.physicalType.rawValue
     metadata.pathInSchema = descriptor.path
@@ -36,17 +36,22 @@ struct ColumnChunkEncoder {
       : nil
     var encodings: [ParquetEncoding] = [.plain, .rle]
     if let dictionary {
-      metadata.dictionaryPageOffset = fileOffset
-      var body: [UInt8] = []
+      metadata.dictionaryPageOffset = chunkStart
+      body.removeAll(keepingCapacity: true)
       PlainEncoder.append(dictionary.dictionary, range: 0..<dictionary.dictionary.count, to: &body)
-      let compressed = try body.withUnsafeBytes { try codec.compress($0) }
       var header = ThriftPageHeader()
       header.type = ThriftPageHeader.dictionaryPage
       header.uncompressedPageSize = Int32(body.count)
-      header.compressedPageSize = Int32(compressed.count)
       header.dictionaryPage = ThriftDictionaryPageHeader(
         numValues: Int32(dictionary.dictionary.count), encoding: ParquetEncoding.plain.rawValue)
-      uncompressedTotal += appendPage(header, compressed, to: &out) + body.count
+      try body.withUnsafeBytes { raw in
+        try codec.compress(raw) { compressed in
+          header.compressedPageSize = Int32(compressed.count)
+          uncompressedTotal +=
+            try writePage(header, UnsafeRawBufferPointer(start: nil, count: 0), compressed)
+            + raw.count
+        }
+      }
       encodings.append(.rleDictionary)
       metadata.statistics =
         StatisticsBuilder.statistics(of: dictionary.dictionary, nullCount: leaf.nullCount).thrift
@@ -54,7 +59,7 @@ struct ColumnChunkEncoder {
       metadata.statistics =
         StatisticsBuilder.statistics(of: leaf.values, nullCount: leaf.nullCount).thrift
     }
-    metadata.dataPageOffset = fileOffset + Int64(out.count)
+    metadata.dataPageOffset = sink.position
     metadata.encodings = encodings.map(\.rawValue)
 
     let indexWidth =
@@ -68,14 +73,14 @@ struct ColumnChunkEncoder {
       let valueCount = presentCount(leaf, levelStart..<levelEnd)
       uncompressedTotal += try appendDataPage(
         leaf, levels: levelStart..<levelEnd, values: valueStart..<valueStart + valueCount,
-        dictionary: dictionary, indexWidth: indexWidth, to: &out)
+        dictionary: dictionary, indexWidth: indexWidth, body: &body)
       levelStart = levelEnd
       valueStart += valueCount
     } while levelStart < leaf.levelCount
 
-    metadata.totalCompressedSize = Int64(out.count)
+    metadata.totalCompressedSize = sink.position - chunkStart
     metadata.totalUncompressedSize = Int64(uncompressedTotal)
-    return (out, metadata)
+    return metadata
   }
 
   /// Encodes one data page of `levels` (entries) holding `values` (dense positions) and
@@ -83,10 +88,10 @@ struct ColumnChunkEncoder {
   private func appendDataPage(
     _ leaf: LeafBatch, levels: Range<Int>, values: Range<Int>,
     dictionary: DictionaryBuilder.Result?,
-    indexWidth: Int, to out: inout [UInt8]
+    indexWidth: Int, body: inout [UInt8]
   ) throws -> Int {
     let version = options.dataPageVersion
-    var body: [UInt8] = []
+    body.removeAll(keepingCapacity: true)
     body.reserveCapacity(
       16 + levels.count / 4
         + (dictionary != nil
@@ -110,21 +115,12 @@ struct ColumnChunkEncoder {
     let encoding: ParquetEncoding = dictionary != nil ? .rleDictionary : .plain
     var header = ThriftPageHeader()
     header.uncompressedPageSize = Int32(body.count)
-    let compressed: [UInt8]
     switch version {
     case .v1:
-      compressed = try body.withUnsafeBytes { try codec.compress($0) }
       header.type = ThriftPageHeader.dataPage
       header.dataPage = ThriftDataPageHeader(
         numValues: Int32(levels.count), encoding: encoding.rawValue)
     case .v2:
-      // v2 keeps the levels uncompressed in front of the compressed values.
-      var page = Array(body[0..<levelsLength])
-      try body.withUnsafeBytes {
-        page.append(
-          contentsOf: try codec.compress(UnsafeRawBufferPointer(rebasing: $0[levelsLength...])))
-      }
-      compressed = page
       header.type = ThriftPageHeader.dataPageV2
       header.dataPageV2 = ThriftDataPageHeaderV2(
         numValues: Int32(levels.count), numNulls: Int32(levels.count - values.count),
@@ -132,17 +128,26 @@ struct ColumnChunkEncoder {
         definitionLevelsByteLength: Int32(definitionLength),
         repetitionLevelsByteLength: Int32(repetitionLength), isCompressed: true)
     }
-    header.compressedPageSize = Int32(compressed.count)
-    return appendPage(header, compressed, to: &out) + body.count
+    // v1 compresses the whole body; v2 keeps the levels uncompressed in front.
+    let uncompressedPrefix = version == .v1 ? 0 : levelsLength
+    return try body.withUnsafeBytes { raw in
+      let prefix = UnsafeRawBufferPointer(rebasing: raw[0..<uncompressedPrefix])
+      return try codec.compress(UnsafeRawBufferPointer(rebasing: raw[uncompressedPrefix...])) {
+        header.compressedPageSize = Int32(prefix.count + $0.count)
+        return try writePage(header, prefix, $0) + raw.count
+      }
+    }
   }
 
-  /// Appends header and body; returns the header's size.
-  private func appendPage(_ header: ThriftPageHeader, _ body: [UInt8], to out: inout [UInt8]) -> Int
-  {
+  /// Writes a page header followed by the page's two body parts; returns the header's size.
+  private func writePage(
+    _ header: ThriftPageHeader, _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer
+  ) throws -> Int {
     var writer = ThriftCompactWriter(reservingCapacity: 48)
     header.encode(&writer)
-    out.append(contentsOf: writer.bytes)
-    out.append(contentsOf: body)
+    try writer.bytes.withUnsafeBytes { try sink.write($0) }
+    try sink.write(first)
+    try sink.write(second)
     return writer.bytes.count
   }
 

@@ -2,7 +2,9 @@
 /// rows (`write(rows:)`), then the footer on `close()`.
 ///
 /// Each row group is encoded and written as soon as it is handed over, so memory holds
-/// one row group at a time. Not thread-safe: one writer belongs to one task.
+/// one row group at a time. The footer is written only by `close()`: a writer dropped
+/// without it leaves a file every reader rejects, never one that looks complete.
+/// Not thread-safe: one writer belongs to one task.
 public final class ParquetWriter {
   public let schema: ParquetSchema
   public let options: ParquetWriterOptions
@@ -11,6 +13,8 @@ public final class ParquetWriter {
   private var rowGroups: [ThriftRowGroup] = []
   private var numRows: Int64 = 0
   private var closed = false
+  /// Page body scratch space, reused by every page of the file.
+  private var pageBody: [UInt8] = []
 
   /// Creates (or truncates) the file at `path` and writes the leading magic number.
   public init(
@@ -135,10 +139,10 @@ public final class ParquetWriter {
     group.ordinal = Int16(truncatingIfNeeded: rowGroups.count)
     var compressed: Int64 = 0
     for (leaf, descriptor) in zip(leaves, schema.columns) {
-      let encoder = ColumnChunkEncoder(descriptor: descriptor, options: options, codec: codec)
+      let encoder = ColumnChunkEncoder(
+        descriptor: descriptor, options: options, codec: codec, sink: sink)
       let start = sink.position
-      let (bytes, metadata) = try encoder.encode(leaf, fileOffset: start)
-      try sink.write(bytes)
+      let metadata = try encoder.encode(leaf, body: &pageBody)
       group.columns.append(ThriftColumnChunk(fileOffset: start, metaData: metadata))
       group.totalByteSize += metadata.totalUncompressedSize
       compressed += metadata.totalCompressedSize
