@@ -34,7 +34,7 @@ struct BrokerCommand: AsyncParsableCommand {
     do {
       broker = try EmbeddedBroker(topics: [topic: partitions])
     } catch {
-      throw KafkaCommandError("cannot start the embedded broker: \(error)")
+      throw CommandFailure("cannot start the embedded broker: \(error)")
     }
     print(broker.bootstrapServers)
     fflush(nil)  // all streams: the address must reach a pipe reader now
@@ -78,6 +78,4 @@ private final class ResumeOnce: @unchecked Sendable {
     }
     pending?.resume(returning: name)
   }
-}
-
 }

@@ -41,7 +41,7 @@ struct ProduceCommand: AsyncParsableCommand {
     let input: FileHandle
     if let file {
       guard let handle = FileHandle(forReadingAtPath: file) else {
-        throw KafkaCommandError("cannot open \(file)")
+        throw CommandFailure("cannot open \(file)")
       }
       input = handle
     } else {
@@ -54,7 +54,7 @@ struct ProduceCommand: AsyncParsableCommand {
     do {
       producer = try KafkaProducer(configuration: configuration)
     } catch {
-      throw KafkaCommandError("cannot create a producer for \(bootstrap): \(error)")
+      throw CommandFailure("cannot create a producer for \(bootstrap): \(error)")
     }
     var sent = 0
     var unkeyed = 0
@@ -69,7 +69,7 @@ struct ProduceCommand: AsyncParsableCommand {
       }
       try producer.flush(timeout: .seconds(timeout + 10))
     } catch {
-      throw KafkaCommandError("sent \(sent) line(s) to \(topic) at \(bootstrap), then: \(error)")
+      throw CommandFailure("sent \(sent) line(s) to \(topic) at \(bootstrap), then: \(error)")
     }
     if json {
       print(#"{"topic":"\#(topic)","records":\#(sent),"without_key":\#(unkeyed)}"#)
