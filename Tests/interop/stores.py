@@ -196,4 +196,8 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    # Skip interpreter teardown: pyarrow's thread pools have aborted there ("terminate
+    # called without an active exception") after the work was done and printed.
+    os._exit(code)

@@ -57,11 +57,14 @@ struct IngestionLoop {
         }
       }
       for event in result.events { try handle(event) }
-      if !result.records.isEmpty, batch.startedAt == nil { batch.startedAt = .now }
-      for record in result.records { decider.take(record, into: &batch) }
+      for record in result.records {
+        if batch.startedAt == nil { batch.startedAt = .now }
+        decider.take(record, into: &batch)
+        // A poll may bring more than one commit's worth: commit as the bound is reached.
+        if batch.rowCount >= config.offline.maxRowsPerCommit { try commitBatch() }
+      }
       let due =
-        batch.rowCount >= config.offline.maxRowsPerCommit
-        || (batch.startedAt.map { ContinuousClock.now - $0 >= commitInterval } ?? false)
+        (batch.startedAt.map { ContinuousClock.now - $0 >= commitInterval } ?? false)
         || (result.records.isEmpty && !batch.isEmpty)
       if due && !batch.isEmpty { try commitBatch() }
       if stopAtEnd && assigned && batch.isEmpty && caughtUp() { break }
