@@ -54,7 +54,8 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Metrics", package: "swift-metrics"),
       ]),
-    .executableTarget(name: "decode-bench", dependencies: ["Ingestion"], path: "Benchmarks/DecodeBench"),
+    .executableTarget(
+      name: "decode-bench", dependencies: ["Ingestion"], path: "Benchmarks/DecodeBench"),
     .executableTarget(
       name: "parquet-bench", dependencies: ["Parquet"], path: "Benchmarks/ParquetBench"),
     .executableTarget(

@@ -12,8 +12,9 @@ extension KafkaConsumer {
     throws -> Int64?
   {
     let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-    let offset = try metadataClient.offsets(forTimestamp: millis, of: [partition], timeout: timeout)[
-      partition]
+    let offset = try metadataClient.offsets(
+      forTimestamp: millis, of: [partition], timeout: timeout)[
+        partition]
     guard let offset, offset >= 0 else { return nil }
     return offset
   }

@@ -11,7 +11,8 @@ struct Idemstream: AsyncParsableCommand {
       table per feature group. Start with `idemstream demo`.
       """,
     subcommands: [
-      Run.self, Demo.self, BrokerCommand.self, ProduceCommand.self, Replay.self, Verify.self, Online.self,
+      Run.self, Demo.self, BrokerCommand.self, ProduceCommand.self, Replay.self, Verify.self,
+      Online.self,
       Offline.self, DeadLetters.self, Status.self, Bench.self,
     ])
 }

@@ -83,8 +83,10 @@ final class PipelinePieceTests: XCTestCase {
     let names = OfflineTableLayout.schema(of: group).fields.map(\.name)
     XCTAssertEqual(
       names,
-      ["id", "event_time", "n", "x", "b", "t", "_op", "_idempotency_key", "_kafka_topic",
-        "_kafka_partition", "_kafka_offset"])
+      [
+        "id", "event_time", "n", "x", "b", "t", "_op", "_idempotency_key", "_kafka_topic",
+        "_kafka_partition", "_kafka_offset",
+      ])
     let columns = Dictionary(uniqueKeysWithValues: zip(names, buffer.columns()))
     let rows = try OfflineRowReader(group: group, columns: columns).writes()
     XCTAssertEqual(rows.count, 2)
@@ -100,7 +102,8 @@ final class PipelinePieceTests: XCTestCase {
   }
 
   func testDeadLetterReasonComesFromTheBracketedPrefix() {
-    XCTAssertEqual(DeadLetterReport.reason(of: "[wrong type] values.spend: expected double"), "wrong type")
+    XCTAssertEqual(
+      DeadLetterReport.reason(of: "[wrong type] values.spend: expected double"), "wrong type")
     XCTAssertEqual(DeadLetterReport.reason(of: "no prefix"), "other")
   }
 }

@@ -70,12 +70,14 @@ struct OfflineRowReader {
       result.append(
         Row(
           write: write, topic: Self.string(topics, row) ?? "",
-          partition: Int32(Self.int64(partitions, row) ?? 0), offset: Self.int64(offsets, row) ?? 0))
+          partition: Int32(Self.int64(partitions, row) ?? 0), offset: Self.int64(offsets, row) ?? 0)
+      )
     }
     return result
   }
 
-  static func value(_ column: ParquetColumnValues, _ type: FeatureType, _ row: Int) -> FeatureValue {
+  static func value(_ column: ParquetColumnValues, _ type: FeatureType, _ row: Int) -> FeatureValue
+  {
     if column.isNull(at: row) { return .null }
     switch (type, column) {
     case (.bigint, _): return int64(column, row).map(FeatureValue.bigint) ?? .null

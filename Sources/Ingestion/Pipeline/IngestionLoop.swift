@@ -46,14 +46,17 @@ struct IngestionLoop {
     let commitInterval = Duration.milliseconds(config.offline.commitIntervalMillis)
     while !service.isStopRequested {
       let pollStart = ContinuousClock.now
-      let result = try consumer.poll(maxRecords: service.options.pollSize, timeout: .milliseconds(50))
+      let result = try consumer.poll(
+        maxRecords: service.options.pollSize, timeout: .milliseconds(50))
       if !result.records.isEmpty { batch.counts.addStage("kafka", since: pollStart) }
       if totals.firstRecordAtMillis == nil, !result.records.isEmpty {
         totals.firstRecordAtMillis = Self.nowMillis
       }
       if service.options.measureFreshness {
         for record in result.records {
-          if let timestamp = record.timestampMilliseconds { batch.recordTimestamps.append(timestamp) }
+          if let timestamp = record.timestampMilliseconds {
+            batch.recordTimestamps.append(timestamp)
+          }
         }
       }
       for event in result.events { try handle(event) }
@@ -131,7 +134,9 @@ struct IngestionLoop {
         Counter(label: "idemstream_commit_failures_total").increment()
         logger.error(
           "commit failed; retrying the same batch",
-          metadata: ["error": "\(error)", "retry_in_ms": "\(IngestionService.milliseconds(backoff))"])
+          metadata: [
+            "error": "\(error)", "retry_in_ms": "\(IngestionService.milliseconds(backoff))",
+          ])
         if service.isStopRequested { throw error }
         Thread.sleep(forTimeInterval: Double(IngestionService.milliseconds(backoff)) / 1000)
         backoff = min(backoff * 2, .seconds(5))
@@ -154,7 +159,9 @@ struct IngestionLoop {
 
   private mutating func record(_ result: OnlineApplyResult) {
     var counts = batch.counts
-    for (group, online) in result.groups { counts.groups[group, default: GroupCounts()].stale += online.stale }
+    for (group, online) in result.groups {
+      counts.groups[group, default: GroupCounts()].stale += online.stale
+    }
     counts.commits = 1
     totals.add(counts)
     IngestionMetrics.record(counts, positions: batch.positions, consumer: consumer)

@@ -21,7 +21,8 @@ enum IngestionMetrics {
     }
     for (reason, value) in counts.deadLetters {
       Counter(
-        label: "idemstream_records_total", dimensions: [("outcome", "dead_lettered"), ("reason", reason)]
+        label: "idemstream_records_total",
+        dimensions: [("outcome", "dead_lettered"), ("reason", reason)]
       ).increment(by: value)
     }
     for (partition, offset) in positions {

@@ -52,9 +52,10 @@ extension IngestionService {
           guard let offset = offsets[topicPartition] else { continue }
           starts[topicPartition] = .exact(offset)
         case .time(let date):
-          starts[topicPartition] = try consumer.offset(for: topicPartition, at: date).map {
-            .exact($0)
-          } ?? .end
+          starts[topicPartition] =
+            try consumer.offset(for: topicPartition, at: date).map {
+              .exact($0)
+            } ?? .end
         }
       }
     }

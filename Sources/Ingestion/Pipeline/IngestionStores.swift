@@ -27,7 +27,8 @@ final class IngestionStores {
     let options = DeltaTable.Options(checkpointInterval: Int64(config.offline.checkpointInterval))
     groupTables = try config.featureGroups.map { group in
       try Self.openOrCreate(
-        offline.appendingPathComponent(group.tableName), schema: OfflineTableLayout.schema(of: group),
+        offline.appendingPathComponent(group.tableName),
+        schema: OfflineTableLayout.schema(of: group),
         name: group.tableName, options: options)
     }
     deadLetterTable = try Self.openOrCreate(

@@ -50,7 +50,9 @@ public struct DeadLetterReport: Sendable, Codable {
             ingestedAt: RFC3339.format(micros: OfflineRowReader.int64(times, row) ?? 0)))
       }
     }
-    letters.sort { ($0.ingestedAt, $0.partition, $0.offset) > ($1.ingestedAt, $1.partition, $1.offset) }
+    letters.sort {
+      ($0.ingestedAt, $0.partition, $0.offset) > ($1.ingestedAt, $1.partition, $1.offset)
+    }
     report.latest = Array(letters.prefix(limit))
     return report
   }

@@ -28,17 +28,24 @@ enum KeyArgument {
     }
   }
 
-  static func value(fromText text: String, type: FeatureType, column: String) throws -> OnlineValue {
+  static func value(fromText text: String, type: FeatureType, column: String) throws -> OnlineValue
+  {
     switch type {
     case .string: return .string(text)
     case .bigint:
-      guard let number = Int64(text) else { throw ToolError.badKey("'\(column)' must be an integer") }
+      guard let number = Int64(text) else {
+        throw ToolError.badKey("'\(column)' must be an integer")
+      }
       return .bigint(number)
     case .double:
-      guard let number = Double(text) else { throw ToolError.badKey("'\(column)' must be a number") }
+      guard let number = Double(text) else {
+        throw ToolError.badKey("'\(column)' must be a number")
+      }
       return .double(number)
     case .boolean:
-      guard let flag = Bool(text) else { throw ToolError.badKey("'\(column)' must be true or false") }
+      guard let flag = Bool(text) else {
+        throw ToolError.badKey("'\(column)' must be true or false")
+      }
       return .boolean(flag)
     case .timestamp:
       guard let micros = Int64(text) else {

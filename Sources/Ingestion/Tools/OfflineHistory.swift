@@ -52,8 +52,10 @@ public struct OfflineHistory {
     }
     var rows: [OfflineRowReader.Row] = []
     for file in snapshot.files {
-      let decoded = try OfflineRowReader(group: group, columns: try table.columns(of: file, snapshot: snapshot))
-        .writes()
+      let decoded = try OfflineRowReader(
+        group: group, columns: try table.columns(of: file, snapshot: snapshot)
+      )
+      .writes()
       rows += decoded.filter { $0.write.key.map(OnlineValue.init) == key }
     }
     // Write order: the order Kafka delivered them in, partition by partition.
@@ -63,7 +65,8 @@ public struct OfflineHistory {
       for (feature, value) in zip(group.keyFeatures, row.write.key) {
         fields.append((feature.name, RowJSON.encode(value)))
       }
-      fields.append(("event_time", RowJSON.quote(RFC3339.format(micros: row.write.eventTimeMicros))))
+      fields.append(
+        ("event_time", RowJSON.quote(RFC3339.format(micros: row.write.eventTimeMicros))))
       for (feature, value) in zip(group.valueFeatures, row.write.values) {
         fields.append((feature.name, RowJSON.encode(value)))
       }

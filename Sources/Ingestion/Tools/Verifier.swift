@@ -42,8 +42,10 @@ public struct Verifier {
     var latest: [[OnlineValue]: OfflineRowReader.Row] = [:]
     var scanned = 0
     for file in snapshot.files {
-      let rows = try OfflineRowReader(group: group, columns: try table.columns(of: file, snapshot: snapshot))
-        .writes()
+      let rows = try OfflineRowReader(
+        group: group, columns: try table.columns(of: file, snapshot: snapshot)
+      )
+      .writes()
       for row in rows {
         guard row.offset <= held[TopicPartition(row.topic, row.partition)] ?? -1 else { continue }
         let key = row.write.key.map(OnlineValue.init)
@@ -66,7 +68,9 @@ public struct Verifier {
         report.extra += 1
         note(&report, "extra", Difference(key: keyText(row.key), online: onlineLine, offline: nil))
         let tombstone = latest[row.key].map(\.onlineOrder)
-        fixes.append { try online.deleteEntity(group: group.name, key: row.key, tombstoneAt: tombstone) }
+        fixes.append {
+          try online.deleteEntity(group: group.name, key: row.key, tombstoneAt: tombstone)
+        }
         continue
       }
       let expected = offline.onlineRow
@@ -85,7 +89,8 @@ public struct Verifier {
       let expected = offline.onlineRow
       note(
         &report, "missing",
-        Difference(key: keyText(key), online: nil, offline: RowJSON.line(group: group, row: expected)))
+        Difference(
+          key: keyText(key), online: nil, offline: RowJSON.line(group: group, row: expected)))
       fixes.append { try online.replaceEntity(group: group.name, row: expected) }
     }
     if repair {
@@ -102,6 +107,7 @@ public struct Verifier {
   }
 
   private func keyText(_ key: [OnlineValue]) -> String {
-    key.count == 1 ? RowJSON.encode(key[0]) : "[" + key.map(RowJSON.encode).joined(separator: ",") + "]"
+    key.count == 1
+      ? RowJSON.encode(key[0]) : "[" + key.map(RowJSON.encode).joined(separator: ",") + "]"
   }
 }

@@ -27,32 +27,48 @@ struct BenchReport: Encodable {
 
   var text: String {
     var lines: [String] = []
-    func mb(_ bytes: Int64?) -> String { bytes.map { String(format: "%.0f MB", Double($0) / 1_048_576) } ?? "-" }
+    func mb(_ bytes: Int64?) -> String {
+      bytes.map { String(format: "%.0f MB", Double($0) / 1_048_576) } ?? "-"
+    }
     if let rate {
       lines.append("sustained load: \(rate) writes/s, \(produced) records, \(consumed) consumed")
       if let freshness {
         lines.append(
           "freshness (record timestamp → visible online): p50 \(freshness.p50Millis) ms, "
-            + "p99 \(freshness.p99Millis) ms, max \(freshness.maxMillis) ms over \(freshness.samples) records")
+            + "p99 \(freshness.p99Millis) ms, max \(freshness.maxMillis) ms over \(freshness.samples) records"
+        )
       }
       lines.append("peak RSS of the service: \(mb(peakRSSBytes))")
       return lines.joined(separator: "\n")
     }
-    lines.append("backlog: \(produced) records in \(partitions) partitions (\(records) writes + duplicates)")
+    lines.append(
+      "backlog: \(produced) records in \(partitions) partitions (\(records) writes + duplicates)")
     if let after = secondsAfterFirstRecord, let rate = recordsPerSecondAfterFirst {
       lines.append(
-        String(format: "drained %d records in %.2f s after the first record: %.0f records/s", consumed, after, rate))
+        String(
+          format: "drained %d records in %.2f s after the first record: %.0f records/s", consumed,
+          after, rate))
     }
     if let total = totalSeconds {
-      lines.append(String(format: "whole process: %.2f s (%.0f records/s incl. start-up and group join)", total, Double(consumed) / total))
+      lines.append(
+        String(
+          format: "whole process: %.2f s (%.0f records/s incl. start-up and group join)", total,
+          Double(consumed) / total))
     }
     lines.append("peak RSS of the service: \(mb(peakRSSBytes))")
-    let stages = stageSeconds.sorted { $0.value > $1.value }.map { String(format: "%@ %.2f s", $0.key, $0.value) }
+    let stages = stageSeconds.sorted { $0.value > $1.value }.map {
+      String(format: "%@ %.2f s", $0.key, $0.value)
+    }
     lines.append("time per stage: " + stages.joined(separator: ", "))
-    if let restartMillis { lines.append("restart with the stores full: ready in \(restartMillis) ms") }
+    if let restartMillis {
+      lines.append("restart with the stores full: ready in \(restartMillis) ms")
+    }
     if let peer = peerRecordsPerSecond, let ours = recordsPerSecondAfterFirst {
       lines.append(
-        String(format: "peer (Python: confluent-kafka + delta-rs + SQLite): %.0f records/s, peak RSS %@ → idemstream is %.1f× faster", peer, mb(peerPeakRSSBytes), ours / peer))
+        String(
+          format:
+            "peer (Python: confluent-kafka + delta-rs + SQLite): %.0f records/s, peak RSS %@ → idemstream is %.1f× faster",
+          peer, mb(peerPeakRSSBytes), ours / peer))
     }
     if let peerError { lines.append("peer failed: \(peerError)") }
     return lines.joined(separator: "\n")

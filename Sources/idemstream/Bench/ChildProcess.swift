@@ -30,12 +30,14 @@ final class ChildProcess {
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
-      argv.forEach { free($0) }
-      envp.forEach { free($0) }
+      for pointer in argv { free(pointer) }
+      for pointer in envp { free(pointer) }
     }
     var child: pid_t = 0
     let status = posix_spawn(&child, executable, &actions, nil, argv, envp)
-    guard status == 0 else { throw CommandFailure("cannot start \(executable): \(String(cString: strerror(status)))") }
+    guard status == 0 else {
+      throw CommandFailure("cannot start \(executable): \(String(cString: strerror(status)))")
+    }
     pid = child
   }
 

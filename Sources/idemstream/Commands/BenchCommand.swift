@@ -62,9 +62,12 @@ struct Bench: ParsableCommand {
     defer { try? producer.close() }
     var report = BenchReport(records: records, partitions: partitions)
     if let rate {
-      try sustained(rate: rate, executable: executable, config: configPath, producer: producer, report: &report)
+      try sustained(
+        rate: rate, executable: executable, config: configPath, producer: producer, report: &report)
     } else {
-      try drain(executable: executable, config: configPath, producer: producer, bootstrap: bootstrap, directory: directory, report: &report)
+      try drain(
+        executable: executable, config: configPath, producer: producer, bootstrap: bootstrap,
+        directory: directory, report: &report)
     }
     if json {
       try printJSON(report)
@@ -78,10 +81,12 @@ struct Bench: ParsableCommand {
     directory: URL, report: inout BenchReport
   ) throws {
     let produceStart = Date()
-    let sent = try BenchWorkload(records: records).produce(to: producer, topic: "bench", writes: records)
+    let sent = try BenchWorkload(records: records).produce(
+      to: producer, topic: "bench", writes: records)
     report.produced = sent.records
     report.produceSeconds = Date().timeIntervalSince(produceStart)
-    let run = try ChildProcess(executable, ["run", "--config", config, "--stop-at-end", "--json"]).wait()
+    let run = try ChildProcess(executable, ["run", "--config", config, "--stop-at-end", "--json"])
+      .wait()
     guard run.status == 0 else { throw CommandFailure("run failed (exit \(run.status))") }
     let totals = try JSONDecoder().decode(IngestionCounts.self, from: Data(run.output.utf8))
     report.consumed = totals.consumed
@@ -92,7 +97,9 @@ struct Bench: ParsableCommand {
     report.peakRSSBytes = run.peakRSS
     report.stageSeconds = totals.stageNanoseconds.mapValues { Double($0) / 1e9 }
     report.groups = totals.groups
-    let restart = try ChildProcess(executable, ["run", "--config", config, "--stop-at-end", "--json"]).wait()
+    let restart = try ChildProcess(
+      executable, ["run", "--config", config, "--stop-at-end", "--json"]
+    ).wait()
     if restart.status == 0,
       let again = try? JSONDecoder().decode(IngestionCounts.self, from: Data(restart.output.utf8))
     {
@@ -100,12 +107,18 @@ struct Bench: ParsableCommand {
     }
     if let peer {
       let peerRun = try ChildProcess(
-        python, [peer, bootstrap, "bench", directory.appendingPathComponent("peer").path, "\(sent.records)"]
+        python,
+        [
+          peer, bootstrap, "bench", directory.appendingPathComponent("peer").path,
+          "\(sent.records)",
+        ]
       ).wait()
       if peerRun.status == 0,
-        let object = try? JSONSerialization.jsonObject(with: Data(peerRun.output.utf8)) as? [String: Any]
+        let object = try? JSONSerialization.jsonObject(with: Data(peerRun.output.utf8))
+          as? [String: Any]
       {
-        report.peerRecordsPerSecond = (object["records_per_s_after_first"] as? NSNumber)?.doubleValue
+        report.peerRecordsPerSecond =
+          (object["records_per_s_after_first"] as? NSNumber)?.doubleValue
         report.peerSecondsAfterFirst = (object["seconds_after_first"] as? NSNumber)?.doubleValue
         report.peerPeakRSSBytes = peerRun.peakRSS
       } else {
@@ -115,14 +128,18 @@ struct Bench: ParsableCommand {
   }
 
   private func sustained(
-    rate: Int, executable: String, config: String, producer: KafkaProducer, report: inout BenchReport
+    rate: Int, executable: String, config: String, producer: KafkaProducer,
+    report: inout BenchReport
   ) throws {
-    let run = try ChildProcess(executable, ["run", "--config", config, "--json", "--measure-freshness"])
+    let run = try ChildProcess(
+      executable, ["run", "--config", config, "--json", "--measure-freshness"])
     // Let the service join the group and reach the end of the (empty) topic first.
     Thread.sleep(forTimeInterval: 6)
     let writes = rate * duration
     let start = Date()
-    let sent = try BenchWorkload(records: writes).produce(to: producer, topic: "bench", writes: writes) {
+    let sent = try BenchWorkload(records: writes).produce(
+      to: producer, topic: "bench", writes: writes
+    ) {
       index in
       if index % 100 == 0 {
         let due = start.addingTimeInterval(Double(index) / Double(rate))

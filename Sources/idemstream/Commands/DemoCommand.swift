@@ -7,7 +7,8 @@ import Logging
 /// `idemstream demo`: the embedded default a newcomer runs first.
 struct Demo: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Ingest a sample stream on the embedded broker into ./demo-data and show what happened.",
+    abstract:
+      "Ingest a sample stream on the embedded broker into ./demo-data and show what happened.",
     discussion: """
       Starts the embedded broker, produces a sample stream with duplicates, out-of-order
       writes, deletes, a conflict and malformed records, ingests it into ./demo-data (which
@@ -23,7 +24,9 @@ struct Demo: ParsableCommand {
     logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
     let stream = DemoStream()
     let broker = try EmbeddedBroker(topics: ["features": 4])
-    print("embedded broker (librdkafka mock cluster) at \(broker.bootstrapServers), topic 'features', 4 partitions")
+    print(
+      "embedded broker (librdkafka mock cluster) at \(broker.bootstrapServers), topic 'features', 4 partitions"
+    )
 
     let producer = try KafkaProducer(
       configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrapServers))
@@ -54,7 +57,9 @@ struct Demo: ParsableCommand {
     let started = Date()
     let totals = try IngestionService(config: config, options: options, logger: logger).run()
     let seconds = Date().timeIntervalSince(started)
-    print("ingested into \(directory.path) in \(String(format: "%.1f", seconds)) s (\(totals.commits) commits):")
+    print(
+      "ingested into \(directory.path) in \(String(format: "%.1f", seconds)) s (\(totals.commits) commits):"
+    )
     for group in config.featureGroups {
       let counts = totals.groups[group.name] ?? GroupCounts()
       print(
@@ -78,7 +83,8 @@ struct Demo: ParsableCommand {
           + "\(report.differing) differing)")
     }
     let deleted = try inspector.onlineGet(group: "user_stats", key: "u50")
-    print("deleted in the last round, u50 is online: \(deleted ?? "absent (a tombstone remembers it)")")
+    print(
+      "deleted in the last round, u50 is online: \(deleted ?? "absent (a tombstone remembers it)")")
     let recreated = try inspector.onlineGet(group: "user_stats", key: "u25")
     print("deleted in round 4 and written again later, u25 is online: \(recreated ?? "absent")")
     print(

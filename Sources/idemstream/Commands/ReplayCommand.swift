@@ -67,7 +67,9 @@ struct Replay: ParsableCommand {
     }
     if json {
       try printJSON(
-        Report(dryRun: dryRun, consumed: counts.consumed, groups: groups, deadLetters: counts.deadLettered))
+        Report(
+          dryRun: dryRun, consumed: counts.consumed, groups: groups,
+          deadLetters: counts.deadLettered))
       return
     }
     print("\(dryRun ? "dry run: " : "")\(counts.consumed) record(s) read")

@@ -39,7 +39,8 @@ struct Run: ParsableCommand {
       let embedded = try EmbeddedBroker(
         topics: Dictionary(uniqueKeysWithValues: config.kafka.topics.map { ($0, 4) }))
       config.kafka.bootstrapServers = embedded.bootstrapServers
-      logger.notice("started the embedded broker", metadata: ["bootstrap": "\(embedded.bootstrapServers)"])
+      logger.notice(
+        "started the embedded broker", metadata: ["bootstrap": "\(embedded.bootstrapServers)"])
       broker = embedded
     }
     defer { _ = broker }

@@ -6,7 +6,8 @@ import Kafka
 /// `idemstream status`: per partition, the high watermark and each store's position.
 struct Status: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Show per partition the high watermark, the online and offline positions and the lag.")
+    abstract: "Show per partition the high watermark, the online and offline positions and the lag."
+  )
   @OptionGroup var options: ConfigOptions
   @Flag(help: "Print one JSON document.") var json = false
 

@@ -15,7 +15,8 @@ struct Verify: ParsableCommand {
       """)
   @OptionGroup var options: ConfigOptions
   @Option(help: "Only this feature group.") var group: String?
-  @Flag(help: "Rewrite the online store where it differs from the offline table.") var repair = false
+  @Flag(help: "Rewrite the online store where it differs from the offline table.") var repair =
+    false
   @Flag(help: "Print one JSON document.") var json = false
 
   struct Report: Encodable {
