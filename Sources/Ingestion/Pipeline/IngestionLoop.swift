@@ -24,6 +24,9 @@ struct IngestionLoop {
   /// Freshness of every committed record, when measured (the benchmark's --rate mode).
   var freshnessSamples: [Int64] = []
 
+  /// The greatest event time of the accepted writes, the clock of the dedup window.
+  var newestEventTimeMillis = Int64.min
+
   static var nowMillis: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
   init(
@@ -111,6 +114,9 @@ struct IngestionLoop {
   /// read-only disk): the batch stays in hand, nothing advances, nothing is lost.
   mutating func commitBatch() throws {
     let entries = decider.dedup.commitPending().map(\.record)
+    for entry in entries {
+      newestEventTimeMillis = max(newestEventTimeMillis, entry.eventTimeMillis)
+    }
     if var dryRun {
       batch.counts.commits = 0
       for (index, writes) in batch.onlineWrites.enumerated() {
@@ -154,6 +160,7 @@ struct IngestionLoop {
     progress.merge(batch.positions) { max($0, $1) }
     try? consumer.commitAsync(batch.positions.mapValues { $0 + 1 })
     batch = PendingBatch(groups: config.featureGroups)
+    if totals.commits % 100 == 0 { try pruneDedupIndex() }
     service.options.onCommit?(totals)
   }
 
@@ -169,5 +176,16 @@ struct IngestionLoop {
       let now = Int64(Date().timeIntervalSince1970 * 1000)
       Timer(label: "idemstream_freshness_seconds").recordMilliseconds(max(0, now - newest))
     }
+  }
+
+  /// Forgets idempotency keys whose event time is more than two windows older than the
+  /// newest accepted write, and rewrites the dedup log without them. Two windows, not one:
+  /// a write up to a window out of order still meets every key it could match.
+  mutating func pruneDedupIndex() throws {
+    guard newestEventTimeMillis != Int64.min, dryRun == nil else { return }
+    let cutoff = newestEventTimeMillis - 2 * decider.dedup.windowMillis
+    guard decider.dedup.prune(before: cutoff) > 0 else { return }
+    try stores.online.compactDedupLog(
+      liveEntries: decider.dedup.committedEntries().map(\.record))
   }
 }
