@@ -32,7 +32,12 @@ build: deps
 
 test: deps venv
 	swift build --build-tests
-	IDEMSTREAM_PYTHON=$(abspath $(PY)) swift test --skip-build $(SWIFT_TEST_FLAGS)
+	set -o pipefail; IDEMSTREAM_PYTHON=$(abspath $(PY)) swift test --skip-build $(SWIFT_TEST_FLAGS) 2>&1 | tee .build/test.log
+	@# One plain closing line for CI: XCTest's totals ("Executed N tests, with M failures").
+	@line=$$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \
+	  total=$$(echo "$$line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); \
+	  failed=$$(echo "$$line" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); \
+	  echo "$$((total - failed)) passed, $$failed failed"
 
 demo: deps
 	swift build -c release --product idemstream
