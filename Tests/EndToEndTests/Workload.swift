@@ -84,7 +84,7 @@ struct Workload {
         let time = Self.rfc3339(eventTime, offsetMinutes: Int(rng.next() % 3) * 60)
         if rng.next() % 15 == 0 {
           line = """
-            {"feature_group":"merchant_daily","op":"delete","key":{"merchant_id":\(merchant),"day":"\(day)"},\
+            {"feature_group":"merchant_daily","op":"delete","key":{"day":"\(day)","merchant_id":\(merchant)},\
             "event_time":"\(time)"\(idemField)}
             """
         } else {

@@ -30,7 +30,11 @@ public enum Python {
   {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: interpreter)
-    process.arguments = ["-c", code] + args
+    // End without interpreter teardown once the script is done: pyarrow's thread pools have
+    // aborted there ("terminate called without an active exception") after the work was
+    // done and printed. An exception in the script still exits non-zero before this line.
+    let script = code + "\nimport os as _os, sys as _sys\n_sys.stdout.flush()\n_os._exit(0)\n"
+    process.arguments = ["-c", script] + args
     let out = Pipe()
     // stderr goes to a file so that neither pipe can fill up and block the child.
     let errURL = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -21,6 +21,10 @@ struct IngestionLoop {
   var progress: [TopicPartition: Int64]
   /// A dry run decides everything and writes nothing; stale writes are found in memory.
   var dryRun: DryRunState?
+  /// Commits on its own thread while this loop decides the next batch.
+  let committer: BatchCommitter
+  /// Batches completed while waiting for the committer to be idle, booked next time round.
+  var deferredCompleted: [BatchCommitter.Completed] = []
   /// Freshness of every committed record, when measured (the benchmark's --rate mode).
   var freshnessSamples: [Int64] = []
 
@@ -40,14 +44,17 @@ struct IngestionLoop {
     self.positions = positions
     self.batch = PendingBatch(groups: service.config.featureGroups)
     self.progress = positions.current
+    self.committer = BatchCommitter(stores: stores, service: service)
   }
 
   var config: IdemstreamConfig { service.config }
   var logger: Logger { service.logger }
 
   mutating func run(stopAtEnd: Bool) throws -> IngestionCounts {
+    defer { committer.close() }
     let commitInterval = Duration.milliseconds(config.offline.commitIntervalMillis)
     while !service.isStopRequested {
+      try finishCompleted(try committer.takeCompleted())
       let pollStart = ContinuousClock.now
       let result = try consumer.poll(
         maxRecords: service.options.pollSize, timeout: .milliseconds(50))
@@ -67,15 +74,23 @@ struct IngestionLoop {
         if batch.startedAt == nil { batch.startedAt = .now }
         decider.take(record, into: &batch)
         // A poll may bring more than one commit's worth: commit as the bound is reached.
-        if batch.rowCount >= config.offline.maxRowsPerCommit { try commitBatch() }
+        if batch.rowCount >= config.offline.maxRowsPerCommit
+          || batch.inputBytes >= service.options.maxBatchBytes
+        {
+          try commitBatch()
+        }
       }
       let due =
         (batch.startedAt.map { ContinuousClock.now - $0 >= commitInterval } ?? false)
         || (result.records.isEmpty && !batch.isEmpty)
       if due && !batch.isEmpty { try commitBatch() }
-      if stopAtEnd && assigned && batch.isEmpty && caughtUp() { break }
+      if stopAtEnd && assigned && batch.isEmpty && committer.isIdle {
+        try finishCompleted(try committer.takeCompleted())
+        if caughtUp() { break }
+      }
     }
     if !batch.isEmpty { try commitBatch() }
+    try finishCompleted(try committer.whenIdle())
     return totals
   }
 
@@ -93,6 +108,7 @@ struct IngestionLoop {
       logger.info("partitions revoked", metadata: ["partitions": "\(partitions.sorted())"])
       // Finish what we hold for them: the records are decided, so commit them now.
       if !batch.isEmpty { try commitBatch() }
+      try finishCompleted(try committer.whenIdle())
       for partition in partitions { targets[partition] = nil }
       assigned = !targets.isEmpty
     case .committed(_, let error):
@@ -113,6 +129,7 @@ struct IngestionLoop {
   /// Commits the batch in hand, retrying with backoff while a store refuses (a full or
   /// read-only disk): the batch stays in hand, nothing advances, nothing is lost.
   mutating func commitBatch() throws {
+    batch.foldCounts()
     let entries = decider.dedup.commitPending().map(\.record)
     for entry in entries {
       newestEventTimeMillis = max(newestEventTimeMillis, entry.eventTimeMillis)
@@ -130,41 +147,35 @@ struct IngestionLoop {
       batch = PendingBatch(groups: config.featureGroups)
       return
     }
-    var backoff = Duration.milliseconds(100)
-    var result: OnlineApplyResult
-    while true {
-      do {
-        result = try stores.commit(&batch, dedupEntries: entries)
-        break
-      } catch {
-        Counter(label: "idemstream_commit_failures_total").increment()
-        logger.error(
-          "commit failed; retrying the same batch",
-          metadata: [
-            "error": "\(error)", "retry_in_ms": "\(IngestionService.milliseconds(backoff))",
-          ])
-        if service.isStopRequested { throw error }
-        Thread.sleep(forTimeInterval: Double(IngestionService.milliseconds(backoff)) / 1000)
-        backoff = min(backoff * 2, .seconds(5))
-      }
-    }
-    record(result)
-    if service.options.measureFreshness {
-      let now = Self.nowMillis
-      freshnessSamples += batch.recordTimestamps.map { max(0, now - $0) }
-      totals.freshness = FreshnessSummary(samples: freshnessSamples)
-    }
-    totals.lastCommitAtMillis = Self.nowMillis
-    positions.advance(batch.positions)
     decider.onlinePositions.merge(batch.positions) { max($0, $1) }
-    progress.merge(batch.positions) { max($0, $1) }
-    try? consumer.commitAsync(batch.positions.mapValues { $0 + 1 })
+    let submitted = batch
     batch = PendingBatch(groups: config.featureGroups)
-    if totals.commits % 100 == 0 { try pruneDedupIndex() }
-    service.options.onCommit?(totals)
+    try committer.submit(submitted, dedupEntries: entries)
+    try finishCompleted(try committer.takeCompleted())
   }
 
-  private mutating func record(_ result: OnlineApplyResult) {
+  /// Books the batches the committer finished: totals, positions, Kafka offsets, metrics.
+  mutating func finishCompleted(_ done: [BatchCommitter.Completed]) throws {
+    let done = deferredCompleted + done
+    deferredCompleted = []
+    for completed in done {
+      record(completed.result, of: completed.batch)
+      if service.options.measureFreshness {
+        freshnessSamples += completed.batch.recordTimestamps.map {
+          max(0, completed.committedAtMillis - $0)
+        }
+        totals.freshness = FreshnessSummary(samples: freshnessSamples)
+      }
+      totals.lastCommitAtMillis = completed.committedAtMillis
+      positions.advance(completed.batch.positions)
+      progress.merge(completed.batch.positions) { max($0, $1) }
+      try? consumer.commitAsync(completed.batch.positions.mapValues { $0 + 1 })
+      if totals.commits % 100 == 0 { try pruneDedupIndex() }
+      service.options.onCommit?(totals)
+    }
+  }
+
+  private mutating func record(_ result: OnlineApplyResult, of batch: PendingBatch) {
     var counts = batch.counts
     for (group, online) in result.groups {
       counts.groups[group, default: GroupCounts()].stale += online.stale
@@ -185,7 +196,11 @@ struct IngestionLoop {
     guard newestEventTimeMillis != Int64.min, dryRun == nil else { return }
     let cutoff = newestEventTimeMillis - 2 * decider.dedup.windowMillis
     guard decider.dedup.prune(before: cutoff) > 0 else { return }
-    try stores.online.compactDedupLog(
-      liveEntries: decider.dedup.committedEntries().map(\.record))
+    // Only while nothing is committing: every entry the index holds as committed is then
+    // in both stores, so the rewritten log holds nothing a crash could take back.
+    let live = decider.dedup.committedEntries().map(\.record)
+    deferredCompleted += try committer.whenIdle { stores in
+      try stores.online.compactDedupLog(liveEntries: live)
+    }
   }
 }

@@ -17,6 +17,10 @@ public final class IngestionService: Sendable {
     public var stopAtEnd = false
     /// Records asked of the consumer per poll.
     public var pollSize = 20_000
+    /// The batch in hand is also committed once the record values it holds reach this many
+    /// bytes: with `max_rows_per_commit` alone, a backlog of large batches would hold
+    /// hundreds of MB of decoded rows at once.
+    public var maxBatchBytes = 32 << 20
     /// Keep every record's freshness (record timestamp to visible online) for the summary.
     public var measureFreshness = false
     /// Called after each commit, for progress output.
@@ -79,7 +83,11 @@ public final class IngestionService: Sendable {
       bootstrapServers: bootstrap, groupID: config.kafka.groupID)
     let instance = config.kafka.instanceID.isEmpty ? Self.hostName : config.kafka.instanceID
     configuration.groupInstanceID = instance
-    configuration.settings = config.kafka.settings
+    // librdkafka prefetches up to 64 MiB by default; the batch in hand is the buffer that
+    // matters here, so keep the prefetch modest unless the config says otherwise.
+    configuration.settings = ["queued.max.messages.kbytes": "16384"].merging(
+      config.kafka.settings
+    ) { $1 }
     return configuration
   }
 

@@ -10,6 +10,14 @@ struct PendingBatch {
   /// Per partition, the last offset decided in this batch.
   var positions: [TopicPartition: Int64] = [:]
   var counts = IngestionCounts()
+  /// Per group (by index), what was decided; folded into `counts` at commit. An array, not
+  /// a dictionary by name, because it is touched once per record.
+  var groupCounts: [GroupCounts]
+  /// Nanoseconds spent decoding and deciding, folded into `counts` at commit.
+  var decodeNanoseconds: Int64 = 0
+  var decideNanoseconds: Int64 = 0
+  /// Bytes of record values taken, for the batch's memory bound.
+  var inputBytes = 0
   /// When the first record of the batch was taken, for `commit_interval_ms`.
   var startedAt: ContinuousClock.Instant?
   /// Kafka timestamps (ms) of the newest record per batch, for the freshness metric.
@@ -22,6 +30,22 @@ struct PendingBatch {
   init(groups: [FeatureGroup]) {
     rows = groups.map { OfflineRowBuffer(group: $0) }
     onlineWrites = groups.map { _ in [] }
+    groupCounts = groups.map { _ in GroupCounts() }
+    self.groups = groups
+  }
+
+  private let groups: [FeatureGroup]
+
+  /// Moves the per-record tallies into `counts`, once per commit.
+  mutating func foldCounts() {
+    for (index, tally) in groupCounts.enumerated() where tally != GroupCounts() {
+      counts.groups[groups[index].name, default: GroupCounts()] += tally
+    }
+    groupCounts = groups.map { _ in GroupCounts() }
+    counts.stageNanoseconds["decode", default: 0] += decodeNanoseconds
+    counts.stageNanoseconds["dedup", default: 0] += decideNanoseconds
+    decodeNanoseconds = 0
+    decideNanoseconds = 0
   }
 
   var isEmpty: Bool { positions.isEmpty }

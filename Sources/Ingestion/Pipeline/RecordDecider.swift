@@ -30,18 +30,21 @@ struct RecordDecider {
   mutating func take(_ record: KafkaRecord, into batch: inout PendingBatch) {
     let partition = record.topicPartition
     batch.counts.consumed += 1
+    batch.inputBytes += record.value?.count ?? 0
     batch.positions[partition] = record.offset
     if let timestamp = record.timestampMilliseconds {
       batch.newestRecordTimestamp = max(batch.newestRecordTimestamp ?? timestamp, timestamp)
     }
-    let decodeStart = ContinuousClock.now
-    let headers = record.headers.map { RecordHeader(key: $0.name, value: $0.value) }
+    let decodeStart = MonotonicNanoseconds.now
+    let headers =
+      record.headers.isEmpty
+      ? [] : record.headers.map { RecordHeader(key: $0.name, value: $0.value) }
     let decoded = Result { () throws(DecodeError) -> FeatureWrite in
       try decoder.decode(value: record.value, headers: headers, topic: record.topic)
     }
-    let dedupStart = ContinuousClock.now
-    batch.counts.addStage("decode", since: decodeStart)
-    defer { batch.counts.addStage("dedup", since: dedupStart) }
+    let decideStart = MonotonicNanoseconds.now
+    batch.decodeNanoseconds += decideStart - decodeStart
+    defer { batch.decideNanoseconds += MonotonicNanoseconds.now - decideStart }
     let write: FeatureWrite
     switch decoded {
     case .failure(let error):
@@ -53,11 +56,11 @@ struct RecordDecider {
     let groupName = write.groupName
     switch dedup.decide(write, partition: record.partition, offset: record.offset) {
     case .alreadyHeld:
-      batch.counts.groups[groupName, default: GroupCounts()].held += 1
+      batch.groupCounts[write.groupIndex].held += 1
     case .duplicate:
-      batch.counts.groups[groupName, default: GroupCounts()].duplicate += 1
+      batch.groupCounts[write.groupIndex].duplicate += 1
     case .conflict(let first):
-      batch.counts.groups[groupName, default: GroupCounts()].conflict += 1
+      batch.groupCounts[write.groupIndex].conflict += 1
       deadLetter(
         record, reason: "conflict",
         error:
@@ -68,10 +71,10 @@ struct RecordDecider {
       let table = config.featureGroups[write.groupIndex].tableName
       if offlinePositions.holds(table: table, partition, offset: record.offset) {
         // A re-read record the table already took (its dedup entry has since expired).
-        batch.counts.groups[groupName, default: GroupCounts()].held += 1
+        batch.groupCounts[write.groupIndex].held += 1
         return
       }
-      batch.counts.groups[groupName, default: GroupCounts()].new += 1
+      batch.groupCounts[write.groupIndex].new += 1
       batch.rows[write.groupIndex].append(
         write, topic: record.topic, partition: record.partition, offset: record.offset)
       if record.offset > onlinePositions[partition, default: -1] {
