@@ -13,6 +13,8 @@ struct BenchReport: Encodable {
   var peakRSSBytes: Int64?
   var stageSeconds: [String: Double] = [:]
   var restartMillis: Int64?
+  var verifySeconds: Double?
+  var verifyAgreed: Bool?
   var groups: [String: GroupCounts] = [:]
   var rate: Int?
   var freshness: FreshnessSummary?
@@ -62,6 +64,10 @@ struct BenchReport: Encodable {
     lines.append("time per stage: " + stages.joined(separator: ", "))
     if let restartMillis {
       lines.append("restart with the stores full: ready in \(restartMillis) ms")
+    }
+    if let verifySeconds, let verifyAgreed {
+      let verdict = verifyAgreed ? "stores agree" : "STORES DISAGREE"
+      lines.append(String(format: "verify over the stores: %.2f s, %@", verifySeconds, verdict))
     }
     if let peer = peerRecordsPerSecond, let ours = recordsPerSecondAfterFirst {
       lines.append(

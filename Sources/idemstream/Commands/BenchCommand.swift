@@ -18,6 +18,8 @@ struct Bench: ParsableCommand {
 
   @Option(help: "Writes to produce (duplicates come on top).") var records = 1_000_000
   @Option(help: "Topic partitions (the mock broker keeps ~5 MB each).") var partitions = 64
+  @Option(help: "Distinct entities the writes go to.") var keys = 100_000
+  @Flag(help: "After the drain, time `verify` over the stores.") var verify = false
   @Option(help: "Sustained-load mode: writes per second.") var rate: Int?
   @Option(help: "Sustained-load duration in seconds.") var duration = 20
   @Option(help: "Path of shared/bench/peer_pipeline.py, to run the peer on the same backlog.")
@@ -81,8 +83,9 @@ struct Bench: ParsableCommand {
     directory: URL, report: inout BenchReport
   ) throws {
     let produceStart = Date()
-    let sent = try BenchWorkload(records: records).produce(
-      to: producer, topic: "bench", writes: records)
+    var workload = BenchWorkload(records: records)
+    workload.keys = keys
+    let sent = try workload.produce(to: producer, topic: "bench", writes: records)
     report.produced = sent.records
     report.produceSeconds = Date().timeIntervalSince(produceStart)
     let run = try ChildProcess(executable, ["run", "--config", config, "--stop-at-end", "--json"])
@@ -97,6 +100,11 @@ struct Bench: ParsableCommand {
     report.peakRSSBytes = run.peakRSS
     report.stageSeconds = totals.stageNanoseconds.mapValues { Double($0) / 1e9 }
     report.groups = totals.groups
+    if verify {
+      let check = try ChildProcess(executable, ["verify", "--config", config, "--json"]).wait()
+      report.verifySeconds = check.seconds
+      report.verifyAgreed = check.status == 0
+    }
     let restart = try ChildProcess(
       executable, ["run", "--config", config, "--stop-at-end", "--json"]
     ).wait()
