@@ -87,12 +87,13 @@ struct Demo: ParsableCommand {
       "deleted in the last round, u50 is online: \(deleted ?? "absent (a tombstone remembers it)")")
     let recreated = try inspector.onlineGet(group: "user_stats", key: "u25")
     print("deleted in round 4 and written again later, u25 is online: \(recreated ?? "absent")")
+    let binary = ChildProcess.selfExecutable
     print(
       """
       explore (offline tools work without the broker):
-        idemstream online get --config \(configPath) --group user_stats u7
-        idemstream offline history --config \(configPath) --group user_stats u7
-        idemstream dead-letters --config \(configPath)
+        \(binary) online get --config \(configPath) --group user_stats u7
+        \(binary) offline history --config \(configPath) --group user_stats u7
+        \(binary) dead-letters --config \(configPath)
         python -c "import deltalake; print(deltalake.DeltaTable('\(directory.path)/offline/user_stats_v1').to_pandas())"
       """)
     if !agree { throw ExitCode(1) }
