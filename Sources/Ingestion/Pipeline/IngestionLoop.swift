@@ -135,16 +135,20 @@ struct IngestionLoop {
     while true {
       do {
         result = try stores.commit(&batch, dedupEntries: entries)
+        Gauge(label: "idemstream_commit_failing").record(0)
         break
       } catch {
+        // The counter says how often, the gauge whether it is failing right now.
         Counter(label: "idemstream_commit_failures_total").increment()
+        Gauge(label: "idemstream_commit_failing").record(1)
         logger.error(
           "commit failed; retrying the same batch",
           metadata: [
             "error": "\(error)", "retry_in_ms": "\(IngestionService.milliseconds(backoff))",
           ])
         if service.isStopRequested { throw error }
-        Thread.sleep(forTimeInterval: Double(IngestionService.milliseconds(backoff)) / 1000)
+        waitBeforeRetry(backoff)
+        if service.isStopRequested { throw error }
         backoff = min(backoff * 2, .seconds(5))
       }
     }
@@ -162,6 +166,15 @@ struct IngestionLoop {
     batch = PendingBatch(groups: config.featureGroups)
     if totals.commits % 100 == 0 { try pruneDedupIndex() }
     service.options.onCommit?(totals)
+  }
+
+  /// Sleeps `backoff` in short slices, so that SIGTERM during a failing commit ends the
+  /// process within a fraction of a second rather than after the whole backoff.
+  private func waitBeforeRetry(_ backoff: Duration) {
+    let until = ContinuousClock.now + backoff
+    while ContinuousClock.now < until && !service.isStopRequested {
+      Thread.sleep(forTimeInterval: 0.02)
+    }
   }
 
   private mutating func record(_ result: OnlineApplyResult) {
