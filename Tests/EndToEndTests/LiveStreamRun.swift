@@ -33,7 +33,8 @@ final class LiveStreamRun: Sendable {
     var lost = 0
     var doubled = 0
     var violations: [String] = []
-    /// From the fault's end until the stores held every record produced.
+    /// From the later of the fault's end and the last record produced, until both stores
+    /// held every record (zero lag in `status`).
     var secondsToRecover = 0.0
     /// From SIGTERM until the process was gone.
     var secondsToExit = 0.0
@@ -76,10 +77,11 @@ final class LiveStreamRun: Sendable {
     try fault(self)
     let cleared = Date()
     producer.wait()
+    let recoveryStart = max(cleared, Date())
     var measurement = Measurement()
     let caughtUp = try waitForZeroLag(within: 120)
     XCTAssertTrue(caughtUp, "the service did not catch up after the fault")
-    measurement.secondsToRecover = Date().timeIntervalSince(cleared)
+    measurement.secondsToRecover = Date().timeIntervalSince(recoveryStart)
     let signalled = Date()
     service.signal(SIGTERM)
     measurement.exitStatus = service.wait()

@@ -146,9 +146,10 @@ struct IngestionLoop {
           metadata: [
             "error": "\(error)", "retry_in_ms": "\(IngestionService.milliseconds(backoff))",
           ])
-        if service.isStopRequested { throw error }
         waitBeforeRetry(backoff)
-        if service.isStopRequested { throw error }
+        if service.isStopRequested {
+          throw IngestionError.stoppedWhileCommitFailing("\(error)")
+        }
         backoff = min(backoff * 2, .seconds(5))
       }
     }
