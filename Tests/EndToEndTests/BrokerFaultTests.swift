@@ -21,8 +21,10 @@ final class BrokerFaultTests: XCTestCase {
     let run = try LiveStreamRun()
     defer { run.tearDown() }
     let result = try run.measure { run in
-      let errors = [KafkaErrorCode](
-        repeating: .notLeaderForPartition, count: 10) + [KafkaErrorCode](
+      let errors =
+        [KafkaErrorCode](
+          repeating: .notLeaderForPartition, count: 10)
+        + [KafkaErrorCode](
           repeating: .requestTimedOut, count: 10)
       try run.broker.injectErrors(errors, into: .fetch)
       XCTAssertTrue(
@@ -36,7 +38,8 @@ final class BrokerFaultTests: XCTestCase {
     let run = try LiveStreamRun()
     defer { run.tearDown() }
     let result = try run.measure { run in
-      let errors = [KafkaErrorCode](repeating: .requestTimedOut, count: 5)
+      let errors =
+        [KafkaErrorCode](repeating: .requestTimedOut, count: 5)
         + [KafkaErrorCode](repeating: .coordinatorNotAvailable, count: 5)
       try run.broker.injectErrors(errors, into: .offsetCommit)
       XCTAssertTrue(
@@ -60,12 +63,14 @@ final class BrokerFaultTests: XCTestCase {
     report("500 ms latency", "EmbeddedBroker.setLatency(500 ms) for 8 s", result)
   }
 
-  /// Polls `condition` every 50 ms until it holds or `seconds` have passed.
-  static func waitUntil(within seconds: Double, _ condition: () throws -> Bool) -> Bool {
+  /// Polls `condition` every `interval` seconds until it holds or `seconds` have passed.
+  static func waitUntil(
+    within seconds: Double, every interval: Double = 0.05, _ condition: () throws -> Bool
+  ) -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
       if (try? condition()) == true { return true }
-      usleep(50_000)
+      usleep(useconds_t(interval * 1_000_000))
     }
     return false
   }

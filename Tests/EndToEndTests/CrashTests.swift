@@ -74,9 +74,11 @@ final class CrashTests: XCTestCase {
   static func inOut(_ report: [String: Any]) -> String {
     let counts = report["counts"] as? [String: Int] ?? [:]
     let violations = report["violations"] as? [String] ?? []
-    let out = (counts["accepted"] ?? 0) + (counts["duplicate"] ?? 0) + (counts["dead_lettered"] ?? 0)
+    let out =
+      (counts["accepted"] ?? 0) + (counts["duplicate"] ?? 0) + (counts["dead_lettered"] ?? 0)
     let lost = violations.filter { $0.contains("was lost") }.count
-    let doubled = violations.filter { $0.contains("twice") || $0.contains("two offline rows") }.count
+    let doubled = violations.filter { $0.contains("twice") || $0.contains("two offline rows") }
+      .count
     return "in \(counts["records"] ?? 0) | out \(out) | lost \(lost) | doubled \(doubled)"
   }
 

@@ -33,9 +33,13 @@ final class LiveStreamRun: Sendable {
     var lost = 0
     var doubled = 0
     var violations: [String] = []
-    /// From the later of the fault's end and the last record produced, until both stores
-    /// held every record (zero lag in `status`).
-    var secondsToRecover = 0.0
+    /// Delta log entries written while the fault lasted (all three tables).
+    var commitsDuringFault = 0
+    /// From the fault's end until the next commit landed: the service is moving again.
+    var secondsToResume = 0.0
+    /// From the last record produced (the producer waits out an outage too) until both
+    /// stores held every record (zero lag in `status`).
+    var secondsToCatchUp = 0.0
     /// From SIGTERM until the process was gone.
     var secondsToExit = 0.0
     var exitStatus: Int32 = -1
@@ -43,7 +47,11 @@ final class LiveStreamRun: Sendable {
 
     var description: String {
       "in \(recordsIn) | out \(recordsOut) | lost \(lost) | doubled \(doubled) | "
-        + String(format: "recovered in %.1f s | exit %d in %.1f s", secondsToRecover, exitStatus,
+        + String(
+          format: "%d log entries during the fault; resumed %.2f s after it, caught up %.1f s "
+            + "after the last record | "
+            + "SIGTERM: exit %d in %.2f s", commitsDuringFault, secondsToResume, secondsToCatchUp,
+          exitStatus,
           secondsToExit)
     }
   }
@@ -74,14 +82,22 @@ final class LiveStreamRun: Sendable {
       usleep(20_000)
     }
     XCTAssertGreaterThan(CrashTests.logEntries(logs), 0, "no commit before the fault")
+    let commitsBeforeFault = CrashTests.logEntries(logs)
     try fault(self)
     let cleared = Date()
-    producer.wait()
-    let recoveryStart = max(cleared, Date())
+    let commitsAtClear = CrashTests.logEntries(logs)
     var measurement = Measurement()
+    measurement.commitsDuringFault = commitsAtClear - commitsBeforeFault
+    let resumed = BrokerFaultTests.waitUntil(within: 120, every: 0.01) {
+      CrashTests.logEntries(logs) > commitsAtClear
+    }
+    XCTAssertTrue(resumed, "no commit after the fault cleared")
+    measurement.secondsToResume = Date().timeIntervalSince(cleared)
+    producer.wait()
+    let recoveryStart = Date()
     let caughtUp = try waitForZeroLag(within: 120)
     XCTAssertTrue(caughtUp, "the service did not catch up after the fault")
-    measurement.secondsToRecover = Date().timeIntervalSince(recoveryStart)
+    measurement.secondsToCatchUp = Date().timeIntervalSince(recoveryStart)
     let signalled = Date()
     service.signal(SIGTERM)
     measurement.exitStatus = service.wait()
@@ -94,9 +110,10 @@ final class LiveStreamRun: Sendable {
       (counts["accepted"] ?? 0) + (counts["duplicate"] ?? 0) + (counts["dead_lettered"] ?? 0)
     measurement.violations = report["violations"] as? [String] ?? []
     measurement.lost = measurement.violations.filter { $0.contains("was lost") }.count
-    measurement.doubled = measurement.violations.filter {
-      $0.contains("twice") || $0.contains("two offline rows")
-    }.count
+    measurement.doubled =
+      measurement.violations.filter {
+        $0.contains("twice") || $0.contains("two offline rows")
+      }.count
     XCTAssertEqual(report["violation_count"] as? Int, 0, "\(measurement.violations)")
     XCTAssertEqual(measurement.recordsIn, workload.lines.count)
     XCTAssertEqual(counts["accepted"], workload.accepted)

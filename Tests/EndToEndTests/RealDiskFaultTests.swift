@@ -90,7 +90,8 @@ struct Tmpfs {
     try process.run()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
-      let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      let output = String(
+        decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
       throw MountFailed(output: "\(tool) \(args.joined(separator: " ")): \(output)")
     }
   }

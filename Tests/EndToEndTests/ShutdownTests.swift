@@ -55,7 +55,8 @@ final class ShutdownTests: XCTestCase {
     let expected = try fixture.snapshot("reference")
     let config = try fixture.config(name: "failing")
     let run = try Idemstream.start(
-      ["run", "--config", config], environment: ["IDEMSTREAM_FAULT": "after-offline-data-files:1000"])
+      ["run", "--config", config],
+      environment: ["IDEMSTREAM_FAULT": "after-offline-data-files:1000"])
     // Four failures in: the backoff has grown to 1.6 s.
     XCTAssertTrue(
       BrokerFaultTests.waitUntil(within: 60) {
@@ -72,6 +73,9 @@ final class ShutdownTests: XCTestCase {
     XCTAssertEqual(try fixture.snapshot("failing"), expected)
     print(
       "RELIABILITY | SIGTERM while the commit keeps failing | IDEMSTREAM_FAULT=after-offline-data-files:1000, "
-        + String(format: "SIGTERM after 4 failures | exit 1 with the reason in %.2f s; restart: stores = reference", seconds))
+        + String(
+          format:
+            "SIGTERM after 4 failures | exit 1 with the reason in %.2f s; restart: stores = reference",
+          seconds))
   }
 }

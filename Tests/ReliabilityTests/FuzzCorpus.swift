@@ -64,7 +64,8 @@ struct ContractRejects {
         value = Array(text.replacingOccurrences(of: "PAD", with: pad).utf8)
       }
       return ContractRejects(
-        name: entry["case"] as? String ?? "?", value: value, reason: entry["reason"] as? String ?? "")
+        name: entry["case"] as? String ?? "?", value: value,
+        reason: entry["reason"] as? String ?? "")
     }
   }
 }

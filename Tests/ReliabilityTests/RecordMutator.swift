@@ -76,7 +76,8 @@ struct RecordMutator {
       let open = random.below(2) == 0 ? UInt8(ascii: "[") : UInt8(ascii: "{")
       bytes.insert(contentsOf: [UInt8](repeating: open, count: depth), at: position)
     default:  // replace a digit run with a huge number
-      bytes.insert(contentsOf: Array(String(repeating: "9", count: 1 + random.below(400)).utf8),
+      bytes.insert(
+        contentsOf: Array(String(repeating: "9", count: 1 + random.below(400)).utf8),
         at: position)
     }
   }
@@ -87,8 +88,10 @@ struct RecordMutator {
 
   /// A JSON object with the contract's field names and values of any type.
   private mutating func randomJSON(depth: Int) -> [UInt8] {
-    let names = ["feature_group", "key", "event_time", "values", "op", "idempotency_key",
-      "user_id", "clicks", "spend", "country", "active", "last_seen", "merchant_id", "day"]
+    let names = [
+      "feature_group", "key", "event_time", "values", "op", "idempotency_key",
+      "user_id", "clicks", "spend", "country", "active", "last_seen", "merchant_id", "day",
+    ]
     var members: [String] = []
     for _ in 0..<random.below(7) {
       members.append("\"\(names[random.below(names.count)])\":\(randomValue(depth: depth))")
