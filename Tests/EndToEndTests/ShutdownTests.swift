@@ -6,7 +6,7 @@ import XCTest
 /// exits 0 within 5 s, and the stores end up as after an uninterrupted run.
 final class ShutdownTests: XCTestCase {
   func testSigtermAndSigintDuringCommitsExitCleanlyWithinFiveSeconds() throws {
-    let fixture = try IngestionFixture(writes: 4000)
+    let fixture = try IngestionFixture(writes: 2500)
     defer { fixture.tearDown() }
     let reference = try fixture.config(name: "reference", maxRowsPerCommit: 60)
     _ = try fixture.runToEnd(reference)
@@ -71,11 +71,12 @@ final class ShutdownTests: XCTestCase {
     XCTAssertTrue(run.stderr.contains("stopped while the commit kept failing"), run.stderr)
     _ = try fixture.runToEnd(config)
     XCTAssertEqual(try fixture.snapshot("failing"), expected)
+    let report = try fixture.checkInvariants("failing")
+    XCTAssertEqual(report["violation_count"] as? Int, 0, "\(report["violations"] ?? "")")
     print(
-      "RELIABILITY | SIGTERM while the commit keeps failing | IDEMSTREAM_FAULT=after-offline-data-files:1000, "
-        + String(
-          format:
-            "SIGTERM after 4 failures | exit 1 with the reason in %.2f s; restart: stores = reference",
-          seconds))
+      "RELIABILITY | SIGTERM while the commit keeps failing | "
+        + "IDEMSTREAM_FAULT=after-offline-data-files:1000, SIGTERM after 4 failures | "
+        + "\(CrashTests.inOut(report)) | "
+        + String(format: "exit 1 with the reason in %.2f s; restart: stores = reference", seconds))
   }
 }
