@@ -30,14 +30,27 @@ $(VENV)/.installed: Makefile
 build: deps
 	swift build
 
+# The whole suite, with the short reliability variants (10 kill -9 iterations, a 20 s
+# decoder fuzz). The real disk faults need mount(8), so they run in `make reliability`.
 test: deps venv
 	swift build --build-tests
-	set -o pipefail; IDEMSTREAM_PYTHON=$(abspath $(PY)) swift test --skip-build $(SWIFT_TEST_FLAGS) 2>&1 | tee .build/test.log
+	set -o pipefail; IDEMSTREAM_PYTHON=$(abspath $(PY)) swift test --skip-build --skip RealDiskFaultTests $(SWIFT_TEST_FLAGS) 2>&1 | tee .build/test.log
 	@# One plain closing line for CI: XCTest's totals ("Executed N tests, with M failures").
 	@line=$$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \
 	  total=$$(echo "$$line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); \
 	  failed=$$(echo "$$line" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); \
 	  echo "$$((total - failed)) passed, $$failed failed"
+
+# The long reliability variants (RELIABILITY.md): 50 kill -9 iterations, a 10-minute decoder
+# fuzz, and the real disk faults on a tmpfs (needs root or CAP_SYS_ADMIN). Every test prints
+# its RELIABILITY.md row; they are collected in .build/reliability-rows.txt.
+RELIABILITY_TESTS := CrashTests|ShutdownTests|BrokerFaultTests|DiskFaultTests|RealDiskFaultTests|ContractRejectTests|ContractRejectDecodingTests|DecoderFuzzTests
+reliability: deps venv
+	swift build --build-tests
+	set -o pipefail; IDEMSTREAM_PYTHON=$(abspath $(PY)) IDEMSTREAM_KILL_ITERATIONS=50 \
+	  IDEMSTREAM_FUZZ_SECONDS=600 swift test --skip-build --filter '$(RELIABILITY_TESTS)' \
+	  2>&1 | tee .build/reliability.log
+	grep '^RELIABILITY |' .build/reliability.log | tee .build/reliability-rows.txt
 
 demo: deps
 	swift build -c release --product idemstream

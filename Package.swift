@@ -79,6 +79,7 @@ let package = Package(
       name: "DeltaTests", dependencies: ["TestSupport", "Delta", "Parquet", "delta-bench"]),
     .testTarget(name: "OnlineStoreTests", dependencies: ["TestSupport", "OnlineStore"]),
     .testTarget(name: "IngestionTests", dependencies: ["TestSupport", "Ingestion"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Kafka"]),
+    .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", "Ingestion"]),
   ]
 )

@@ -27,6 +27,11 @@ final class CrashTests: XCTestCase {
       }
       _ = try fixture.runToEnd(config)
       XCTAssertEqual(try fixture.snapshot(failpoint), expected, "after failpoint \(failpoint)")
+      let report = try fixture.checkInvariants(failpoint)
+      XCTAssertEqual(report["violation_count"] as? Int, 0, "\(report["violations"] ?? "")")
+      print(
+        "RELIABILITY | crash at \(failpoint) ×3 | IDEMSTREAM_FAILPOINT=\(failpoint) (exit 86) "
+          + "| \(Self.inOut(report)) | stores = uninterrupted run")
     }
   }
 
@@ -60,6 +65,21 @@ final class CrashTests: XCTestCase {
     XCTAssertEqual(try fixture.snapshot("killed"), expected)
     let report = try fixture.checkInvariants("killed")
     XCTAssertEqual(report["violation_count"] as? Int, 0, "\(report["violations"] ?? "")")
+    print(
+      "RELIABILITY | kill -9 ×\(iterations) | SIGKILL after a commit lands + 0–150 ms, restart "
+        + "| \(Self.inOut(report)) | stores = uninterrupted run")
+  }
+
+  /// `in N | out N | lost N | doubled N` from a stores.py invariants report.
+  static func inOut(_ report: [String: Any]) -> String {
+    let counts = report["counts"] as? [String: Int] ?? [:]
+    let violations = report["violations"] as? [String] ?? []
+    let out =
+      (counts["accepted"] ?? 0) + (counts["duplicate"] ?? 0) + (counts["dead_lettered"] ?? 0)
+    let lost = violations.filter { $0.contains("was lost") }.count
+    let doubled = violations.filter { $0.contains("twice") || $0.contains("two offline rows") }
+      .count
+    return "in \(counts["records"] ?? 0) | out \(out) | lost \(lost) | doubled \(doubled)"
   }
 
   /// How many log entries the tables have: a rising count means commits are landing.

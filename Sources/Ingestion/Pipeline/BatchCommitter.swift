@@ -122,18 +122,33 @@ final class BatchCommitter: @unchecked Sendable {
     var backoff = Duration.milliseconds(100)
     while true {
       do {
-        return try stores.commit(&batch, dedupEntries: entries)
+        let result = try stores.commit(&batch, dedupEntries: entries)
+        Gauge(label: "idemstream_commit_failing").record(0)
+        return result
       } catch {
+        // The counter says how often, the gauge whether it is failing right now.
         Counter(label: "idemstream_commit_failures_total").increment()
+        Gauge(label: "idemstream_commit_failing").record(1)
         service.logger.error(
           "commit failed; retrying the same batch",
           metadata: [
             "error": "\(error)", "retry_in_ms": "\(IngestionService.milliseconds(backoff))",
           ])
-        if service.isStopRequested { throw error }
-        Thread.sleep(forTimeInterval: Double(IngestionService.milliseconds(backoff)) / 1000)
+        waitBeforeRetry(backoff)
+        if service.isStopRequested {
+          throw IngestionError.stoppedWhileCommitFailing("\(error)")
+        }
         backoff = min(backoff * 2, .seconds(5))
       }
+    }
+  }
+
+  /// Sleeps `backoff` in short slices, so that SIGTERM during a failing commit ends the
+  /// process within a fraction of a second rather than after the whole backoff.
+  private func waitBeforeRetry(_ backoff: Duration) {
+    let until = ContinuousClock.now + backoff
+    while ContinuousClock.now < until && !service.isStopRequested {
+      Thread.sleep(forTimeInterval: 0.02)
     }
   }
 }

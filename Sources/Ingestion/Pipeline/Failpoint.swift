@@ -1,8 +1,13 @@
 import Foundation
 
-/// Named points where a test can make the process die, to prove crash-safety at each step
-/// of the commit protocol (DESIGN.md). `IDEMSTREAM_FAILPOINT=<name>` exits the process,
-/// without cleanup, the first time the named point is reached.
+/// Named points where a test can make the process die, or a write fail, to prove
+/// crash-safety and fault recovery at each step of the commit protocol (DESIGN.md).
+///
+/// - `IDEMSTREAM_FAILPOINT=<name>` exits the process, without cleanup, the first time the
+///   named point is reached (a crash).
+/// - `IDEMSTREAM_FAULT=<name>:<count>` makes the named point throw `InjectedFault` the first
+///   `count` times it is reached, as a full or read-only disk would make a write fail; the
+///   fault then clears by itself. The commit loop must retry with backoff and carry on.
 public enum Failpoint: String, CaseIterable, Sendable {
   /// Records decided, nothing written yet.
   case midBatch = "mid-batch"
@@ -19,11 +24,18 @@ public enum Failpoint: String, CaseIterable, Sendable {
   static let armed: Failpoint? = ProcessInfo.processInfo.environment["IDEMSTREAM_FAILPOINT"]
     .flatMap(Failpoint.init(rawValue:))
 
-  /// Exits with status 86 when this point is the armed one.
-  public func reach() {
-    guard Failpoint.armed == self else { return }
-    FileHandle.standardError.write(
-      Data("idemstream: failpoint \(rawValue) reached, exiting\n".utf8))
-    _exit(86)
+  /// The write fault named in the environment (`IDEMSTREAM_FAULT`), read once.
+  static let fault: InjectedFaultBudget? = ProcessInfo.processInfo.environment["IDEMSTREAM_FAULT"]
+    .flatMap(InjectedFaultBudget.init(specification:))
+
+  /// Exits with status 86 when this point is the armed one; throws `InjectedFault` while
+  /// this point's write fault has failures left.
+  public func reach() throws(InjectedFault) {
+    if Failpoint.armed == self {
+      FileHandle.standardError.write(
+        Data("idemstream: failpoint \(rawValue) reached, exiting\n".utf8))
+      _exit(86)
+    }
+    if let fault = Failpoint.fault, fault.point == self { try fault.spend() }
   }
 }

@@ -104,9 +104,16 @@ public final class IngestionService: Sendable {
 /// Errors of the service itself (each store and the decoder have their own).
 public enum IngestionError: Error, CustomStringConvertible, Sendable {
   case noBootstrapServers
+  /// SIGINT/SIGTERM came while a commit kept failing: the batch in hand was not committed
+  /// (no store took all of it), so the next run reads it again.
+  case stoppedWhileCommitFailing(String)
 
   public var description: String {
     switch self {
+    case .stoppedWhileCommitFailing(let error):
+      return
+        "stopped while the commit kept failing (\(error)); the uncommitted batch is read "
+        + "again on restart"
     case .noBootstrapServers:
       return
         "kafka.bootstrap_servers is not set: set it in the config, or use `idemstream demo` / "

@@ -18,7 +18,7 @@ extension IngestionStores {
         ).appID, version: offset
       )
     }
-    Failpoint.midBatch.reach()
+    try Failpoint.midBatch.reach()
     let offlineStart = ContinuousClock.now
     // 1. Data files for every table with rows; invisible until their commit lands.
     var adds: [Int: AddFile] = [:]
@@ -30,13 +30,13 @@ extension IngestionStores {
       batch.deadLetters.isEmpty
         || batch.committedTables[OfflineTableLayout.deadLetterTableName] != nil
       ? nil : try deadLetterTable.writeDataFile(batch.deadLetters.columns())
-    Failpoint.afterOfflineDataFiles.reach()
+    try Failpoint.afterOfflineDataFiles.reach()
     // 2. One commit per group table with rows, each with a txn per partition of the batch.
     for (index, add) in adds.sorted(by: { $0.key < $1.key }) {
       let version = try groupTables[index].commit(
         actions: [.add(add)], appTransactions: transactions, operation: "STREAMING UPDATE")
       batch.committedTables[config.featureGroups[index].tableName] = version
-      Failpoint.betweenOfflineCommits.reach()
+      try Failpoint.betweenOfflineCommits.reach()
     }
     // 3. The dead-letter table last, always: its txn is the offline position of the batch.
     if batch.committedTables[OfflineTableLayout.deadLetterTableName] == nil {
@@ -53,7 +53,7 @@ extension IngestionStores {
     Timer(label: "idemstream_commit_seconds", dimensions: [("store", "offline")])
       .recordInterval(since: offlineStart)
     batch.counts.addStage("offline", since: offlineStart)
-    Failpoint.afterOfflineCommit.reach()
+    try Failpoint.afterOfflineCommit.reach()
     // 4. The online store, in one transaction.
     let onlineStart = ContinuousClock.now
     var writes: [String: [OnlineWrite]] = [:]
@@ -70,7 +70,7 @@ extension IngestionStores {
     Timer(label: "idemstream_commit_seconds", dimensions: [("store", "online")])
       .recordInterval(since: onlineStart)
     batch.counts.addStage("online", since: onlineStart)
-    Failpoint.afterOnlineCommit.reach()
+    try Failpoint.afterOnlineCommit.reach()
     return result
   }
 }
