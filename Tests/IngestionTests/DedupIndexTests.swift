@@ -138,7 +138,8 @@ final class DedupIndexTests: XCTestCase {
     XCTAssertEqual(
       key,
       DedupKey(
-        high: XXHash64.hash(bytes, seed: 0), low: XXHash64.hash(bytes, seed: 0x9E37_79B9_7F4A_7C15)))
+        high: XXHash64.hash(bytes, seed: 0), low: XXHash64.hash(bytes, seed: 0x9E37_79B9_7F4A_7C15))
+    )
     XCTAssertNotEqual(
       DedupKey(group: "ab", idempotencyKey: "c"), DedupKey(group: "a", idempotencyKey: "bc"))
   }
