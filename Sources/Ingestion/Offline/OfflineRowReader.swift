@@ -27,7 +27,6 @@ struct OfflineRowReader {
     var order: OnlineWriteOrder {
       OnlineWriteOrder(eventTime: write.eventTimeMicros, partition: partition, offset: offset)
     }
-    var onlineOrder: OnlineWriteOrder { order }
 
     var onlineWrite: OnlineWrite {
       OnlineWrite(

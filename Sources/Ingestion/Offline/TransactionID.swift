@@ -1,6 +1,9 @@
 /// The Delta `txn` appId of a Kafka partition (CONTRACT.md section 5):
 /// `idemstream-<group_id>-<topic>-<partition>`. Its `version` is the last offset the
 /// table has taken from that partition.
+import Delta
+import Kafka
+
 struct TransactionID: Hashable, Sendable {
   let groupID: String
   let topic: String
@@ -24,5 +27,19 @@ struct TransactionID: Hashable, Sendable {
     self.groupID = groupID
     self.topic = topic
     self.partition = partition
+  }
+
+  /// The partition positions a table's `txn` actions record for `groupID`; other apps'
+  /// transactions are left out.
+  static func positions(in transactions: some Sequence<AppTransaction>, groupID: String)
+    -> [TopicPartition: Int64]
+  {
+    var positions: [TopicPartition: Int64] = [:]
+    for txn in transactions {
+      guard let id = TransactionID(appID: txn.appId, groupID: groupID) else { continue }
+      let partition = TopicPartition(id.topic, id.partition)
+      positions[partition] = max(txn.version, positions[partition] ?? txn.version)
+    }
+    return positions
   }
 }

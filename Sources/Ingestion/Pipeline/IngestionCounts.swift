@@ -13,7 +13,7 @@ public struct GroupCounts: Sendable, Hashable, Codable {
 
   public init() {}
 
-  static func += (lhs: inout GroupCounts, rhs: GroupCounts) {
+  public static func += (lhs: inout GroupCounts, rhs: GroupCounts) {
     lhs.new += rhs.new
     lhs.duplicate += rhs.duplicate
     lhs.stale += rhs.stale

@@ -49,10 +49,10 @@ final class IngestionStores {
   /// Every table's `txn` versions for this consumer group.
   private func loadOfflinePositions() throws {
     for (table, name) in tablesWithNames {
-      for (appID, txn) in try table.snapshot().transactions {
-        guard let id = TransactionID(appID: appID, groupID: config.kafka.groupID) else { continue }
-        offlinePositions.record(
-          table: name, TopicPartition(id.topic, id.partition), offset: txn.version)
+      let held = TransactionID.positions(
+        in: try table.snapshot().transactions.values, groupID: config.kafka.groupID)
+      for (partition, offset) in held {
+        offlinePositions.record(table: name, partition, offset: offset)
       }
     }
   }

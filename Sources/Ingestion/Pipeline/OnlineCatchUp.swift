@@ -41,11 +41,11 @@ struct OnlineCatchUp {
     let deadLetterName = OfflineTableLayout.deadLetterTableName
     for commit in try deadLetters.commits(after: applied[deadLetterName] ?? -1) {
       versions[deadLetterName] = commit.version
-      for txn in commit.transactions {
-        guard let id = TransactionID(appID: txn.appId, groupID: stores.config.kafka.groupID)
-        else { continue }
+      let held = TransactionID.positions(
+        in: commit.transactions, groupID: stores.config.kafka.groupID)
+      for (partition, offset) in held {
         positions.append(
-          PartitionPosition(topic: id.topic, partition: id.partition, offset: txn.version))
+          PartitionPosition(topic: partition.topic, partition: partition.partition, offset: offset))
       }
     }
     guard !versions.isEmpty else { return 0 }

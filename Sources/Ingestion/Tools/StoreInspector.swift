@@ -64,12 +64,8 @@ public final class StoreInspector {
   /// every batch commits last (DESIGN.md).
   public func offlinePositions() throws -> [TopicPartition: Int64] {
     let table = try offlineTable(OfflineTableLayout.deadLetterTableName)
-    var positions: [TopicPartition: Int64] = [:]
-    for (appID, txn) in try table.snapshot().transactions {
-      guard let id = TransactionID(appID: appID, groupID: config.kafka.groupID) else { continue }
-      positions[TopicPartition(id.topic, id.partition)] = txn.version
-    }
-    return positions
+    return TransactionID.positions(
+      in: try table.snapshot().transactions.values, groupID: config.kafka.groupID)
   }
 }
 

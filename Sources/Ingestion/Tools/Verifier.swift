@@ -67,7 +67,7 @@ public struct Verifier {
       guard let offline = latest[row.key], offline.write.operation == .upsert else {
         report.extra += 1
         note(&report, "extra", Difference(key: keyText(row.key), online: onlineLine, offline: nil))
-        let tombstone = latest[row.key].map(\.onlineOrder)
+        let tombstone = latest[row.key].map(\.order)
         fixes.append {
           try online.deleteEntity(group: group.name, key: row.key, tombstoneAt: tombstone)
         }

@@ -106,13 +106,7 @@ final class ProgressLine: Sendable {
 extension IngestionCounts {
   /// `consumed 1200 · new 1000 · duplicate 50 · stale 20 · dead letters 7 · commits 4`
   var summaryLine: String {
-    let total = groups.values.reduce(into: GroupCounts()) { sum, counts in
-      sum.new += counts.new
-      sum.duplicate += counts.duplicate
-      sum.stale += counts.stale
-      sum.conflict += counts.conflict
-      sum.held += counts.held
-    }
+    let total = groups.values.reduce(into: GroupCounts()) { $0 += $1 }
     var parts = [
       "consumed \(consumed)", "new \(total.new)", "duplicate \(total.duplicate)",
       "stale \(total.stale)", "dead letters \(deadLettered)",
