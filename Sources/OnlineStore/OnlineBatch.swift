@@ -3,7 +3,7 @@
 /// Delta versions to become durable together or not at all.
 public struct OnlineBatch: Sendable {
   /// Per feature group, the accepted writes in processing order.
-  public var writes: [String: [OnlineWrite]]
+  public var writes: [String: any OnlineWriteColumns]
   /// The dedup entries accepted in this batch, appended to the dedup log.
   public var dedupEntries: [DedupEntryRecord]
   /// Each partition's new position. Positions only move forward (see `apply`).
@@ -12,7 +12,7 @@ public struct OnlineBatch: Sendable {
   public var appliedVersions: [String: Int64]
 
   public init(
-    writes: [String: [OnlineWrite]] = [:], dedupEntries: [DedupEntryRecord] = [],
+    writes: [String: any OnlineWriteColumns] = [:], dedupEntries: [DedupEntryRecord] = [],
     positions: [PartitionPosition] = [], appliedVersions: [String: Int64] = [:]
   ) {
     self.writes = writes

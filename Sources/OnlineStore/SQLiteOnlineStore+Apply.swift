@@ -12,10 +12,14 @@ extension SQLiteOnlineStore {
     let state = try writableState()
     let groups = try batch.writes.keys.sorted().map { group in
       let table = try table(group, in: state)
-      let writes = batch.writes[group] ?? []
+      let writes: any OnlineWriteColumns = batch.writes[group] ?? [OnlineWrite]()
       try validate(writes, for: table)
       return (table, writes)
     }
+
+    // Another connection's commit (a repair from another process) may have changed rows.
+    let dataVersion = try state.connection.scalarText("PRAGMA data_version")
+    for (table, _) in groups { table.orderCache.check(dataVersion: dataVersion) }
 
     var result = OnlineApplyResult()
     var newLength = state.dedupLog.committedLength
@@ -38,6 +42,8 @@ extension SQLiteOnlineStore {
       }
     } catch {
       try? state.dedupLog.discardUncommitted()
+      // The cache took this batch's writes, which the table did not.
+      for (table, _) in groups { table.orderCache.removeAll() }
       throw error
     }
     state.dedupLog.markCommitted(length: newLength)
@@ -46,52 +52,83 @@ extension SQLiteOnlineStore {
 
   /// Type-checks every write before the transaction starts, so bad input fails the batch
   /// with a clear error and never halfway through.
-  private func validate(_ writes: [OnlineWrite], for table: GroupTable) throws {
-    for (index, write) in writes.enumerated() {
-      if let reason = table.validateKey(write.key) {
-        throw OnlineStoreError.invalidWrite(group: table.schema.group, index: index, reason: reason)
+  private func validate(_ writes: some OnlineWriteColumns, for table: GroupTable) throws {
+    var key: [OnlineValue] = []
+    var values: [OnlineValue] = []
+    for row in 0..<writes.count {
+      writes.key(at: row, into: &key)
+      if let reason = table.validateKey(key) {
+        throw OnlineStoreError.invalidWrite(group: table.schema.group, index: row, reason: reason)
       }
       // A delete's values are never stored, so they are not checked either.
-      if write.operation == .delete { continue }
-      if let reason = table.validateValues(write.values) {
-        throw OnlineStoreError.invalidWrite(group: table.schema.group, index: index, reason: reason)
+      if writes.isDelete(at: row) { continue }
+      writes.values(at: row, into: &values)
+      if let reason = table.validateValues(values) {
+        throw OnlineStoreError.invalidWrite(group: table.schema.group, index: row, reason: reason)
       }
     }
   }
 
-  private func applyLastWriteWins(_ writes: [OnlineWrite], to table: GroupTable) throws
+  private func applyLastWriteWins(_ writes: some OnlineWriteColumns, to table: GroupTable) throws
     -> OnlineGroupCounts
   {
-    var slots = EntitySlots(expectedCount: min(writes.count, 1 << 20))
-    var slotOfWrite = [Int](repeating: 0, count: writes.count)
-    for index in writes.indices { slotOfWrite[index] = slots.slot(for: writes[index].key) }
+    // Per distinct entity of the batch: its cache slot, what the table held before the
+    // batch (from the cache, else read now), the greatest order so far and the winner.
+    table.orderCache.makeRoom(for: writes.count)
+    // Per cache slot, the batch's slot + 1 (0: not met in this batch yet).
+    var batchSlot = [Int32](repeating: 0, count: table.orderCache.count + writes.count)
+    var cacheSlots: [Int] = []
+    var stored: [OnlineWriteOrder?] = []
+    var slotOfWrite = [Int32](repeating: 0, count: writes.count)
+    var key: [OnlineValue] = []
+    for row in 0..<writes.count {
+      writes.key(at: row, into: &key)
+      let (cacheSlot, known) = table.orderCache.entry(for: key)
+      if batchSlot[cacheSlot] != 0 {
+        slotOfWrite[row] = batchSlot[cacheSlot] - 1
+        continue
+      }
+      let held: OnlineWriteOrder?
+      if let known {
+        held = known
+      } else {
+        held = try table.storedOrder(key: key)
+        table.orderCache.set(cacheSlot, held)
+      }
+      batchSlot[cacheSlot] = Int32(stored.count + 1)
+      slotOfWrite[row] = Int32(stored.count)
+      cacheSlots.append(cacheSlot)
+      stored.append(held)
+    }
 
-    // The greatest order per entity, starting from what the store held before the batch.
-    let stored = try slots.keys.map { try table.storedOrder(key: $0) }
     var greatest = stored
-    var winner = [Int](repeating: -1, count: slots.count)
+    var winner = [Int](repeating: -1, count: stored.count)
     var counts = OnlineGroupCounts()
-    for (index, write) in writes.enumerated() {
-      let slot = slotOfWrite[index]
-      let order = write.order
+    for row in 0..<writes.count {
+      let slot = Int(slotOfWrite[row])
+      let order = writes.order(at: row)
       if let held = greatest[slot], order <= held {
         counts.stale += 1
       } else {
         counts.applied += 1
         greatest[slot] = order
-        winner[slot] = index
+        winner[slot] = row
       }
     }
 
-    // The pre-read tells whether the entity exists, so a plain INSERT or UPDATE does,
-    // cheaper than an upsert's failed insert followed by an update.
-    for (slot, index) in winner.enumerated() where index >= 0 {
-      let write = writes[index]
+    // Knowing whether the entity exists, a plain INSERT or UPDATE does, cheaper than an
+    // upsert's failed insert followed by an update.
+    var values: [OnlineValue] = []
+    for (slot, row) in winner.enumerated() where row >= 0 {
+      writes.key(at: row, into: &key)
+      let deleted = writes.isDelete(at: row)
+      if !deleted { writes.values(at: row, into: &values) }
       try table.write(
-        key: write.key, order: write.order, deleted: write.operation == .delete,
-        values: write.values,
+        key: key, order: writes.order(at: row), deleted: deleted, values: values,
         mode: stored[slot] == nil ? .insert : .update)
     }
+    // Applied to the cache now, emptied again by `apply` if the transaction fails.
+    for (slot, order) in greatest.enumerated() { table.orderCache.set(cacheSlots[slot], order) }
     return counts
   }
 }

@@ -1,14 +1,11 @@
-/// One decoded column value. Timestamps are microseconds since the Unix epoch, UTC.
-public enum FeatureValue: Sendable, Hashable {
-  case null
-  case bigint(Int64)
-  case double(Double)
-  case string(String)
-  case boolean(Bool)
-  case timestamp(Int64)
+import OnlineStore
 
-  public var isNull: Bool {
-    if case .null = self { return true }
-    return false
-  }
+/// One decoded column value: the online store's own value type, so that a decoded write's
+/// key and values go into the online batch as they are, without a copy per record.
+/// Timestamps are microseconds since the Unix epoch, UTC.
+public typealias FeatureValue = OnlineValue
+
+extension OnlineValue {
+  /// The identity, for call sites written when the two were separate types.
+  init(_ value: FeatureValue) { self = value }
 }

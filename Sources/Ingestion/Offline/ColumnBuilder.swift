@@ -81,6 +81,21 @@ struct ColumnBuilder {
     validity.append(true)
   }
 
+  /// The value at `row` as a feature of `type` (the type the column was built for).
+  func value(at row: Int, as type: FeatureType) -> FeatureValue {
+    guard validity[row] else { return .null }
+    switch type {
+    case .bigint: return .bigint(int64s[row])
+    case .timestamp: return .timestamp(int64s[row])
+    case .double: return .double(doubles[row])
+    case .boolean: return .boolean(booleans[row])
+    case .string: return .string(strings.string(at: row))
+    }
+  }
+
+  func int64(at row: Int) -> Int64 { int64s[row] }
+  func int32(at row: Int) -> Int32 { int32s[row] }
+
   /// The column as the Parquet writer takes it; no mask when nothing is null.
   func finish() -> ParquetColumnValues {
     let mask = nulls == 0 ? nil : validity

@@ -1,3 +1,4 @@
+import OnlineStore
 import Parquet
 
 /// One feature group's accepted rows of the batch in hand, column by column, in the
@@ -12,11 +13,17 @@ struct OfflineRowBuffer {
   private var topics = ColumnBuilder(kind: .string)
   private var partitions = ColumnBuilder(kind: .int32)
   private var offsets = ColumnBuilder(kind: .int64)
+  /// Per row, whether it is a tombstone (the `_op` column, as the online apply reads it).
+  private var deletes: [Bool] = []
+  private let keyTypes: [FeatureType]
+  private let valueTypes: [FeatureType]
 
   init(group: FeatureGroup) {
     self.group = group
     keyColumns = group.keyFeatures.map { ColumnBuilder(featureType: $0.type) }
     valueColumns = group.valueFeatures.map { ColumnBuilder(featureType: $0.type) }
+    keyTypes = group.keyFeatures.map(\.type)
+    valueTypes = group.valueFeatures.map(\.type)
   }
 
   var count: Int { offsets.count }
@@ -29,10 +36,35 @@ struct OfflineRowBuffer {
       valueColumns[index].append(index < write.values.count ? write.values[index] : .null)
     }
     operations.append(string: write.operation.rawValue)
+    deletes.append(write.operation == .delete)
     idempotencyKeys.append(string: write.idempotencyKey)
     topics.append(string: topic)
     partitions.append(int32: partition)
     offsets.append(int64: offset)
+  }
+
+  // MARK: Reading a row back, for the online apply (`OnlineRowsView`)
+
+  func order(at row: Int) -> OnlineWriteOrder {
+    OnlineWriteOrder(
+      eventTime: eventTimes.int64(at: row), partition: partitions.int32(at: row),
+      offset: offsets.int64(at: row))
+  }
+
+  func isDelete(at row: Int) -> Bool { deletes[row] }
+
+  func key(at row: Int, into key: inout [FeatureValue]) {
+    key.removeAll(keepingCapacity: true)
+    for index in keyColumns.indices {
+      key.append(keyColumns[index].value(at: row, as: keyTypes[index]))
+    }
+  }
+
+  func values(at row: Int, into values: inout [FeatureValue]) {
+    values.removeAll(keepingCapacity: true)
+    for index in valueColumns.indices {
+      values.append(valueColumns[index].value(at: row, as: valueTypes[index]))
+    }
   }
 
   /// The columns in table order, ready for a Parquet data file.

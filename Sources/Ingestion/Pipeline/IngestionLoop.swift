@@ -91,6 +91,9 @@ struct IngestionLoop {
     }
     if !batch.isEmpty { try commitBatch() }
     try finishCompleted(try committer.whenIdle())
+    if service.options.measureFreshness {
+      totals.freshness = FreshnessSummary(samples: freshnessSamples)
+    }
     return totals
   }
 
@@ -136,10 +139,10 @@ struct IngestionLoop {
     }
     if var dryRun {
       batch.counts.commits = 0
-      for (index, writes) in batch.onlineWrites.enumerated() {
+      for (index, view) in batch.onlineViews().enumerated() {
         let group = config.featureGroups[index]
         batch.counts.groups[group.name, default: GroupCounts()].stale += try dryRun.staleCount(
-          writes, group: group, store: stores.online)
+          view.writes(), group: group, store: stores.online)
       }
       self.dryRun = dryRun
       totals.add(batch.counts)
@@ -161,10 +164,11 @@ struct IngestionLoop {
     for completed in done {
       record(completed.result, of: completed.batch)
       if service.options.measureFreshness {
+        // Summarised once, when the run ends: sorting every sample per batch would slow
+        // the very loop whose latency it measures.
         freshnessSamples += completed.batch.recordTimestamps.map {
           max(0, completed.committedAtMillis - $0)
         }
-        totals.freshness = FreshnessSummary(samples: freshnessSamples)
       }
       totals.lastCommitAtMillis = completed.committedAtMillis
       positions.advance(completed.batch.positions)

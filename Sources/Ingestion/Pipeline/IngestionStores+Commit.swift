@@ -56,9 +56,9 @@ extension IngestionStores {
     try Failpoint.afterOfflineCommit.reach()
     // 4. The online store, in one transaction.
     let onlineStart = ContinuousClock.now
-    var writes: [String: [OnlineWrite]] = [:]
-    for (index, groupWrites) in batch.onlineWrites.enumerated() where !groupWrites.isEmpty {
-      writes[config.featureGroups[index].name] = groupWrites
+    var writes: [String: any OnlineWriteColumns] = [:]
+    for (index, view) in batch.onlineViews().enumerated() where view.count > 0 {
+      writes[config.featureGroups[index].name] = view
     }
     let result = try online.apply(
       OnlineBatch(

@@ -5,7 +5,9 @@ import OnlineStore
 /// Nothing in it is visible anywhere until `IngestionStores.commit` writes it.
 struct PendingBatch {
   var rows: [OfflineRowBuffer]
-  var onlineWrites: [[OnlineWrite]]
+  /// Per group, the indices of the rows in `rows` that go online too (a row the online
+  /// store already holds does not).
+  var onlineRows: [[Int32]]
   var deadLetters = DeadLetterBuffer()
   /// Per partition, the last offset decided in this batch.
   var positions: [TopicPartition: Int64] = [:]
@@ -29,7 +31,7 @@ struct PendingBatch {
 
   init(groups: [FeatureGroup]) {
     rows = groups.map { OfflineRowBuffer(group: $0) }
-    onlineWrites = groups.map { _ in [] }
+    onlineRows = groups.map { _ in [] }
     groupCounts = groups.map { _ in GroupCounts() }
     self.groups = groups
   }
@@ -49,6 +51,11 @@ struct PendingBatch {
   }
 
   var isEmpty: Bool { positions.isEmpty }
+
+  /// Per group, the rows that go online, as the online store reads them.
+  func onlineViews() -> [OnlineRowsView] {
+    rows.indices.map { OnlineRowsView(rows: rows[$0], indices: onlineRows[$0]) }
+  }
 
   /// Rows that will be written offline: what `max_rows_per_commit` bounds.
   var rowCount: Int { rows.reduce(deadLetters.count) { $0 + $1.count } }

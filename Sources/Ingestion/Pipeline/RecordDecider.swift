@@ -75,16 +75,11 @@ struct RecordDecider {
         return
       }
       batch.groupCounts[write.groupIndex].new += 1
+      if record.offset > onlinePositions[partition, default: -1] {
+        batch.onlineRows[write.groupIndex].append(Int32(batch.rows[write.groupIndex].count))
+      }
       batch.rows[write.groupIndex].append(
         write, topic: record.topic, partition: record.partition, offset: record.offset)
-      if record.offset > onlinePositions[partition, default: -1] {
-        batch.onlineWrites[write.groupIndex].append(
-          OnlineWrite(
-            key: write.key.map(OnlineValue.init), eventTime: write.eventTimeMicros,
-            partition: record.partition, offset: record.offset,
-            operation: write.operation == .delete ? .delete : .upsert,
-            values: write.values.map(OnlineValue.init)))
-      }
     }
   }
 
@@ -101,18 +96,5 @@ struct RecordDecider {
       topic: record.topic, partition: record.partition, offset: record.offset, key: record.key,
       value: record.value, reason: reason, error: "[\(reason)] \(error)",
       ingestedAtMicros: Int64(Date().timeIntervalSince1970 * 1_000_000))
-  }
-}
-
-extension OnlineValue {
-  init(_ value: FeatureValue) {
-    switch value {
-    case .null: self = .null
-    case .bigint(let number): self = .bigint(number)
-    case .double(let number): self = .double(number)
-    case .string(let text): self = .string(text)
-    case .boolean(let flag): self = .boolean(flag)
-    case .timestamp(let micros): self = .timestamp(micros)
-    }
   }
 }

@@ -56,7 +56,7 @@ public struct OfflineHistory {
         group: group, columns: try table.columns(of: file, snapshot: snapshot)
       )
       .writes()
-      rows += decoded.filter { $0.write.key.map(OnlineValue.init) == key }
+      rows += decoded.filter { $0.write.key == key }
     }
     // Write order: the order Kafka delivered them in, partition by partition.
     rows.sort { ($0.partition, $0.offset) < ($1.partition, $1.offset) }

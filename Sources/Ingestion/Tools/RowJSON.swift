@@ -30,8 +30,6 @@ public enum RowJSON {
     }
   }
 
-  public static func encode(_ value: FeatureValue) -> String { encode(OnlineValue(value)) }
-
   /// A JSON string literal, escaping what RFC 8259 requires.
   public static func quote(_ text: String) -> String {
     var out = "\""

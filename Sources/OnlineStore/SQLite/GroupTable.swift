@@ -10,6 +10,9 @@ final class GroupTable {
   private let connection: SQLiteConnection
   /// Prepared on first use, then reused: indexed by `StatementKind.rawValue`.
   private var statements = [SQLiteStatement?](repeating: nil, count: StatementKind.allCases.count)
+  /// The stored order of entities met lately, so last-write-wins skips most reads. Only the
+  /// apply path fills it; every other change to the table empties it.
+  var orderCache = EntityOrderCache()
 
   private enum StatementKind: Int, CaseIterable {
     case storedOrder, insert, update, upsert, get, firstPage, nextPage, count, remove, purge
@@ -127,6 +130,8 @@ final class GroupTable {
     mode: WriteMode = .upsert
   ) throws {
     let statement: SQLiteStatement
+    // A write outside last-write-wins (a repair) leaves the cache behind the table.
+    if mode == .upsert { orderCache.removeAll() }
     switch mode {
     case .insert: statement = try self.statement(.insert, insertSQL)
     case .update: statement = try self.statement(.update, updateSQL)
@@ -235,6 +240,7 @@ final class GroupTable {
 
   /// Removes an entity's row or tombstone outright; true when a live row was there.
   func remove(key: [OnlineValue]) throws -> Bool {
+    orderCache.removeAll()
     let wasLive = try row(key: key) != nil
     let delete = try statement(.remove, "DELETE FROM \(table) WHERE \(keyMatch)")
     try bindKey(key, to: delete)
@@ -244,6 +250,7 @@ final class GroupTable {
 
   /// Drops tombstones older than `eventTime` (micros); returns how many.
   func purgeTombstones(olderThan eventTime: Int64) throws -> Int {
+    orderCache.removeAll()
     let purge = try statement(
       .purge, "DELETE FROM \(table) WHERE _deleted = 1 AND event_time < ?1")
     try purge.bind(eventTime, at: 1)

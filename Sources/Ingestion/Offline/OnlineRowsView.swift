@@ -1,0 +1,34 @@
+import OnlineStore
+
+/// The rows of a batch's offline buffer that go online, as the online store reads them:
+/// no second copy of a row is made for the online side.
+struct OnlineRowsView: OnlineWriteColumns {
+  let rows: OfflineRowBuffer
+  /// Indices into `rows`, in processing order.
+  let indices: [Int32]
+
+  var count: Int { indices.count }
+
+  func order(at row: Int) -> OnlineWriteOrder { rows.order(at: Int(indices[row])) }
+  func isDelete(at row: Int) -> Bool { rows.isDelete(at: Int(indices[row])) }
+  func key(at row: Int, into key: inout [OnlineValue]) {
+    rows.key(at: Int(indices[row]), into: &key)
+  }
+  func values(at row: Int, into values: inout [OnlineValue]) {
+    rows.values(at: Int(indices[row]), into: &values)
+  }
+
+  /// One `OnlineWrite` per row (for the dry run, which keeps its own copy of the state).
+  func writes() -> [OnlineWrite] {
+    (0..<count).map { row in
+      var key: [OnlineValue] = []
+      var values: [OnlineValue] = []
+      rows.key(at: Int(indices[row]), into: &key)
+      rows.values(at: Int(indices[row]), into: &values)
+      let order = order(at: row)
+      return OnlineWrite(
+        key: key, eventTime: order.eventTime, partition: order.partition, offset: order.offset,
+        operation: isDelete(at: row) ? .delete : .upsert, values: values)
+    }
+  }
+}
