@@ -10,7 +10,10 @@ import Parquet
 /// content fingerprint, and `_idempotency_key` (the widest column) is not even read. A row
 /// becomes an `OnlineRow` only when asked for by position. Missing values read as
 /// `OfflineRowReader` reads them (a null order column as 0, a null topic as "").
-struct OfflineFileColumns: Sendable {
+///
+/// A class because the winners refer back to their file once per compared entity: handing
+/// out a reference costs one retain, copying a struct of eleven arrays costs eleven.
+final class OfflineFileColumns: Sendable {
   let rowCount: Int
   let keyColumns: [ParquetColumnValues]
   private let keyTypes: [FeatureType]
