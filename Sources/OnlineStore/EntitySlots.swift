@@ -13,8 +13,8 @@
 /// SQLite does. Speed: the lookup is bound by memory latency, so each key is encoded once
 /// into a reused buffer and compared against a contiguous arena of the stored encodings,
 /// instead of chasing the pointers of two arrays of enums; buckets are 8 bytes.
-struct EntitySlots {
-  private(set) var keys: [[OnlineValue]] = []
+public struct EntitySlots {
+  public private(set) var keys: [[OnlineValue]] = []
   /// The encodings of `keys`, back to back; slot `s` spans `arenaEnds[s-1]..<arenaEnds[s]`.
   private var arena: [UInt8] = []
   private var arenaEnds: [Int] = []
@@ -25,7 +25,7 @@ struct EntitySlots {
 
   private static let seed = UInt64.random(in: .min ... .max)
 
-  init(expectedCount: Int) {
+  public init(expectedCount: Int) {
     var capacity = 16
     while capacity < expectedCount * 2 { capacity <<= 1 }
     buckets = [UInt64](repeating: 0, count: capacity)
@@ -36,10 +36,10 @@ struct EntitySlots {
     scratch.reserveCapacity(64)
   }
 
-  var count: Int { keys.count }
+  public var count: Int { keys.count }
 
   /// The slot of `key`, adding it when new.
-  mutating func slot(for key: [OnlineValue]) -> Int {
+  public mutating func slot(for key: [OnlineValue]) -> Int {
     Self.encode(key, into: &scratch)
     let hash = scratch.withUnsafeBytes { Self.hashBytes($0, into: Self.seed) }
     let tag = hash >> 32

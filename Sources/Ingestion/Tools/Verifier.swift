@@ -37,60 +37,50 @@ public struct Verifier {
     let group = try inspector.group(named: name)
     let table = try inspector.offlineTable(group.tableName)
     let snapshot = try table.snapshot()
-    let held = try inspector.onlinePositions()
-    // The greatest offline write per entity, among rows the online store has taken.
-    var latest: [[OnlineValue]: OfflineRowReader.Row] = [:]
-    var scanned = 0
-    for file in snapshot.files {
-      let rows = try OfflineRowReader(
-        group: group, columns: try table.columns(of: file, snapshot: snapshot)
-      )
-      .writes()
-      for row in rows {
-        guard row.offset <= held[TopicPartition(row.topic, row.partition)] ?? -1 else { continue }
-        let key = row.write.key.map(OnlineValue.init)
-        if let current = latest[key], current.order >= row.order { continue }
-        latest[key] = row
-      }
-      scanned += rows.count
-      progress?(scanned)
+    let held = HeldOffsets(try inspector.onlinePositions())
+    let files = try snapshot.files.map {
+      try OfflineFileColumns.read($0, of: table, snapshot: snapshot, group: group)
     }
+    var latest = LatestOfflineWrites(files: files, held: held, progress: progress)
     var report = GroupReport(group: group.name)
-    var seen = Set<[OnlineValue]>()
+    var seen = [Bool](repeating: false, count: latest.entityCount)
     var cursor = inspector.online.dump(group: group.name)
     var fixes: [() throws -> Void] = []
     let online = inspector.online
     while let row = try cursor.next() {
       report.entities += 1
-      seen.insert(row.key)
-      let onlineLine = RowJSON.line(group: group, row: row)
-      guard let offline = latest[row.key], offline.write.operation == .upsert else {
+      let slot = latest.slot(for: row.key)
+      let known = slot < latest.entityCount
+      if known { seen[slot] = true }
+      guard known, !latest.isTombstone(slot) else {
         report.extra += 1
+        let onlineLine = RowJSON.line(group: group, row: row)
         note(&report, "extra", Difference(key: keyText(row.key), online: onlineLine, offline: nil))
-        let tombstone = latest[row.key].map(\.order)
+        let tombstone = known ? latest.order(of: slot) : nil
         fixes.append {
           try online.deleteEntity(group: group.name, key: row.key, tombstoneAt: tombstone)
         }
         continue
       }
-      let expected = offline.onlineRow
+      let expected = latest.onlineRow(of: slot)
       if expected.eventTime != row.eventTime || expected.values != row.values {
         report.differing += 1
         note(
           &report, "differing",
           Difference(
-            key: keyText(row.key), online: onlineLine,
+            key: keyText(row.key), online: RowJSON.line(group: group, row: row),
             offline: RowJSON.line(group: group, row: expected)))
         fixes.append { try online.replaceEntity(group: group.name, row: expected) }
       }
     }
-    for (key, offline) in latest where offline.write.operation == .upsert && !seen.contains(key) {
+    for slot in 0..<latest.entityCount where !seen[slot] && !latest.isTombstone(slot) {
       report.missing += 1
-      let expected = offline.onlineRow
+      let expected = latest.onlineRow(of: slot)
       note(
         &report, "missing",
         Difference(
-          key: keyText(key), online: nil, offline: RowJSON.line(group: group, row: expected)))
+          key: keyText(expected.key), online: nil,
+          offline: RowJSON.line(group: group, row: expected)))
       fixes.append { try online.replaceEntity(group: group.name, row: expected) }
     }
     if repair {
