@@ -4,8 +4,3 @@ import OnlineStore
 /// key and values go into the online batch as they are, without a copy per record.
 /// Timestamps are microseconds since the Unix epoch, UTC.
 public typealias FeatureValue = OnlineValue
-
-extension OnlineValue {
-  /// The identity, for call sites written when the two were separate types.
-  init(_ value: FeatureValue) { self = value }
-}

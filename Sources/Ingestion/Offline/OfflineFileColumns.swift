@@ -72,7 +72,7 @@ final class OfflineFileColumns: Sendable {
 
   /// Key column `column` of `row`, as the online store holds it.
   func keyValue(_ column: Int, _ row: Int) -> OnlineValue {
-    OnlineValue(OfflineRowReader.value(keyColumns[column], keyTypes[column], row))
+    OfflineRowReader.value(keyColumns[column], keyTypes[column], row)
   }
 
   /// Whether `row` is a delete (a tombstone for its entity).
@@ -84,7 +84,7 @@ final class OfflineFileColumns: Sendable {
       key: keyColumns.indices.map { keyValue($0, row) }, eventTime: order.eventTime,
       partition: order.partition, offset: order.offset,
       values: zip(valueColumns, valueTypes).map {
-        OnlineValue(OfflineRowReader.value($0, $1, row))
+        OfflineRowReader.value($0, $1, row)
       })
   }
 

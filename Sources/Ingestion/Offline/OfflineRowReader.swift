@@ -30,16 +30,16 @@ struct OfflineRowReader {
 
     var onlineWrite: OnlineWrite {
       OnlineWrite(
-        key: write.key.map(OnlineValue.init), eventTime: write.eventTimeMicros,
+        key: write.key, eventTime: write.eventTimeMicros,
         partition: partition, offset: offset,
         operation: write.operation == .delete ? .delete : .upsert,
-        values: write.values.map(OnlineValue.init))
+        values: write.values)
     }
 
     var onlineRow: OnlineRow {
       OnlineRow(
-        key: write.key.map(OnlineValue.init), eventTime: write.eventTimeMicros,
-        partition: partition, offset: offset, values: write.values.map(OnlineValue.init))
+        key: write.key, eventTime: write.eventTimeMicros,
+        partition: partition, offset: offset, values: write.values)
     }
   }
 
