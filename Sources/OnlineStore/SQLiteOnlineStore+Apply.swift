@@ -47,6 +47,7 @@ extension SQLiteOnlineStore {
       throw error
     }
     state.dedupLog.markCommitted(length: newLength)
+    state.checkpointer?.noteCommit()
     return result
   }
 

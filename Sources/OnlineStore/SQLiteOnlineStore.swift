@@ -27,6 +27,8 @@ public final class SQLiteOnlineStore: OnlineStore {
     let tables: [String: GroupTable]
     let dedupLog: DedupLog
     let lock: DataDirectoryLock?
+    /// Checkpoints the WAL beside the writer (read-write stores only).
+    let checkpointer: WALCheckpointer?
   }
   private var openState: OpenState?
 
@@ -63,9 +65,13 @@ public final class SQLiteOnlineStore: OnlineStore {
           extendedCode: 1, message: "journal_mode is \(mode ?? "unknown"), not wal",
           context: "PRAGMA journal_mode = WAL")
       }
-      // 64 MiB of page cache: a batch touching 100k entities stays in memory.
+      // 64 MiB of page cache: a batch touching 100k entities stays in memory. No automatic
+      // checkpoint inside commits: `WALCheckpointer` runs them beside the writer.
       try connection.execute(
-        "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
+        """
+        PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;
+        PRAGMA wal_autocheckpoint = 0; PRAGMA busy_timeout = 1000
+        """)
       try connection.transaction {
         try connection.execute(MetadataSQL.create)
         for schema in schemas { try Self.register(schema, on: connection) }
@@ -87,12 +93,21 @@ public final class SQLiteOnlineStore: OnlineStore {
     if access == .readWrite {
       try Self.removeStrayDedupLogs(in: directory, keeping: dedupState.fileName)
     }
-    openState = OpenState(connection: connection, tables: tables, dedupLog: dedupLog, lock: lock)
+    let checkpointer =
+      access == .readWrite ? WALCheckpointer(databasePath: directory + "/online.db") : nil
+    openState = OpenState(
+      connection: connection, tables: tables, dedupLog: dedupLog, lock: lock,
+      checkpointer: checkpointer)
   }
 
   /// Releases the database and the lock. Later calls throw `OnlineStoreError.closed`.
   public func close() {
+    openState?.checkpointer?.stop()
     openState = nil
+  }
+
+  deinit {
+    openState?.checkpointer?.stop()
   }
 
   func state() throws -> OpenState {

@@ -51,7 +51,12 @@ extension DeltaTable {
         next.apply(payload, version: version)
         lock.withLock { if next.version > cachedState.version { cachedState = next } }
         if version % effectiveCheckpointInterval(next.metadata) == 0 {
-          writeCheckpointRecordingFailure(next)
+          if options.checkpointsInBackground {
+            let state = next
+            checkpointQueue.async { [self] in writeCheckpointRecordingFailure(state) }
+          } else {
+            writeCheckpointRecordingFailure(next)
+          }
         }
         return version
       }
@@ -86,6 +91,11 @@ extension DeltaTable {
       operationParameters: [
         "columns": .string(fields.map { "\($0.name) \($0.type.sparkName)" }.joined(separator: ", "))
       ])
+  }
+
+  /// Waits until every checkpoint queued in the background is written (or has failed).
+  public func waitForCheckpoints() {
+    checkpointQueue.sync {}
   }
 
   private func writeCheckpointRecordingFailure(_ state: TableState) {

@@ -16,14 +16,21 @@ public final class DeltaTable: @unchecked Sendable {
     public var maxCommitAttempts: Int
     /// Recorded as `engineInfo` in commitInfo.
     public var engineInfo: String
+    /// Write checkpoints on a background queue instead of inside `commit`: a streaming
+    /// writer committing many times a second then never waits for one (its cost grows with
+    /// the number of live files). The protocol allows a checkpoint at any time after its
+    /// version; readers find it through `_last_checkpoint`, written after it is complete.
+    /// `waitForCheckpoints()` waits for the ones queued.
+    public var checkpointsInBackground: Bool
 
     public init(
       checkpointInterval: Int64? = nil, maxCommitAttempts: Int = 1000,
-      engineInfo: String = "idemstream-delta/1"
+      engineInfo: String = "idemstream-delta/1", checkpointsInBackground: Bool = false
     ) {
       self.checkpointInterval = checkpointInterval
       self.maxCommitAttempts = maxCommitAttempts
       self.engineInfo = engineInfo
+      self.checkpointsInBackground = checkpointsInBackground
     }
   }
 
@@ -36,6 +43,8 @@ public final class DeltaTable: @unchecked Sendable {
   /// The last snapshot built from `cachedState`, reused while no new version arrives.
   var cachedSnapshot: Snapshot?
   var lastCheckpointFailure: DeltaError?
+  /// Serial, so that checkpoints land in version order.
+  let checkpointQueue = DispatchQueue(label: "idemstream.delta.checkpoint")
 
   init(url: URL, options: Options, state: TableState) {
     self.url = url

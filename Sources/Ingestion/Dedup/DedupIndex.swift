@@ -104,6 +104,8 @@ public struct DedupIndex: Sendable {
   /// Pending entries are kept. Returns how many were dropped.
   @discardableResult
   public mutating func prune(before cutoffMillis: Int64) -> Int {
+    // Nothing that old: no rebuild (this runs every 100 commits on the decide thread).
+    guard cutoffMillis > table.eventTimeLowerBound else { return 0 }
     let before = table.count
     table.filter { $0.state == .pending || $0.eventTimeMillis >= cutoffMillis }
     return before - table.count

@@ -34,6 +34,9 @@ struct DedupTable: Sendable {
   private var mask: Int
   private var chunks: [[Slot]] = []
   private(set) var count = 0
+  /// At most the least event time of any entry (removals may leave it lower): lets a prune
+  /// with nothing to drop return without a scan.
+  private(set) var eventTimeLowerBound = Int64.max
 
   init(minimumCapacity: Int = 0) {
     var capacity = 16
@@ -81,6 +84,7 @@ struct DedupTable: Sendable {
 
   /// Inserts or replaces the slot for `slot.key`.
   mutating func put(_ slot: Slot) {
+    eventTimeLowerBound = min(eventTimeLowerBound, slot.eventTimeMillis)
     if (count + 1) * 10 > buckets.count * 7 { grow(to: buckets.count * 2) }
     let (bucket, found) = probe(slot.key)
     if let found {

@@ -39,6 +39,9 @@ public struct IngestionCounts: Sendable, Hashable, Codable {
   public var startupMillis: Int64?
   /// Freshness samples summarised (record timestamp to visible online), when measured.
   public var freshness: FreshnessSummary?
+  /// With freshness: record timestamp to taken from the consumer (producer linger, broker
+  /// and fetch), the part of freshness before idemstream sees the record.
+  public var delivery: FreshnessSummary?
 
   public init() {}
 

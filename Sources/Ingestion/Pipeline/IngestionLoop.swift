@@ -27,6 +27,8 @@ struct IngestionLoop {
   var deferredCompleted: [BatchCommitter.Completed] = []
   /// Freshness of every committed record, when measured (the benchmark's --rate mode).
   var freshnessSamples: [Int64] = []
+  /// Record timestamp to taken from the consumer: the part of freshness Kafka accounts for.
+  var deliverySamples: [Int64] = []
 
   /// The greatest event time of the accepted writes, the clock of the dedup window.
   var newestEventTimeMillis = Int64.min
@@ -51,7 +53,10 @@ struct IngestionLoop {
   var logger: Logger { service.logger }
 
   mutating func run(stopAtEnd: Bool) throws -> IngestionCounts {
-    defer { committer.close() }
+    defer {
+      committer.close()
+      stores.waitForCheckpoints()
+    }
     let commitInterval = Duration.milliseconds(config.offline.commitIntervalMillis)
     while !service.isStopRequested {
       try finishCompleted(try committer.takeCompleted())
@@ -63,9 +68,11 @@ struct IngestionLoop {
         totals.firstRecordAtMillis = Self.nowMillis
       }
       if service.options.measureFreshness {
+        let polledAt = Self.nowMillis
         for record in result.records {
           if let timestamp = record.timestampMilliseconds {
             batch.recordTimestamps.append(timestamp)
+            deliverySamples.append(max(0, polledAt - timestamp))
           }
         }
       }
@@ -93,6 +100,7 @@ struct IngestionLoop {
     try finishCompleted(try committer.whenIdle())
     if service.options.measureFreshness {
       totals.freshness = FreshnessSummary(samples: freshnessSamples)
+      totals.delivery = FreshnessSummary(samples: deliverySamples)
     }
     return totals
   }

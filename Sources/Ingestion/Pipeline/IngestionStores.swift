@@ -24,7 +24,10 @@ final class IngestionStores {
     online = try SQLiteOnlineStore(
       dataDirectory: config.dataDir, schemas: config.featureGroups.map(\.onlineSchema))
     let offline = dataDir.appendingPathComponent("offline")
-    let options = DeltaTable.Options(checkpointInterval: Int64(config.offline.checkpointInterval))
+    // Checkpoints in the background: a commit every few milliseconds (a short
+    // commit_interval_ms) must not wait for one.
+    let options = DeltaTable.Options(
+      checkpointInterval: Int64(config.offline.checkpointInterval), checkpointsInBackground: true)
     groupTables = try config.featureGroups.map { group in
       try Self.openOrCreate(
         offline.appendingPathComponent(group.tableName),
@@ -36,6 +39,12 @@ final class IngestionStores {
       schema: OfflineTableLayout.deadLetterSchema, name: OfflineTableLayout.deadLetterTableName,
       options: options)
     try loadOfflinePositions()
+  }
+
+  /// Waits for the Delta checkpoints still being written (a clean stop leaves them done).
+  func waitForCheckpoints() {
+    for table in groupTables { table.waitForCheckpoints() }
+    deadLetterTable.waitForCheckpoints()
   }
 
   private static func openOrCreate(

@@ -17,7 +17,9 @@ struct BenchReport: Encodable {
   var verifyAgreed: Bool?
   var groups: [String: GroupCounts] = [:]
   var rate: Int?
+  var commits: Int?
   var freshness: FreshnessSummary?
+  var delivery: FreshnessSummary?
   var peerRecordsPerSecond: Double?
   var peerSecondsAfterFirst: Double?
   var peerPeakRSSBytes: Int64?
@@ -40,7 +42,19 @@ struct BenchReport: Encodable {
             + "p99 \(freshness.p99Millis) ms, max \(freshness.maxMillis) ms over \(freshness.samples) records"
         )
       }
+      if let delivery {
+        lines.append(
+          "of which Kafka delivery (record timestamp → taken from the consumer): "
+            + "p50 \(delivery.p50Millis) ms, p99 \(delivery.p99Millis) ms")
+      }
       lines.append("peak RSS of the service: \(mb(peakRSSBytes))")
+      if let commits, commits > 0 {
+        // Per commit cycle, where the time went: what bounds freshness.
+        let stages = stageSeconds.sorted { $0.value > $1.value }.map {
+          String(format: "%@ %.2f ms", $0.key, $0.value * 1000 / Double(commits))
+        }
+        lines.append("\(commits) commits; per commit: " + stages.joined(separator: ", "))
+      }
       return lines.joined(separator: "\n")
     }
     lines.append(

@@ -26,7 +26,26 @@ struct Bench: ParsableCommand {
   var peer: String?
   @Option(help: "Python for the peer.") var python = "python3"
   @Option(help: "Commit interval for the service (ms).") var commitIntervalMs = 5000
+  @Option(
+    name: .customLong("kafka-setting"),
+    help: "A librdkafka property for the service's consumer, as key=value (repeatable).")
+  var kafkaSettings: [String] = []
   @Flag(help: "Print one JSON document.") var json = false
+
+  func validate() throws {
+    for setting in kafkaSettings where !setting.contains("=") {
+      throw ValidationError("--kafka-setting takes key=value, got '\(setting)'")
+    }
+  }
+
+  /// The `kafka.settings` mapping of the service's config (YAML flow style, quoted).
+  private var settingsYAML: String {
+    let pairs = kafkaSettings.map { setting -> String in
+      let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
+      return "\"\(parts[0])\": \"\(parts.count > 1 ? parts[1] : "")\""
+    }
+    return "{" + pairs.joined(separator: ", ") + "}"
+  }
 
   func run() throws {
     let executable = ChildProcess.selfExecutable
@@ -50,6 +69,7 @@ struct Bench: ParsableCommand {
       bootstrap_servers: "\(bootstrap)"
       topics: [bench]
       group_id: idemstream-bench
+      settings: \(settingsYAML)
     data_dir: \(directory.appendingPathComponent("data").path)
     offline:
       commit_interval_ms: \(interval)
@@ -164,6 +184,9 @@ struct Bench: ParsableCommand {
     let totals = try JSONDecoder().decode(IngestionCounts.self, from: Data(exit.output.utf8))
     report.consumed = totals.consumed
     report.freshness = totals.freshness
+    report.delivery = totals.delivery
+    report.commits = totals.commits
+    report.stageSeconds = totals.stageNanoseconds.mapValues { Double($0) / 1e9 }
     report.peakRSSBytes = exit.peakRSS
   }
 }
