@@ -9,7 +9,7 @@
 /// what a committed transaction wrote, it is emptied on any other change to the table
 /// (repairs, tombstone purges, a failed transaction), and `SQLiteOnlineStore` empties it when
 /// `PRAGMA data_version` says another connection has committed. It forgets everything when
-/// it reaches `capacity` entities, which bounds its memory (about 150 bytes per entity).
+/// it reaches `capacity` entities, which bounds its memory (about 70 bytes per entity).
 struct EntityOrderCache {
   /// What the table holds for one entity: nil for nothing.
   typealias Stored = OnlineWriteOrder?
@@ -39,6 +39,9 @@ struct EntityOrderCache {
     if slot == stored.count { stored.append(nil) }
     return (slot, stored[slot])
   }
+
+  /// Whether `a`'s entity sorts before `b`'s in the table (see `EntitySlots.precedes`).
+  func precedes(_ a: Int, _ b: Int) -> Bool { slots.precedes(a, b) }
 
   /// Records what the table holds for the entity of `slot` (read from it, or committed).
   mutating func set(_ slot: Int, _ order: Stored) {

@@ -14,8 +14,8 @@
 /// into a reused buffer and compared against a contiguous arena of the stored encodings,
 /// instead of chasing the pointers of two arrays of enums; buckets are 8 bytes.
 public struct EntitySlots {
-  public private(set) var keys: [[OnlineValue]] = []
-  /// The encodings of `keys`, back to back; slot `s` spans `arenaEnds[s-1]..<arenaEnds[s]`.
+  /// The keys' encodings, back to back (the keys themselves are not kept: a cache of a
+  /// million entities would spend 80 MB on them); slot `s` spans `arenaEnds[s-1]..<arenaEnds[s]`.
   private var arena: [UInt8] = []
   private var arenaEnds: [Int] = []
   /// Per bucket: the hash's upper 32 bits, then slot + 1 in the lower 32 (0: empty).
@@ -30,13 +30,12 @@ public struct EntitySlots {
     while capacity < expectedCount * 2 { capacity <<= 1 }
     buckets = [UInt64](repeating: 0, count: capacity)
     mask = capacity - 1
-    keys.reserveCapacity(expectedCount)
     arenaEnds.reserveCapacity(expectedCount)
     arena.reserveCapacity(expectedCount * 16)
     scratch.reserveCapacity(64)
   }
 
-  public var count: Int { keys.count }
+  public var count: Int { arenaEnds.count }
 
   /// The slot of `key`, adding it when new.
   public mutating func slot(for key: [OnlineValue]) -> Int {
@@ -53,13 +52,42 @@ public struct EntitySlots {
       }
       index = (index + 1) & mask
     }
-    let slot = keys.count
-    keys.append(key)
+    let slot = arenaEnds.count
     arena.append(contentsOf: scratch)
     arenaEnds.append(arena.count)
     buckets[index] = tag << 32 | UInt64(slot + 1)
-    if keys.count * 2 > buckets.count { grow() }
+    if arenaEnds.count * 2 > buckets.count { grow() }
     return slot
+  }
+
+  /// Whether slot `a`'s key sorts before slot `b`'s by the first key column, as SQLite
+  /// orders it (strings byte by byte, integers by value). The apply writes a batch's
+  /// entities in this order so that consecutive B-tree descents share pages; nothing but
+  /// locality depends on it.
+  public func precedes(_ a: Int, _ b: Int) -> Bool {
+    arena.withUnsafeBytes { bytes in
+      let startA = a == 0 ? 0 : arenaEnds[a - 1]
+      let startB = b == 0 ? 0 : arenaEnds[b - 1]
+      let tagA = bytes[startA]
+      let tagB = bytes[startB]
+      if tagA != tagB { return tagA < tagB }
+      if tagA == 0 { return false }
+      let wordA = bytes.loadUnaligned(fromByteOffset: startA + 1, as: UInt64.self)
+      let wordB = bytes.loadUnaligned(fromByteOffset: startB + 1, as: UInt64.self)
+      switch tagA {
+      case 3:
+        let lengthA = Int(UInt64(littleEndian: wordA))
+        let lengthB = Int(UInt64(littleEndian: wordB))
+        let order = memcmp(
+          bytes.baseAddress! + startA + 9, bytes.baseAddress! + startB + 9, min(lengthA, lengthB))
+        return order != 0 ? order < 0 : lengthA < lengthB
+      case 1, 5:
+        return Int64(bitPattern: UInt64(littleEndian: wordA))
+          < Int64(bitPattern: UInt64(littleEndian: wordB))
+      default:
+        return UInt64(littleEndian: wordA) < UInt64(littleEndian: wordB)
+      }
+    }
   }
 
   private func storedEncodingEqualsScratch(_ slot: Int) -> Bool {

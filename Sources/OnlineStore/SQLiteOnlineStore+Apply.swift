@@ -120,7 +120,16 @@ extension SQLiteOnlineStore {
     // Knowing whether the entity exists, a plain INSERT or UPDATE does, cheaper than an
     // upsert's failed insert followed by an update.
     var values: [OnlineValue] = []
-    for (slot, row) in winner.enumerated() where row >= 0 {
+    // In key order: neighbouring descents then share B-tree pages (a batch touches a third
+    // of a 100k-entity table, so in arrival order nearly every descent misses the CPU cache).
+    var written = winner.indices.filter { winner[$0] >= 0 }
+    do {
+      // Scoped, so that the cache is not shared (and copied on write) when it is updated.
+      let cache = table.orderCache
+      written.sort { cache.precedes(cacheSlots[$0], cacheSlots[$1]) }
+    }
+    for slot in written {
+      let row = winner[slot]
       writes.key(at: row, into: &key)
       let deleted = writes.isDelete(at: row)
       if !deleted { writes.values(at: row, into: &values) }

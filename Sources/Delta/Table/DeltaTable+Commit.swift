@@ -47,15 +47,32 @@ extension DeltaTable {
       ])
       let body = try ActionCodec.encodeCommit([info] + payload)
       if try LogFileWriter.putIfAbsent(body, name: LogFileName.commit(version), in: log.logURL) {
-        var next = base
-        next.apply(payload, version: version)
-        lock.withLock { if next.version > cachedState.version { cachedState = next } }
-        if version % effectiveCheckpointInterval(next.metadata) == 0 {
+        // Advance the cached state in place when it is the one this commit built on (the
+        // usual case); copying it would cost O(live files) on every commit.
+        let isCurrent = lock.withLock { cachedState.version == base.version }
+        var rebuilt: TableState?
+        if !isCurrent {
+          rebuilt = base
+          rebuilt?.apply(payload, version: version)
+        }
+        base = TableState()
+        let checkpointState = lock.withLock { () -> TableState? in
+          if let rebuilt {
+            if rebuilt.version > cachedState.version { cachedState = rebuilt }
+          } else if cachedState.version == version - 1 {
+            cachedState.apply(payload, version: version)
+          }
+          // Otherwise a refresh already read this version and more: nothing to add.
+          guard cachedState.version == version,
+            version % effectiveCheckpointInterval(cachedState.metadata) == 0
+          else { return nil }
+          return cachedState
+        }
+        if let checkpointState {
           if options.checkpointsInBackground {
-            let state = next
-            checkpointQueue.async { [self] in writeCheckpointRecordingFailure(state) }
+            checkpointQueue.async { [self] in writeCheckpointRecordingFailure(checkpointState) }
           } else {
-            writeCheckpointRecordingFailure(next)
+            writeCheckpointRecordingFailure(checkpointState)
           }
         }
         return version

@@ -39,7 +39,9 @@ final class BatchCommitter: @unchecked Sendable {
   func submit(_ batch: PendingBatch, dedupEntries: [DedupEntryRecord]) throws {
     condition.lock()
     defer { condition.unlock() }
-    while !waiting.isEmpty && failure == nil { condition.wait() }
+    // One batch committing and this one: the loop decides the next batch meanwhile, but
+    // never holds a third (each is tens of MB at the batch bound).
+    while (!waiting.isEmpty || busy) && failure == nil { condition.wait() }
     if let failure { throw failure }
     waiting.append((batch, dedupEntries))
     condition.broadcast()

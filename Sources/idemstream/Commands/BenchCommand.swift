@@ -25,7 +25,13 @@ struct Bench: ParsableCommand {
   @Option(help: "Path of shared/bench/peer_pipeline.py, to run the peer on the same backlog.")
   var peer: String?
   @Option(help: "Python for the peer.") var python = "python3"
-  @Option(help: "Commit interval for the service (ms).") var commitIntervalMs = 5000
+  @Option(help: "Commit interval for the service (ms); at most 10 with --rate.")
+  var commitIntervalMs = 5000
+  @Option(
+    help:
+      "Delta checkpoint every N versions (default: 10; 100 with --rate, which commits ~60 times a second)."
+  )
+  var checkpointInterval: Int?
   @Option(
     name: .customLong("kafka-setting"),
     help: "A librdkafka property for the service's consumer, as key=value (repeatable).")
@@ -63,7 +69,8 @@ struct Bench: ParsableCommand {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let configPath = directory.appendingPathComponent("bench.yaml").path
-    let interval = rate == nil ? commitIntervalMs : min(commitIntervalMs, 20)
+    let interval = rate == nil ? commitIntervalMs : min(commitIntervalMs, 10)
+    let checkpoints = checkpointInterval ?? (rate == nil ? 10 : 100)
     try """
     kafka:
       bootstrap_servers: "\(bootstrap)"
@@ -74,7 +81,7 @@ struct Bench: ParsableCommand {
     offline:
       commit_interval_ms: \(interval)
       max_rows_per_commit: 500000
-      checkpoint_interval: 10
+      checkpoint_interval: \(checkpoints)
     dedup:
       window: 7d
     \(BenchWorkload.config)
