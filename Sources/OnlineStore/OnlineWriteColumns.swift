@@ -9,12 +9,19 @@
 /// reading a row allocates nothing.
 public protocol OnlineWriteColumns: Sendable {
   var count: Int { get }
+  /// True when every row was already checked against this group's schema (keys present and
+  /// typed, values typed) by whoever built the rows; the apply then skips its own check.
+  var isSchemaChecked: Bool { get }
   func order(at row: Int) -> OnlineWriteOrder
   func isDelete(at row: Int) -> Bool
   /// Replaces `key`'s contents with the row's primary-key values.
   func key(at row: Int, into key: inout [OnlineValue])
   /// Replaces `values`' contents with the row's feature values (ignored for a delete).
   func values(at row: Int, into values: inout [OnlineValue])
+}
+
+extension OnlineWriteColumns {
+  public var isSchemaChecked: Bool { false }
 }
 
 extension Array: OnlineWriteColumns where Element == OnlineWrite {

@@ -54,6 +54,7 @@ extension SQLiteOnlineStore {
   /// Type-checks every write before the transaction starts, so bad input fails the batch
   /// with a clear error and never halfway through.
   private func validate(_ writes: some OnlineWriteColumns, for table: GroupTable) throws {
+    if writes.isSchemaChecked { return }
     var key: [OnlineValue] = []
     var values: [OnlineValue] = []
     for row in 0..<writes.count {

@@ -8,6 +8,8 @@ struct OnlineRowsView: OnlineWriteColumns {
   let indices: [Int32]
 
   var count: Int { indices.count }
+  /// The decoder checked every key and value against the group's schema.
+  var isSchemaChecked: Bool { true }
 
   func order(at row: Int) -> OnlineWriteOrder { rows.order(at: Int(indices[row])) }
   func isDelete(at row: Int) -> Bool { rows.isDelete(at: Int(indices[row])) }
