@@ -59,6 +59,9 @@ public final class SQLiteOnlineStore: OnlineStore {
     let connection = try SQLiteConnection(
       path: directory + "/online.db", readOnly: access == .readOnly)
     if access == .readWrite {
+      // Wait for a lock rather than fail at once: a connection closing in this process
+      // (the WAL checkpointer of a store just closed) may still hold one for a moment.
+      try connection.execute("PRAGMA busy_timeout = 1000")
       let mode = try connection.scalarText("PRAGMA journal_mode = WAL")
       guard mode?.lowercased() == "wal" else {
         throw SQLiteError(
@@ -70,7 +73,7 @@ public final class SQLiteOnlineStore: OnlineStore {
       try connection.execute(
         """
         PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;
-        PRAGMA wal_autocheckpoint = 0; PRAGMA busy_timeout = 1000
+        PRAGMA wal_autocheckpoint = 0
         """)
       try connection.transaction {
         try connection.execute(MetadataSQL.create)
@@ -191,6 +194,15 @@ public final class SQLiteOnlineStore: OnlineStore {
   }
 
   // MARK: Reads
+
+  /// The order of the greatest write the store holds for an entity, its row's or its
+  /// tombstone's (which `get` does not show); nil when it holds neither. Last-write-wins
+  /// compares against this.
+  public func storedOrder(group: String, key: [OnlineValue]) throws -> OnlineWriteOrder? {
+    let state = try state()
+    let table = try table(group, in: state)
+    return try table.storedOrder(key: checkedKey(key, for: table))
+  }
 
   public func get(group: String, key: [OnlineValue]) throws -> OnlineRow? {
     let state = try state()

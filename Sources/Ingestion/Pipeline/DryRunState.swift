@@ -1,7 +1,8 @@
 import OnlineStore
 
 /// What a dry run needs to count stale writes without touching the online store: the
-/// greatest order seen per entity, seeded from the store's rows as they are first met.
+/// greatest order seen per entity, seeded from what the store holds (row or tombstone) as
+/// each entity is first met.
 struct DryRunState {
   private var orders: [String: [[OnlineValue]: OnlineWriteOrder]] = [:]
 
@@ -11,7 +12,8 @@ struct DryRunState {
     var stale = 0
     for write in writes {
       var current = orders[group.name]?[write.key]
-      if current == nil { current = try store.get(group: group.name, key: write.key)?.order }
+      // A tombstone counts as much as a row: a write older than it is stale.
+      if current == nil { current = try store.storedOrder(group: group.name, key: write.key) }
       if let current, !(current < write.order) {
         stale += 1
         continue

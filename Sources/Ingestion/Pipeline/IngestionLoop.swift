@@ -30,6 +30,8 @@ struct IngestionLoop {
   /// Record timestamp to taken from the consumer: the part of freshness Kafka accounts for.
   var deliverySamples: [Int64] = []
 
+  /// When the last batch was handed to the committer: `commit_interval_ms` counts from it.
+  var lastSubmittedAt = ContinuousClock.now
   /// The greatest event time of the accepted writes, the clock of the dedup window.
   var newestEventTimeMillis = Int64.min
 
@@ -78,7 +80,6 @@ struct IngestionLoop {
       }
       for event in result.events { try handle(event) }
       for record in result.records {
-        if batch.startedAt == nil { batch.startedAt = .now }
         decider.take(record, into: &batch)
         // A poll may bring more than one commit's worth: commit as the bound is reached.
         if batch.rowCount >= config.offline.maxRowsPerCommit
@@ -87,8 +88,11 @@ struct IngestionLoop {
           try commitBatch()
         }
       }
+      // The interval runs from the last commit handed over, not from the batch's first
+      // record: when a commit took longer than the interval, the records that came in
+      // meanwhile go at once instead of waiting a further interval.
       let due =
-        (batch.startedAt.map { ContinuousClock.now - $0 >= commitInterval } ?? false)
+        ContinuousClock.now - lastSubmittedAt >= commitInterval
         || (result.records.isEmpty && !batch.isEmpty)
       if due && !batch.isEmpty { try commitBatch() }
       if stopAtEnd && assigned && batch.isEmpty && committer.isIdle {
@@ -162,6 +166,7 @@ struct IngestionLoop {
     let submitted = batch
     batch = PendingBatch(groups: config.featureGroups)
     try committer.submit(submitted, dedupEntries: entries)
+    lastSubmittedAt = .now
     try finishCompleted(try committer.takeCompleted())
   }
 

@@ -20,8 +20,6 @@ struct PendingBatch {
   var decideNanoseconds: Int64 = 0
   /// Bytes of record values taken, for the batch's memory bound.
   var inputBytes = 0
-  /// When the first record of the batch was taken, for `commit_interval_ms`.
-  var startedAt: ContinuousClock.Instant?
   /// Kafka timestamps (ms) of the newest record per batch, for the freshness metric.
   var newestRecordTimestamp: Int64?
   /// Kafka timestamps of the batch's records, kept only when freshness is measured.

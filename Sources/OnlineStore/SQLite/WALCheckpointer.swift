@@ -43,10 +43,22 @@ final class WALCheckpointer: @unchecked Sendable {
   }
 
   private func work() {
-    // Opened here, so that the connection is only ever used by this thread.
+    checkpointUntilStopped()
+    // Only now, with this thread's connection closed, may the store close or reopen: a
+    // connection still open would hold a lock the next `journal_mode` change waits for.
+    condition.lock()
+    running = false
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  private func checkpointUntilStopped() {
+    // Opened here, so that the connection is only ever used by this thread; released on
+    // return.
     let connection = try? SQLiteConnection(path: path, readOnly: false)
     try? connection?.execute("PRAGMA busy_timeout = 1000")
     condition.lock()
+    defer { condition.unlock() }
     while !stopping {
       if commitsSinceCheckpoint < commitsPerCheckpoint {
         _ = condition.wait(until: Date(timeIntervalSinceNow: idleDelay))
@@ -59,8 +71,5 @@ final class WALCheckpointer: @unchecked Sendable {
       _ = try? connection?.scalarText("PRAGMA wal_checkpoint(PASSIVE)")
       condition.lock()
     }
-    running = false
-    condition.broadcast()
-    condition.unlock()
   }
 }
