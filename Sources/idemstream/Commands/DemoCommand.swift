@@ -28,13 +28,17 @@ struct Demo: ParsableCommand {
       "embedded broker (librdkafka mock cluster) at \(broker.bootstrapServers), topic 'features', 4 partitions"
     )
 
-    let producer = try KafkaProducer(
-      configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrapServers))
-    for record in stream.records {
-      try producer.send(topic: "features", key: record.key, value: record.value)
+    // Scoped, so that the producer's connection is gone before the broker stops at the end
+    // (else librdkafka logs the broker going away as an error).
+    do {
+      let producer = try KafkaProducer(
+        configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrapServers))
+      for record in stream.records {
+        try producer.send(topic: "features", key: record.key, value: record.value)
+      }
+      try producer.flush()
+      try producer.close()
     }
-    try producer.flush()
-    try producer.close()
     print(
       "produced \(stream.records.count) records: \(stream.writes) writes (\(stream.deletes) deletes, "
         + "\(stream.outOfOrder) out of order), \(stream.resent) re-sent, \(stream.conflicts) conflicting, "
