@@ -25,12 +25,21 @@ struct DeltaLog: Sendable {
   /// The actions of one commit, or nil when no commit of that version exists (yet).
   func readCommitIfPresent(_ version: Int64) throws -> [DeltaAction]? {
     let path = commitURL(version).path
-    guard let data = FileManager.default.contents(atPath: path) else {
-      // Absent is "no such version"; present but unreadable must not pass for absent.
-      if FileManager.default.fileExists(atPath: path) {
-        throw DeltaError.io(path: path, reason: "cannot read the commit file")
-      }
-      return nil
+    // One open(2) decides: ENOENT is "no such version (yet)", any other failure is an
+    // error. (Reading, then asking whether the file exists, raced with a writer creating
+    // it in between, and reported a commit that had just landed as unreadable.)
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      let code = errno
+      if code == ENOENT { return nil }
+      throw DeltaError.io(path: path, reason: "open: \(String(cString: strerror(code)))")
+    }
+    let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    let data: Data
+    do {
+      data = try handle.readToEnd() ?? Data()
+    } catch {
+      throw DeltaError.io(path: path, reason: "read: \(error)")
     }
     return try ActionCodec.decodeCommit(data, version: version)
   }
