@@ -24,17 +24,9 @@ data_dir: $work/data
 offline:
   commit_interval_ms: 5000
   max_rows_per_commit: ${MAXROWS:-500000}
-feature_groups:
-  - name: user_stats
-    version: 1
-    primary_key: [user_id]
-    features:
-      user_id: string
-      clicks: bigint
-      spend: double
-      country: string
-      active: boolean
 YAML
+# The feature group of the shared workload, as the example config declares it.
+sed -n '/^feature_groups:/,$p' "$(dirname "$0")/../examples/config.yaml" >>"$work/config.yaml"
 /usr/bin/time -f "peak_rss_kb=%M wall_s=%e user_s=%U sys_s=%S" \
   "${BIN:-.build/release/idemstream}" run --config "$work/config.yaml" --stop-at-end --json \
   >"$work/counts.json" 2>"$work/stderr.log"

@@ -20,17 +20,4 @@ struct OnlineRowsView: OnlineWriteColumns {
     rows.values(at: Int(indices[row]), into: &values)
   }
 
-  /// One `OnlineWrite` per row (for the dry run, which keeps its own copy of the state).
-  func writes() -> [OnlineWrite] {
-    (0..<count).map { row in
-      var key: [OnlineValue] = []
-      var values: [OnlineValue] = []
-      rows.key(at: Int(indices[row]), into: &key)
-      rows.values(at: Int(indices[row]), into: &values)
-      let order = order(at: row)
-      return OnlineWrite(
-        key: key, eventTime: order.eventTime, partition: order.partition, offset: order.offset,
-        operation: isDelete(at: row) ? .delete : .upsert, values: values)
-    }
-  }
 }

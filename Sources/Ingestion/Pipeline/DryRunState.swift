@@ -6,19 +6,22 @@ import OnlineStore
 struct DryRunState {
   private var orders: [String: [[OnlineValue]: OnlineWriteOrder]] = [:]
 
-  mutating func staleCount(_ writes: [OnlineWrite], group: FeatureGroup, store: SQLiteOnlineStore)
-    throws -> Int
-  {
+  mutating func staleCount(
+    _ writes: some OnlineWriteColumns, group: FeatureGroup, store: SQLiteOnlineStore
+  ) throws -> Int {
     var stale = 0
-    for write in writes {
-      var current = orders[group.name]?[write.key]
+    var key: [OnlineValue] = []
+    for row in 0..<writes.count {
+      writes.key(at: row, into: &key)
+      let order = writes.order(at: row)
+      var current = orders[group.name]?[key]
       // A tombstone counts as much as a row: a write older than it is stale.
-      if current == nil { current = try store.storedOrder(group: group.name, key: write.key) }
-      if let current, !(current < write.order) {
+      if current == nil { current = try store.storedOrder(group: group.name, key: key) }
+      if let current, !(current < order) {
         stale += 1
         continue
       }
-      orders[group.name, default: [:]][write.key] = write.order
+      orders[group.name, default: [:]][key] = order
     }
     return stale
   }

@@ -154,7 +154,7 @@ struct IngestionLoop {
       for (index, view) in batch.onlineViews().enumerated() {
         let group = config.featureGroups[index]
         batch.counts.groups[group.name, default: GroupCounts()].stale += try dryRun.staleCount(
-          view.writes(), group: group, store: stores.online)
+          view, group: group, store: stores.online)
       }
       self.dryRun = dryRun
       totals.add(batch.counts)

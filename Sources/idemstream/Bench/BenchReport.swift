@@ -29,6 +29,13 @@ struct BenchReport: Encodable {
     secondsAfterFirstRecord.map { Double(consumed) / max($0, 1e-9) }
   }
 
+  /// The stages, largest first, their seconds times `scale`, in `unit`.
+  private func stages(scale: Double, unit: String) -> String {
+    stageSeconds.sorted { $0.value > $1.value }.map {
+      String(format: "%@ %.2f %@", $0.key, $0.value * scale, unit)
+    }.joined(separator: ", ")
+  }
+
   var text: String {
     var lines: [String] = []
     func mb(_ bytes: Int64?) -> String {
@@ -50,10 +57,9 @@ struct BenchReport: Encodable {
       lines.append("peak RSS of the service: \(mb(peakRSSBytes))")
       if let commits, commits > 0 {
         // Per commit cycle, where the time went: what bounds freshness.
-        let stages = stageSeconds.sorted { $0.value > $1.value }.map {
-          String(format: "%@ %.2f ms", $0.key, $0.value * 1000 / Double(commits))
-        }
-        lines.append("\(commits) commits; per commit: " + stages.joined(separator: ", "))
+        lines.append(
+          "\(commits) commits; per commit: "
+            + stages(scale: 1000 / Double(commits), unit: "ms"))
       }
       return lines.joined(separator: "\n")
     }
@@ -72,10 +78,7 @@ struct BenchReport: Encodable {
           Double(consumed) / total))
     }
     lines.append("peak RSS of the service: \(mb(peakRSSBytes))")
-    let stages = stageSeconds.sorted { $0.value > $1.value }.map {
-      String(format: "%@ %.2f s", $0.key, $0.value)
-    }
-    lines.append("time per stage: " + stages.joined(separator: ", "))
+    lines.append("time per stage: " + stages(scale: 1, unit: "s"))
     if let restartMillis {
       lines.append("restart with the stores full: ready in \(restartMillis) ms")
     }
