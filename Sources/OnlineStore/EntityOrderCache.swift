@@ -40,6 +40,18 @@ struct EntityOrderCache {
     return (slot, stored[slot])
   }
 
+  /// Like `entry(for:)`, for the key of `reader`'s row `row`, read without a copy.
+  mutating func entry(forKeyOf row: Int, in reader: OnlineRowReader) -> (
+    slot: Int, stored: Stored?
+  ) {
+    let slot = slots.slot(encodedBy: { reader.encodeKey(row, into: &$0) })
+    if slot == stored.count { stored.append(nil) }
+    return (slot, stored[slot])
+  }
+
+  /// See `EntitySlots.sortKey`.
+  func sortKey(_ slot: Int) -> UInt64 { slots.sortKey(slot) }
+
   /// Whether `a`'s entity sorts before `b`'s in the table (see `EntitySlots.precedes`).
   func precedes(_ a: Int, _ b: Int) -> Bool { slots.precedes(a, b) }
 

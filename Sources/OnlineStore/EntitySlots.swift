@@ -40,6 +40,17 @@ public struct EntitySlots {
   /// The slot of `key`, adding it when new.
   public mutating func slot(for key: [OnlineValue]) -> Int {
     Self.encode(key, into: &scratch)
+    return slotOfScratch()
+  }
+
+  /// The slot of the key `encode` writes (in `encode(_:into:)`'s encoding, into an empty
+  /// buffer), adding it when new: a batch's keys are encoded straight from its columns.
+  mutating func slot(encodedBy encode: (inout [UInt8]) -> Void) -> Int {
+    encode(&scratch)
+    return slotOfScratch()
+  }
+
+  private mutating func slotOfScratch() -> Int {
     let hash = scratch.withUnsafeBytes { Self.hashBytes($0, into: Self.seed) }
     let tag = hash >> 32
     var index = Int(truncatingIfNeeded: hash) & mask
@@ -58,6 +69,30 @@ public struct EntitySlots {
     buckets[index] = tag << 32 | UInt64(slot + 1)
     if arenaEnds.count * 2 > buckets.count { grow() }
     return slot
+  }
+
+  /// A number that orders slots as `precedes` does wherever two numbers differ (equal
+  /// numbers say nothing): the first key column's first 8 bytes, or its value. Sorting by it
+  /// first leaves `precedes` only the ties, for keys of one table (one key type).
+  public func sortKey(_ slot: Int) -> UInt64 {
+    arena.withUnsafeBytes { bytes in
+      let start = slot == 0 ? 0 : arenaEnds[slot - 1]
+      let tag = bytes[start]
+      if tag == 0 { return 0 }
+      let word = UInt64(
+        littleEndian: bytes.loadUnaligned(fromByteOffset: start + 1, as: UInt64.self))
+      switch tag {
+      case 3:
+        let length = min(Int(word), 8)
+        var leading: UInt64 = 0
+        for index in 0..<8 {
+          leading = leading << 8 | (index < length ? UInt64(bytes[start + 9 + index]) : 0)
+        }
+        return leading
+      case 1, 5: return word ^ (1 << 63)
+      default: return word
+      }
+    }
   }
 
   /// Whether slot `a`'s key sorts before slot `b`'s by the first key column, as SQLite
@@ -155,7 +190,7 @@ public struct EntitySlots {
     }
   }
 
-  private static func append(tag: UInt8, _ word: UInt64, to bytes: inout [UInt8]) {
+  static func append(tag: UInt8, _ word: UInt64, to bytes: inout [UInt8]) {
     bytes.append(tag)
     withUnsafeBytes(of: word.littleEndian) { bytes.append(contentsOf: $0) }
   }

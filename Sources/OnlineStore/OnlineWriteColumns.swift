@@ -18,10 +18,19 @@ public protocol OnlineWriteColumns: Sendable {
   func key(at row: Int, into key: inout [OnlineValue])
   /// Replaces `values`' contents with the row's feature values (ignored for a delete).
   func values(at row: Int, into values: inout [OnlineValue])
+  /// The writes as columns of the given types, for the apply (values fit them, checked or
+  /// trusted). A conformer that holds columns hands its arrays over; the default copies.
+  func columns(keyTypes: [OnlineColumnType], valueTypes: [OnlineColumnType]) -> OnlineColumns
 }
 
 extension OnlineWriteColumns {
   public var isSchemaChecked: Bool { false }
+
+  public func columns(keyTypes: [OnlineColumnType], valueTypes: [OnlineColumnType])
+    -> OnlineColumns
+  {
+    OnlineColumns(rowsOf: self, keyTypes: keyTypes, valueTypes: valueTypes)
+  }
 }
 
 extension Array: OnlineWriteColumns where Element == OnlineWrite {

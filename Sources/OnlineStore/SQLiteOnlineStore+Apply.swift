@@ -74,41 +74,44 @@ extension SQLiteOnlineStore {
   private func applyLastWriteWins(_ writes: some OnlineWriteColumns, to table: GroupTable) throws
     -> OnlineGroupCounts
   {
+    let reader = OnlineRowReader(
+      writes.columns(
+        keyTypes: table.keyColumns.map(\.type), valueTypes: table.valueColumns.map(\.type)))
+    let rows = reader.columns.rows
     // Per distinct entity of the batch: its cache slot, what the table held before the
     // batch (from the cache, else read now), the greatest order so far and the winner.
-    table.orderCache.makeRoom(for: writes.count)
+    table.orderCache.makeRoom(for: rows.count)
     // Per cache slot, the batch's slot + 1 (0: not met in this batch yet).
-    var batchSlot = [Int32](repeating: 0, count: table.orderCache.count + writes.count)
+    var batchSlot = [Int32](repeating: 0, count: table.orderCache.count + rows.count)
     var cacheSlots: [Int] = []
     var stored: [OnlineWriteOrder?] = []
-    var slotOfWrite = [Int32](repeating: 0, count: writes.count)
-    var key: [OnlineValue] = []
-    for row in 0..<writes.count {
-      writes.key(at: row, into: &key)
-      let (cacheSlot, known) = table.orderCache.entry(for: key)
+    var slotOfWrite = [Int32](repeating: 0, count: rows.count)
+    for (index, row) in rows.enumerated() {
+      let (cacheSlot, known) = table.orderCache.entry(forKeyOf: Int(row), in: reader)
       if batchSlot[cacheSlot] != 0 {
-        slotOfWrite[row] = batchSlot[cacheSlot] - 1
+        slotOfWrite[index] = batchSlot[cacheSlot] - 1
         continue
       }
       let held: OnlineWriteOrder?
       if let known {
         held = known
       } else {
-        held = try table.storedOrder(key: key)
+        held = try table.storedOrder(row: Int(row), of: reader)
         table.orderCache.set(cacheSlot, held)
       }
       batchSlot[cacheSlot] = Int32(stored.count + 1)
-      slotOfWrite[row] = Int32(stored.count)
+      slotOfWrite[index] = Int32(stored.count)
       cacheSlots.append(cacheSlot)
       stored.append(held)
     }
 
     var greatest = stored
-    var winner = [Int](repeating: -1, count: stored.count)
+    // Per batch slot, the row of its winning write (-1: none, every write was stale).
+    var winner = [Int32](repeating: -1, count: stored.count)
     var counts = OnlineGroupCounts()
-    for row in 0..<writes.count {
-      let slot = Int(slotOfWrite[row])
-      let order = writes.order(at: row)
+    for (index, row) in rows.enumerated() {
+      let slot = Int(slotOfWrite[index])
+      let order = reader.columns.order(at: Int(row))
       if let held = greatest[slot], order <= held {
         counts.stale += 1
       } else {
@@ -120,23 +123,24 @@ extension SQLiteOnlineStore {
 
     // Knowing whether the entity exists, a plain INSERT or UPDATE does, cheaper than an
     // upsert's failed insert followed by an update.
-    var values: [OnlineValue] = []
     // In key order: neighbouring descents then share B-tree pages (a batch touches a third
     // of a 100k-entity table, so in arrival order nearly every descent misses the CPU cache).
-    var written = winner.indices.filter { winner[$0] >= 0 }
+    // Sorted by a number first (one integer compare), by the whole key only on ties.
+    var written: [(sortKey: UInt64, slot: Int)] = []
+    written.reserveCapacity(stored.count)
     do {
       // Scoped, so that the cache is not shared (and copied on write) when it is updated.
       let cache = table.orderCache
-      written.sort { cache.precedes(cacheSlots[$0], cacheSlots[$1]) }
+      for slot in winner.indices where winner[slot] >= 0 {
+        written.append((cache.sortKey(cacheSlots[slot]), slot))
+      }
+      written.sort {
+        $0.sortKey != $1.sortKey
+          ? $0.sortKey < $1.sortKey : cache.precedes(cacheSlots[$0.slot], cacheSlots[$1.slot])
+      }
     }
-    for slot in written {
-      let row = winner[slot]
-      writes.key(at: row, into: &key)
-      let deleted = writes.isDelete(at: row)
-      if !deleted { writes.values(at: row, into: &values) }
-      try table.write(
-        key: key, order: writes.order(at: row), deleted: deleted, values: values,
-        mode: stored[slot] == nil ? .insert : .update)
+    for (_, slot) in written {
+      try table.write(row: Int(winner[slot]), of: reader, exists: stored[slot] != nil)
     }
     // Applied to the cache now, emptied again by `apply` if the transaction fails.
     for (slot, order) in greatest.enumerated() { table.orderCache.set(cacheSlots[slot], order) }

@@ -1,3 +1,4 @@
+import OnlineStore
 import Parquet
 
 /// Accumulates one column of an offline batch, Arrow-style: a dense value array (a
@@ -94,7 +95,25 @@ struct ColumnBuilder {
   }
 
   func int64(at row: Int) -> Int64 { int64s[row] }
+  /// The values of an int64 column that has no nulls.
+  var int64Values: [Int64] { int64s }
+  /// The values of an int32 column that has no nulls.
+  var int32Values: [Int32] { int32s }
   func int32(at row: Int) -> Int32 { int32s[row] }
+
+  /// The column as the online apply reads it: the same arrays, shared, not copied.
+  func onlineValues(as type: FeatureType) -> OnlineColumnValues {
+    let storage: OnlineColumnValues.Storage
+    switch kind {
+    case .int64: storage = .integers(int64s)
+    case .int32: storage = .integers(int32s.map(Int64.init))
+    case .double: storage = .doubles(doubles)
+    case .boolean: storage = .booleans(booleans)
+    case .string: storage = .strings(bytes: strings.bytes, offsets: strings.offsets)
+    }
+    return OnlineColumnValues(
+      type: type.onlineType, storage: storage, validity: nulls == 0 ? nil : validity)
+  }
 
   /// The column as the Parquet writer takes it; no mask when nothing is null.
   func finish() -> ParquetColumnValues {

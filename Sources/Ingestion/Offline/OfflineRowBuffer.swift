@@ -67,6 +67,16 @@ struct OfflineRowBuffer {
     }
   }
 
+  /// The rows `rows` as the online apply reads them (the buffer's arrays, shared).
+  func onlineColumns(rows: [Int32]) -> OnlineColumns {
+    OnlineColumns(
+      eventTimes: eventTimes.int64Values, partitions: partitions.int32Values,
+      offsets: offsets.int64Values, deletes: deletes,
+      keys: keyColumns.indices.map { keyColumns[$0].onlineValues(as: keyTypes[$0]) },
+      values: valueColumns.indices.map { valueColumns[$0].onlineValues(as: valueTypes[$0]) },
+      rows: rows)
+  }
+
   /// The columns in table order, ready for a Parquet data file.
   func columns() -> [ParquetColumnValues] {
     keyColumns.map { $0.finish() } + [eventTimes.finish()] + valueColumns.map { $0.finish() } + [

@@ -20,4 +20,9 @@ struct OnlineRowsView: OnlineWriteColumns {
     rows.values(at: Int(indices[row]), into: &values)
   }
 
+  /// The buffer's own arrays (the types are the group's, which the store's table mirrors).
+  func columns(keyTypes: [OnlineColumnType], valueTypes: [OnlineColumnType]) -> OnlineColumns {
+    rows.onlineColumns(rows: indices)
+  }
+
 }

@@ -116,27 +116,14 @@ final class GroupTable {
       offset: select.int64(at: 2))
   }
 
-  /// How `write` reaches the row: the apply path knows from its pre-read whether the entity
-  /// exists; repairs do not.
-  enum WriteMode {
-    case insert
-    case update
-    case upsert
-  }
-
-  /// Writes an entity's row (or tombstone, with null features) whatever it held before.
-  func write(
-    key: [OnlineValue], order: OnlineWriteOrder, deleted: Bool, values: [OnlineValue],
-    mode: WriteMode = .upsert
-  ) throws {
-    let statement: SQLiteStatement
-    // A write outside last-write-wins (a repair) leaves the cache behind the table.
-    if mode == .upsert { orderCache.removeAll() }
-    switch mode {
-    case .insert: statement = try self.statement(.insert, insertSQL)
-    case .update: statement = try self.statement(.update, updateSQL)
-    case .upsert: statement = try self.statement(.upsert, insertSQL + " " + upsertClause)
-    }
+  /// Writes an entity's row (or tombstone, with null features) whatever it held before: a
+  /// repair, outside last-write-wins.
+  func write(key: [OnlineValue], order: OnlineWriteOrder, deleted: Bool, values: [OnlineValue])
+    throws
+  {
+    // A write outside last-write-wins leaves the cache behind the table.
+    orderCache.removeAll()
+    let statement = try self.statement(.upsert, insertSQL + " " + upsertClause)
     try bindKey(key, to: statement)
     let first = Int32(key.count + 1)
     try statement.bind(order.eventTime, at: first)
@@ -145,6 +132,46 @@ final class GroupTable {
     try statement.bind(Int64(deleted ? 1 : 0), at: first + 3)
     for column in 0..<valueColumns.count {
       try statement.bind(deleted ? .null : values[column], at: first + 4 + Int32(column))
+    }
+    try statement.run()
+  }
+
+  /// The stored order of the entity of `reader`'s row `row` (see `storedOrder(key:)`).
+  func storedOrder(row: Int, of reader: OnlineRowReader) throws -> OnlineWriteOrder? {
+    let select = try statement(
+      .storedOrder, "SELECT event_time, _partition, _offset FROM \(table) WHERE \(keyMatch)")
+    defer { select.reset() }
+    for (index, column) in reader.keys.enumerated() {
+      try column.bind(row, to: select, at: Int32(index + 1))
+    }
+    guard try select.step() else { return nil }
+    return OnlineWriteOrder(
+      eventTime: select.int64(at: 0), partition: Int32(truncatingIfNeeded: select.int64(at: 1)),
+      offset: select.int64(at: 2))
+  }
+
+  /// Writes `reader`'s row `row` (the apply path, which knows whether the entity exists):
+  /// cells are bound straight from the batch's columns.
+  func write(row: Int, of reader: OnlineRowReader, exists: Bool) throws {
+    let statement =
+      exists ? try self.statement(.update, updateSQL) : try self.statement(.insert, insertSQL)
+    for (index, column) in reader.keys.enumerated() {
+      try column.bind(row, to: statement, at: Int32(index + 1))
+    }
+    let columns = reader.columns
+    let deleted = columns.deletes[row]
+    let first = Int32(keyColumns.count + 1)
+    try statement.bind(columns.eventTimes[row], at: first)
+    try statement.bind(Int64(columns.partitions[row]), at: first + 1)
+    try statement.bind(columns.offsets[row], at: first + 2)
+    try statement.bind(Int64(deleted ? 1 : 0), at: first + 3)
+    for (index, column) in reader.values.enumerated() {
+      let parameter = first + 4 + Int32(index)
+      if deleted {
+        try statement.bindNull(at: parameter)
+      } else {
+        try column.bind(row, to: statement, at: parameter)
+      }
     }
     try statement.run()
   }

@@ -45,13 +45,21 @@ final class SQLiteStatement {
   }
 
   private func bindText(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int32) -> Int32 {
+    bindTextStatus(UnsafeRawBufferPointer(utf8), at: index)
+  }
+
+  /// Binds UTF-8 bytes as text (SQLite copies them before returning).
+  func bindText(_ utf8: UnsafeRawBufferPointer, at index: Int32) throws {
+    try check(bindTextStatus(utf8, at: index))
+  }
+
+  private func bindTextStatus(_ utf8: UnsafeRawBufferPointer, at index: Int32) -> Int32 {
     // An empty buffer may have no base address, and a nil pointer would bind NULL.
     guard let base = utf8.baseAddress, !utf8.isEmpty else {
       return sqlite3_bind_text(handle, index, "", 0, Self.transient)
     }
-    return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
-      sqlite3_bind_text(handle, index, $0, Int32(utf8.count), Self.transient)
-    }
+    return sqlite3_bind_text(
+      handle, index, base.assumingMemoryBound(to: CChar.self), Int32(utf8.count), Self.transient)
   }
 
   func bindNull(at index: Int32) throws {
