@@ -27,7 +27,7 @@ offline:
 YAML
 # The feature group of the shared workload, as the example config declares it.
 sed -n '/^feature_groups:/,$p' "$(dirname "$0")/../examples/config.yaml" >>"$work/config.yaml"
-/usr/bin/time -f "peak_rss_kb=%M wall_s=%e user_s=%U sys_s=%S" \
+${PERF:-} /usr/bin/time -f "peak_rss_kb=%M wall_s=%e user_s=%U sys_s=%S" \
   "${BIN:-.build/release/idemstream}" run --config "$work/config.yaml" --stop-at-end --json \
   >"$work/counts.json" 2>"$work/stderr.log"
 tail -1 "$work/stderr.log"

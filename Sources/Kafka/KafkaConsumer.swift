@@ -20,6 +20,7 @@ public final class KafkaConsumer: Sendable {
   var metadataClient: RdKafkaClient { client }
   private let callbacks: ConsumerCallbackContext
   private let closed = Mutex(false)
+  private let fetchNudger: FetchNudger
 
   public init(configuration: KafkaConsumerConfiguration) throws {
     let callbacks = ConsumerCallbackContext()
@@ -28,6 +29,7 @@ public final class KafkaConsumer: Sendable {
       role: .consumer, properties: try configuration.librdkafkaProperties(),
       callbackContext: callbacks,
       installCallbacks: RdKafkaClient.installConsumerCallbacks)
+    fetchNudger = FetchNudger(client: client)
   }
 
   /// Joins the consumer group and follows `topics`. Partitions arrive through `poll` as
@@ -78,6 +80,15 @@ public final class KafkaConsumer: Sendable {
     return result
   }
 
+  /// Wakes librdkafka's fetchers for `partitions`, which stop while the prefetch queue is
+  /// full and otherwise look again only up to a second later (see `FetchNudger`). Call it
+  /// when a poll drained the queue while the partitions still have records to read. Returns
+  /// at once; the round trips to the leaders run on a queue of their own.
+  public func nudgeFetchers(for partitions: Set<TopicPartition>) {
+    guard !partitions.isEmpty, (try? checkOpen()) != nil else { return }
+    fetchNudger.nudge(partitions)
+  }
+
   /// Asks the partition leader for the current log range (a network round trip).
   public func queryWatermarks(_ partition: TopicPartition, timeout: Duration = .seconds(5))
     throws -> PartitionWatermarks
@@ -124,6 +135,7 @@ public final class KafkaConsumer: Sendable {
       return closed
     }
     guard !wasClosed else { return }
+    fetchNudger.drain()
     try client.closeConsumer()
   }
 

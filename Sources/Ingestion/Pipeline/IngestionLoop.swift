@@ -30,6 +30,8 @@ struct IngestionLoop {
   /// Record timestamp to taken from the consumer: the part of freshness Kafka accounts for.
   var deliverySamples: [Int64] = []
 
+  /// When the fetchers were last nudged (`nudgeFetchersIfBehind`).
+  var lastNudgeAt = ContinuousClock.now
   /// When the last batch was handed to the committer: `commit_interval_ms` counts from it.
   var lastSubmittedAt = ContinuousClock.now
   /// The greatest event time of the accepted writes, the clock of the dedup window.
@@ -66,6 +68,10 @@ struct IngestionLoop {
       let result = try consumer.poll(
         maxRecords: service.options.pollSize, timeout: .milliseconds(50))
       if !result.records.isEmpty { batch.counts.addStage("kafka", since: pollStart) }
+      if result.records.isEmpty, totals.firstRecordAtMillis != nil {
+        batch.counts.addStage("kafka_wait", since: pollStart)
+      }
+      if result.records.count < service.options.pollSize { nudgeFetchersIfBehind() }
       if totals.firstRecordAtMillis == nil, !result.records.isEmpty {
         totals.firstRecordAtMillis = Self.nowMillis
       }
@@ -133,6 +139,19 @@ struct IngestionLoop {
     }
   }
 
+  /// This poll drained librdkafka's queue. If the partitions still have records to read,
+  /// its fetchers may have stopped while the queue was full and would look again only up
+  /// to a second later: wake them (`KafkaConsumer.nudgeFetchers`), at most every 20 ms.
+  private mutating func nudgeFetchersIfBehind() {
+    guard assigned, ContinuousClock.now - lastNudgeAt >= .milliseconds(20) else { return }
+    lastNudgeAt = .now
+    let behind = targets.keys.contains { partition in
+      guard let high = consumer.cachedWatermarks(partition)?.high else { return false }
+      return (progress[partition] ?? -1) < high - 1
+    }
+    if behind { consumer.nudgeFetchers(for: Set(targets.keys)) }
+  }
+
   /// Every assigned partition taken to the high watermark seen at assignment.
   func caughtUp() -> Bool {
     targets.allSatisfy { partition, high in
@@ -165,7 +184,9 @@ struct IngestionLoop {
     decider.onlinePositions.merge(batch.positions) { max($0, $1) }
     let submitted = batch
     batch = PendingBatch(groups: config.featureGroups)
+    let submitStart = ContinuousClock.now
     try committer.submit(submitted, dedupEntries: entries)
+    batch.counts.addStage("committer_wait", since: submitStart)
     lastSubmittedAt = .now
     try finishCompleted(try committer.takeCompleted())
   }

@@ -25,6 +25,29 @@ extension RdKafkaClient {
     return ids.sorted()
   }
 
+  /// The leader broker id of each of `partitions` that has one, from one metadata request.
+  func leaders(of partitions: Set<TopicPartition>, timeout: Duration) throws -> [TopicPartition:
+    Int32]
+  {
+    var metadata: UnsafePointer<rd_kafka_metadata>?
+    let code = rd_kafka_metadata(handle, 1, nil, &metadata, Int32(timeout.wholeMilliseconds))
+    try Self.check(code, "reading the cluster's metadata")
+    guard let metadata else { return [:] }
+    defer { rd_kafka_metadata_destroy(metadata) }
+    var leaders: [TopicPartition: Int32] = [:]
+    for index in 0..<Int(metadata.pointee.topic_cnt) {
+      let entry = metadata.pointee.topics[index]
+      let topic = String(cString: entry.topic)
+      for position in 0..<Int(entry.partition_cnt) {
+        let partition = TopicPartition(topic, entry.partitions[position].id)
+        if partitions.contains(partition), entry.partitions[position].leader >= 0 {
+          leaders[partition] = entry.partitions[position].leader
+        }
+      }
+    }
+    return leaders
+  }
+
   /// Per partition, the earliest offset whose timestamp is at or after `milliseconds`
   /// (Kafka's ListOffsets by time); -1 when no record is that late.
   func offsets(forTimestamp milliseconds: Int64, of partitions: [TopicPartition], timeout: Duration)
