@@ -3,12 +3,16 @@ import Logging
 import Metrics
 import OnlineStore
 
-/// Commits batches on a thread of its own, strictly in order, while the loop decodes and
-/// decides the next batch: the two stores' commits overlap with the per-record work.
+/// Commits batches strictly in order on two threads of its own while the loop decodes and
+/// decides the next batch: the offline thread writes batch N+1's data files and Delta
+/// commits while the online thread applies batch N to SQLite.
 ///
-/// At most one batch waits while one commits, which bounds memory and keeps the loop from
-/// running ahead. The stores belong to this thread once it starts; the loop reaches them
-/// only through `whenIdle`.
+/// Order holds per store (one thread each), and a batch reaches the online thread only once
+/// the offline table holds it, so the online store never runs ahead of the offline one (it
+/// may trail it by a batch, which recovery already handles: DESIGN.md). At most two batches
+/// are in the committer, one per thread, which bounds memory and keeps the loop from running
+/// ahead. The stores belong to these threads once they start; the loop reaches them only
+/// through `whenIdle`.
 final class BatchCommitter: @unchecked Sendable {
   /// A batch both stores took, with what the online store did with it.
   struct Completed {
@@ -18,9 +22,16 @@ final class BatchCommitter: @unchecked Sendable {
     var committedAtMillis: Int64
   }
 
+  private typealias Work = (batch: PendingBatch, dedupEntries: [DedupEntryRecord])
+
   private let condition = NSCondition()
-  private var waiting: [(PendingBatch, [DedupEntryRecord])] = []
-  private var busy = false
+  /// Submitted, waiting for the offline thread.
+  private var waiting: [Work] = []
+  /// In the offline table, waiting for the online thread.
+  private var offlineDone: [Work] = []
+  /// Submitted and not yet completed (at most two).
+  private var inFlight = 0
+  private var offlineBusy = false
   private var completed: [Completed] = []
   private var failure: (any Error)?
   private var closed = false
@@ -30,24 +41,28 @@ final class BatchCommitter: @unchecked Sendable {
   init(stores: IngestionStores, service: IngestionService) {
     self.stores = stores
     self.service = service
-    let thread = Thread { [self] in self.work() }
-    thread.name = "idemstream-committer"
-    thread.start()
+    let offline = Thread { [self] in self.offlineWork() }
+    offline.name = "idemstream-offline"
+    offline.start()
+    let online = Thread { [self] in self.onlineWork() }
+    online.name = "idemstream-online"
+    online.start()
   }
 
-  /// Hands a decided batch over; waits while another batch is already waiting.
+  /// Hands a decided batch over; waits while two are already in the committer.
   func submit(_ batch: PendingBatch, dedupEntries: [DedupEntryRecord]) throws {
     condition.lock()
     defer { condition.unlock() }
-    // One batch committing and this one: the loop decides the next batch meanwhile, but
-    // never holds a third (each is tens of MB at the batch bound).
-    while (!waiting.isEmpty || busy) && failure == nil { condition.wait() }
+    // One batch per thread: the loop decides the next one meanwhile, but never holds a
+    // fourth (each is several MB at the batch bound).
+    while inFlight >= 2 && failure == nil { condition.wait() }
     if let failure { throw failure }
     waiting.append((batch, dedupEntries))
+    inFlight += 1
     condition.broadcast()
   }
 
-  /// The batches committed since the last call; throws the error that stopped the thread.
+  /// The batches committed since the last call; throws the error that stopped a thread.
   func takeCompleted() throws -> [Completed] {
     condition.lock()
     defer { condition.unlock() }
@@ -60,7 +75,7 @@ final class BatchCommitter: @unchecked Sendable {
   var isIdle: Bool {
     condition.lock()
     defer { condition.unlock() }
-    return waiting.isEmpty && !busy
+    return inFlight == 0
   }
 
   /// Waits until every submitted batch is committed, then runs `body` with the stores
@@ -68,7 +83,7 @@ final class BatchCommitter: @unchecked Sendable {
   func whenIdle(_ body: (IngestionStores) throws -> Void = { _ in }) throws -> [Completed] {
     condition.lock()
     defer { condition.unlock() }
-    while (!waiting.isEmpty || busy) && failure == nil { condition.wait() }
+    while inFlight > 0 && failure == nil { condition.wait() }
     if let failure { throw failure }
     try body(stores)
     let done = completed
@@ -83,34 +98,67 @@ final class BatchCommitter: @unchecked Sendable {
     condition.unlock()
   }
 
-  private func work() {
+  /// Stops both threads with `error`, which every later call on the loop's side throws.
+  private func fail(_ error: any Error) {
+    condition.lock()
+    if failure == nil { failure = error }
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  private func offlineWork() {
     while true {
       condition.lock()
-      while waiting.isEmpty && !closed { condition.wait() }
-      if waiting.isEmpty {
+      while waiting.isEmpty && !closed && failure == nil { condition.wait() }
+      if waiting.isEmpty || failure != nil {
         condition.unlock()
         return
       }
-      var (batch, entries) = waiting.removeFirst()
-      busy = true
-      condition.broadcast()
+      var work = waiting.removeFirst()
+      offlineBusy = true
       condition.unlock()
       do {
-        let result = try commitRetrying(&batch, entries)
-        let done = Completed(
-          batch: batch, result: result,
-          committedAtMillis: Int64(Date().timeIntervalSince1970 * 1000))
+        try commitRetrying { try stores.commitOffline(&work.batch) }
         condition.lock()
-        completed.append(done)
-        busy = false
+        offlineDone.append(work)
+        offlineBusy = false
         condition.broadcast()
         condition.unlock()
       } catch {
+        fail(error)
+        return
+      }
+    }
+  }
+
+  private func onlineWork() {
+    while true {
+      condition.lock()
+      while offlineDone.isEmpty && failure == nil
+        && !(closed && waiting.isEmpty && !offlineBusy)
+      {
+        condition.wait()
+      }
+      if offlineDone.isEmpty || failure != nil {
+        condition.unlock()
+        return
+      }
+      var work = offlineDone.removeFirst()
+      condition.unlock()
+      do {
+        let result = try commitRetrying {
+          try stores.commitOnline(&work.batch, dedupEntries: work.dedupEntries)
+        }
+        let done = Completed(
+          batch: work.batch, result: result,
+          committedAtMillis: Int64(Date().timeIntervalSince1970 * 1000))
         condition.lock()
-        failure = error
-        busy = false
+        completed.append(done)
+        inFlight -= 1
         condition.broadcast()
         condition.unlock()
+      } catch {
+        fail(error)
         return
       }
     }
@@ -118,13 +166,11 @@ final class BatchCommitter: @unchecked Sendable {
 
   /// Retries with backoff while a store refuses (a full or read-only disk): the batch stays
   /// in hand, nothing advances, nothing is lost. Gives up only when a stop is requested.
-  private func commitRetrying(_ batch: inout PendingBatch, _ entries: [DedupEntryRecord]) throws
-    -> OnlineApplyResult
-  {
+  private func commitRetrying<Result>(_ commit: () throws -> Result) throws -> Result {
     var backoff = Duration.milliseconds(100)
     while true {
       do {
-        let result = try stores.commit(&batch, dedupEntries: entries)
+        let result = try commit()
         Gauge(label: "idemstream_commit_failing").record(0)
         return result
       } catch {

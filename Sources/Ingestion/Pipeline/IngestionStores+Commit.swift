@@ -5,12 +5,10 @@ import Metrics
 import OnlineStore
 
 extension IngestionStores {
-  /// Commits the batch in hand to both stores (DESIGN.md, steps 4 and 5) and returns what
-  /// the online store did with its writes. When a step fails it throws, having recorded in
-  /// the batch which tables already took it, so that a retry of the same batch skips them.
-  func commit(_ batch: inout PendingBatch, dedupEntries: [DedupEntryRecord]) throws
-    -> OnlineApplyResult
-  {
+  /// Step 4: the batch's data files and Delta commits, the dead-letter table last. When a
+  /// step fails it throws, having recorded in the batch which tables already took it, so
+  /// that a retry of the same batch skips them.
+  func commitOffline(_ batch: inout PendingBatch) throws {
     let transactions = batch.positions.map { partition, offset in
       (
         appId: TransactionID(
@@ -54,7 +52,12 @@ extension IngestionStores {
       .recordInterval(since: offlineStart)
     batch.counts.addStage("offline", since: offlineStart)
     try Failpoint.afterOfflineCommit.reach()
-    // 4. The online store, in one transaction.
+  }
+
+  /// Step 5: the online store, in one transaction, once the offline table holds the batch.
+  func commitOnline(_ batch: inout PendingBatch, dedupEntries: [DedupEntryRecord]) throws
+    -> OnlineApplyResult
+  {
     let onlineStart = ContinuousClock.now
     var writes: [String: any OnlineWriteColumns] = [:]
     for (index, view) in batch.onlineViews().enumerated() where view.count > 0 {
@@ -66,7 +69,7 @@ extension IngestionStores {
         positions: batch.positions.map {
           PartitionPosition(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
         },
-        appliedVersions: appliedVersions))
+        appliedVersions: batch.committedTables))
     Timer(label: "idemstream_commit_seconds", dimensions: [("store", "online")])
       .recordInterval(since: onlineStart)
     batch.counts.addStage("online", since: onlineStart)

@@ -7,7 +7,14 @@ final class SQLiteConnection {
   private let handle: OpaquePointer
   let path: String
 
+  /// Set before SQLite's first use in the process (it refuses later, harmlessly).
+  private static let configured: Bool = {
+    _ = idem_sqlite3_disable_memstatus()
+    return true
+  }()
+
   init(path: String, readOnly: Bool) throws {
+    _ = Self.configured
     self.path = path
     var db: OpaquePointer?
     let flags =
