@@ -6,8 +6,8 @@ struct Idemstream: AsyncParsableCommand {
     commandName: "idemstream",
     abstract: "Streaming feature ingestion: Kafka → online store + Delta Lake, exactly once.",
     discussion: """
-      Reads feature writes from Kafka, drops duplicates by idempotency key, applies ordered
-      last-write-wins updates to the online store and commits ACID batches to a Delta Lake
+      Reads feature writes from Kafka, drops duplicates by idempotency key, applies ordered \
+      last-write-wins updates to the online store and commits ACID batches to a Delta Lake \
       table per feature group. Start with `idemstream demo`.
       """,
     subcommands: [

@@ -85,11 +85,11 @@ public final class IngestionService: Sendable {
       bootstrapServers: bootstrap, groupID: config.kafka.groupID)
     let instance = config.kafka.instanceID.isEmpty ? Self.hostName : config.kafka.instanceID
     configuration.groupInstanceID = instance
-    // librdkafka prefetches up to 64 MiB by default; keep it to 16 MiB unless the config
-    // says otherwise. (Smaller prefetches were measured: 8 MiB with 20,000 records per
-    // partition cut peak RSS from 417 to 293 MB but more than halved the drain rate on the
-    // mock broker; see BENCHMARKS.md.)
-    configuration.settings = ["queued.max.messages.kbytes": "16384"].merging(
+    // librdkafka prefetches up to 64 MiB by default; keep it to 4 MiB unless the config says
+    // otherwise. A small prefetch used to starve the loop (librdkafka 2.0.2 restarts a
+    // stopped fetch only when its broker thread wakes, up to a second later); the loop now
+    // nudges the fetchers when it drains the queue (`KafkaConsumer.nudgeFetchers`).
+    configuration.settings = ["queued.max.messages.kbytes": "4096"].merging(
       config.kafka.settings
     ) { $1 }
     return configuration

@@ -8,11 +8,11 @@ struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Produce the shared workload to the embedded broker and drain it through `run`.",
     discussion: """
-      The broker and the service run as child processes of their own, so the peak memory
-      reported is the service's alone. Drain mode reports records/s (after the first record
-      and in total), peak RSS, time per stage and the restart time with the stores full.
-      --rate R produces R writes/s for --duration seconds while the service runs and reports
-      freshness p50/p99 (record timestamp to visible online). --peer runs the Python peer
+      The broker and the service run as child processes of their own, so the peak memory \
+      reported is the service's alone. Drain mode reports records/s (after the first record \
+      and in total), peak RSS, time per stage and the restart time with the stores full. \
+      --rate R produces R writes/s for --duration seconds while the service runs and reports \
+      freshness p50/p99 (record timestamp to visible online). --peer runs the Python peer \
       pipeline on the same backlog in the same run, for the ratio.
       """)
 

@@ -10,8 +10,8 @@ struct Demo: ParsableCommand {
     abstract:
       "Ingest a sample stream on the embedded broker into ./demo-data and show what happened.",
     discussion: """
-      Starts the embedded broker, produces a sample stream with duplicates, out-of-order
-      writes, deletes, a conflict and malformed records, ingests it into ./demo-data (which
+      Starts the embedded broker, produces a sample stream with duplicates, out-of-order \
+      writes, deletes, a conflict and malformed records, ingests it into ./demo-data (which \
       it clears first), then checks that the online store and the offline table agree.
       """)
 

@@ -10,7 +10,7 @@ struct Offline: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Print an entity's offline rows in write order.",
       discussion: """
-        --as-of takes a table version (an integer) or an RFC 3339 time; without it, the
+        --as-of takes a table version (an integer) or an RFC 3339 time; without it, the \
         latest version. KEY as for `online get`.
         """)
     @OptionGroup var options: ConfigOptions

@@ -10,7 +10,7 @@ struct Online: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Print the online rows of entities as JSON lines (absent entities print nothing).",
       discussion: """
-        KEY is the key value for a one-column primary key (u42), else a JSON object of the
+        KEY is the key value for a one-column primary key (u42), else a JSON object of the \
         key columns ('{"merchant_id":7,"day":"2026-01-01"}'). Exits 1 when a KEY is absent.
         """)
     @OptionGroup var options: ConfigOptions

@@ -8,9 +8,9 @@ struct Replay: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Re-read a topic range through the same rules and write what is new.",
     discussion: """
-      Nothing is written when the stores already hold the range. Reports per group how many
-      records were new, duplicates, stale and dead letters. --dry-run writes nothing and
-      reports what a run would write. --from-offsets takes a JSON object
+      Nothing is written when the stores already hold the range. Reports per group how many \
+      records were new, duplicates, stale and dead letters. --dry-run writes nothing and \
+      reports what a run would write. --from-offsets takes a JSON object \
       '{"features": {"0": 120, "1": 0}}' (topic → partition → first offset).
       """)
   @OptionGroup var options: ConfigOptions

@@ -9,9 +9,9 @@ struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run the ingestion service.",
     discussion: """
-      Consumes the configured topics in the consumer group and writes every feature write
-      exactly once to the online store and the offline Delta tables. SIGINT or SIGTERM
-      finishes the batch in hand, commits it and exits. Without kafka.bootstrap_servers in
+      Consumes the configured topics in the consumer group and writes every feature write \
+      exactly once to the online store and the offline Delta tables. SIGINT or SIGTERM \
+      finishes the batch in hand, commits it and exits. Without kafka.bootstrap_servers in \
       the config, an embedded broker is started (see `idemstream broker`).
       """)
 

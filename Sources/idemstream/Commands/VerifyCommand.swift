@@ -7,10 +7,10 @@ struct Verify: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Compare the online store with the offline table.",
     discussion: """
-      Each entity's online row must equal its greatest offline write (by event_time, then
-      partition, then offset), among the offline rows the online store has also taken.
-      Exits 0 when they agree, 1 with a report of missing, extra and differing entities.
-      --repair rewrites differing online entities from the offline table (stop `run` first:
+      Each entity's online row must equal its greatest offline write (by event_time, then \
+      partition, then offset), among the offline rows the online store has also taken. \
+      Exits 0 when they agree, 1 with a report of missing, extra and differing entities. \
+      --repair rewrites differing online entities from the offline table (stop `run` first: \
       repair takes the data-dir lock).
       """)
   @OptionGroup var options: ConfigOptions
