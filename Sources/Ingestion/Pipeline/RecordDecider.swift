@@ -7,16 +7,16 @@ import OnlineStore
 ///
 /// The same decider serves `run` and `replay`, so that a replay applies the very rules of
 /// the service rather than a second copy of them.
-struct RecordDecider {
+package struct RecordDecider {
   let config: IdemstreamConfig
   let decoder: FeatureWriteDecoder
-  var dedup: DedupIndex
+  package var dedup: DedupIndex
   /// What the stores held when this process started deciding: records at or below these
   /// positions are never written to that store again.
   var offlinePositions: OfflinePositions
-  var onlinePositions: [TopicPartition: Int64]
+  package var onlinePositions: [TopicPartition: Int64]
 
-  init(
+  package init(
     config: IdemstreamConfig, dedup: DedupIndex, offlinePositions: OfflinePositions,
     onlinePositions: [TopicPartition: Int64]
   ) {
@@ -27,7 +27,7 @@ struct RecordDecider {
     self.onlinePositions = onlinePositions
   }
 
-  mutating func take(_ record: KafkaRecord, into batch: inout PendingBatch) {
+  package mutating func take(_ record: KafkaRecord, into batch: inout PendingBatch) {
     let partition = record.topicPartition
     batch.counts.consumed += 1
     batch.inputBytes += record.value?.count ?? 0
