@@ -15,6 +15,9 @@ package struct RecordDecider {
   /// positions are never written to that store again.
   var offlinePositions: OfflinePositions
   package var onlinePositions: [TopicPartition: Int64]
+  /// Per group (by index), its offline table's name: `FeatureGroup.tableName` builds the
+  /// string anew on every call.
+  private let tableNames: [String]
 
   package init(
     config: IdemstreamConfig, dedup: DedupIndex, offlinePositions: OfflinePositions,
@@ -25,6 +28,7 @@ package struct RecordDecider {
     self.dedup = dedup
     self.offlinePositions = offlinePositions
     self.onlinePositions = onlinePositions
+    tableNames = config.featureGroups.map(\.tableName)
   }
 
   package mutating func take(_ record: KafkaRecord, into batch: inout PendingBatch) {
@@ -68,8 +72,9 @@ package struct RecordDecider {
           + "accepted at \(first) with other content",
         into: &batch)
     case .accepted:
-      let table = config.featureGroups[write.groupIndex].tableName
-      if offlinePositions.holds(table: table, partition, offset: record.offset) {
+      if offlinePositions.holds(
+        table: tableNames[write.groupIndex], partition, offset: record.offset)
+      {
         // A re-read record the table already took (its dedup entry has since expired).
         batch.groupCounts[write.groupIndex].held += 1
         return
