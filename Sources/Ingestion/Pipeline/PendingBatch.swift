@@ -10,7 +10,8 @@ package struct PendingBatch {
   var onlineRows: [[Int32]]
   var deadLetters = DeadLetterBuffer()
   /// Per partition, the last offset decided in this batch.
-  package var positions: [TopicPartition: Int64] = [:]
+  package var positions: [TopicPartition: Int64] { lastDecided.dictionary }
+  private var lastDecided = PartitionTable<Int64>()
   var counts = IngestionCounts()
   /// Per group (by index), what was decided; folded into `counts` at commit. An array, not
   /// a dictionary by name, because it is touched once per record.
@@ -48,7 +49,17 @@ package struct PendingBatch {
     decideNanoseconds = 0
   }
 
-  var isEmpty: Bool { positions.isEmpty }
+  var isEmpty: Bool { lastDecided.isEmpty }
+
+  /// Notes that the record at `offset` of (`topic`, `partition`) was decided in this batch.
+  @inline(__always)
+  mutating func decided(topic: String, partition: Int32, offset: Int64) {
+    if let slot = lastDecided.slot(topic: topic, partition: partition) {
+      lastDecided[slot] = offset
+    } else {
+      _ = lastDecided.insert(topic: topic, partition: partition, offset)
+    }
+  }
 
   /// Per group, the rows that go online, as the online store reads them.
   func onlineViews() -> [OnlineRowsView] {

@@ -13,11 +13,17 @@ package struct RecordDecider {
   package var dedup: DedupIndex
   /// What the stores held when this process started deciding: records at or below these
   /// positions are never written to that store again.
-  var offlinePositions: OfflinePositions
-  package var onlinePositions: [TopicPartition: Int64]
+  var offlinePositions: OfflinePositions {
+    didSet { holds = PartitionTable() }
+  }
+  package var onlinePositions: [TopicPartition: Int64] {
+    didSet { holds = PartitionTable() }
+  }
   /// Per group (by index), its offline table's name: `FeatureGroup.tableName` builds the
   /// string anew on every call.
   private let tableNames: [String]
+  /// The two above per partition, as each record is checked against them.
+  private var holds = PartitionTable<PartitionHolds>()
 
   package init(
     config: IdemstreamConfig, dedup: DedupIndex, offlinePositions: OfflinePositions,
@@ -32,10 +38,10 @@ package struct RecordDecider {
   }
 
   package mutating func take(_ record: KafkaRecord, into batch: inout PendingBatch) {
-    let partition = record.topicPartition
     batch.counts.consumed += 1
     batch.inputBytes += record.value?.count ?? 0
-    batch.positions[partition] = record.offset
+    batch.decided(topic: record.topic, partition: record.partition, offset: record.offset)
+    let held = holds(topic: record.topic, partition: record.partition)
     if let timestamp = record.timestampMilliseconds {
       batch.newestRecordTimestamp = max(batch.newestRecordTimestamp ?? timestamp, timestamp)
     }
@@ -52,7 +58,9 @@ package struct RecordDecider {
     let write: FeatureWrite
     switch decoded {
     case .failure(let error):
-      deadLetter(record, reason: error.reason.rawValue, error: error.description, into: &batch)
+      deadLetter(
+        record, reason: error.reason.rawValue, error: error.description, held: held,
+        into: &batch)
       return
     case .success(let value):
       write = value
@@ -70,17 +78,15 @@ package struct RecordDecider {
         error:
           "idempotency key '\(write.idempotencyKey)' of group '\(groupName)' was "
           + "accepted at \(first) with other content",
-        into: &batch)
+        held: held, into: &batch)
     case .accepted:
-      if offlinePositions.holds(
-        table: tableNames[write.groupIndex], partition, offset: record.offset)
-      {
+      if held.tableHolds(write.groupIndex, offset: record.offset) {
         // A re-read record the table already took (its dedup entry has since expired).
         batch.groupCounts[write.groupIndex].held += 1
         return
       }
       batch.groupCounts[write.groupIndex].new += 1
-      if record.offset > onlinePositions[partition, default: -1] {
+      if record.offset > held.online {
         batch.onlineRows[write.groupIndex].append(Int32(batch.rows[write.groupIndex].count))
       }
       batch.rows[write.groupIndex].append(
@@ -88,15 +94,24 @@ package struct RecordDecider {
     }
   }
 
+  /// What the stores held of the record's partition, from the dictionaries the first time.
+  private mutating func holds(topic: String, partition: Int32) -> PartitionHolds {
+    if let slot = holds.slot(topic: topic, partition: partition) { return holds[slot] }
+    let key = TopicPartition(topic, partition)
+    let found = PartitionHolds(
+      online: onlinePositions[key, default: -1],
+      tables: tableNames.map { offlinePositions.position(table: $0, key) },
+      deadLetters: offlinePositions.position(table: OfflineTableLayout.deadLetterTableName, key))
+    _ = holds.insert(topic: topic, partition: partition, found)
+    return found
+  }
+
   private func deadLetter(
-    _ record: KafkaRecord, reason: String, error: String, into batch: inout PendingBatch
+    _ record: KafkaRecord, reason: String, error: String, held: PartitionHolds,
+    into batch: inout PendingBatch
   ) {
     batch.counts.deadLetters[reason, default: 0] += 1
-    if offlinePositions.holds(
-      table: OfflineTableLayout.deadLetterTableName, record.topicPartition, offset: record.offset)
-    {
-      return
-    }
+    if held.deadLettersHold(offset: record.offset) { return }
     batch.deadLetters.append(
       topic: record.topic, partition: record.partition, offset: record.offset, key: record.key,
       value: record.value, reason: reason, error: "[\(reason)] \(error)",
