@@ -43,6 +43,21 @@ struct OfflineRowBuffer {
     offsets.append(int64: offset)
   }
 
+  /// Appends a decoded row: the loop's path, with no `FeatureWrite` in between.
+  mutating func append(_ row: DecodedRow, topic: String, partition: Int32, offset: Int64) {
+    for index in keyColumns.indices { keyColumns[index].append(row.key(index), of: row) }
+    eventTimes.append(int64: row.eventTimeMicros)
+    for index in valueColumns.indices {
+      valueColumns[index].append(index < row.valueCount ? row.value(index) : .null, of: row)
+    }
+    operations.append(string: row.operation.rawValue)
+    deletes.append(row.operation == .delete)
+    row.withIdempotencyKey { idempotencyKeys.append(bytes: $0) }
+    topics.append(string: topic)
+    partitions.append(int32: partition)
+    offsets.append(int64: offset)
+  }
+
   // MARK: Reading a row back, for the online apply (`OnlineRowsView`)
 
   func order(at row: Int) -> OnlineWriteOrder {

@@ -24,6 +24,8 @@ package struct RecordDecider {
   private let tableNames: [String]
   /// The two above per partition, as each record is checked against them.
   private var holds = PartitionTable<PartitionHolds>()
+  /// Every record is decoded into this one row, whose buffers are reused.
+  private var row = DecodedRow()
 
   package init(
     config: IdemstreamConfig, dedup: DedupIndex, offlinePositions: OfflinePositions,
@@ -49,48 +51,55 @@ package struct RecordDecider {
     let headers =
       record.headers.isEmpty
       ? [] : record.headers.map { RecordHeader(key: $0.name, value: $0.value) }
-    let decoded = Result { () throws(DecodeError) -> FeatureWrite in
-      try decoder.decode(value: record.value, headers: headers, topic: record.topic)
+    let failure: DecodeError?
+    do {
+      try decoder.decode(
+        value: record.value, headers: headers, topic: record.topic, into: &row)
+      failure = nil
+    } catch {
+      failure = error
     }
     let decideStart = MonotonicNanoseconds.now
     batch.decodeNanoseconds += decideStart - decodeStart
     defer { batch.decideNanoseconds += MonotonicNanoseconds.now - decideStart }
-    let write: FeatureWrite
-    switch decoded {
-    case .failure(let error):
+    if let failure {
       deadLetter(
-        record, reason: error.reason.rawValue, error: error.description, held: held,
+        record, reason: failure.reason.rawValue, error: failure.description, held: held,
         into: &batch)
       return
-    case .success(let value):
-      write = value
     }
-    let groupName = write.groupName
-    switch dedup.decide(write, partition: record.partition, offset: record.offset) {
+    let group = row.groupIndex
+    let key = decoder.schemas[group].nameBytes.withUnsafeBytes { name in
+      row.withIdempotencyKey { DedupKey(group: name, idempotencyKey: $0) }
+    }
+    let decision = dedup.decide(
+      key: key, fingerprint: row.contentFingerprint, eventTimeMillis: row.eventTimeMillis,
+      partition: record.partition, offset: record.offset)
+    switch decision {
     case .alreadyHeld:
-      batch.groupCounts[write.groupIndex].held += 1
+      batch.groupCounts[group].held += 1
     case .duplicate:
-      batch.groupCounts[write.groupIndex].duplicate += 1
+      batch.groupCounts[group].duplicate += 1
     case .conflict(let first):
-      batch.groupCounts[write.groupIndex].conflict += 1
+      batch.groupCounts[group].conflict += 1
       deadLetter(
         record, reason: "conflict",
         error:
-          "idempotency key '\(write.idempotencyKey)' of group '\(groupName)' was "
-          + "accepted at \(first) with other content",
+          "idempotency key '\(row.idempotencyKeyString)' of group "
+          + "'\(config.featureGroups[group].name)' was accepted at \(first) with other content",
         held: held, into: &batch)
     case .accepted:
-      if held.tableHolds(write.groupIndex, offset: record.offset) {
+      if held.tableHolds(group, offset: record.offset) {
         // A re-read record the table already took (its dedup entry has since expired).
-        batch.groupCounts[write.groupIndex].held += 1
+        batch.groupCounts[group].held += 1
         return
       }
-      batch.groupCounts[write.groupIndex].new += 1
+      batch.groupCounts[group].new += 1
       if record.offset > held.online {
-        batch.onlineRows[write.groupIndex].append(Int32(batch.rows[write.groupIndex].count))
+        batch.onlineRows[group].append(Int32(batch.rows[group].count))
       }
-      batch.rows[write.groupIndex].append(
-        write, topic: record.topic, partition: record.partition, offset: record.offset)
+      batch.rows[group].append(
+        row, topic: record.topic, partition: record.partition, offset: record.offset)
     }
   }
 
