@@ -97,3 +97,19 @@ extension Result {
     return nil
   }
 }
+
+extension DecodedRowTests {
+  func testTheRowGrowsForALongStringAndShrinksBackForTheNext() throws {
+    var row = DecodedRow()
+    let long = String(repeating: "ü", count: 5000)
+    for country in ["SE", long, "DE", long + "x", ""] {
+      let json =
+        #"{"feature_group":"user_stats","idempotency_key":"k","event_time":1,"#
+        + #""key":{"user_id":"u"},"values":{"country":""# + country + #""}}"#
+      try F.decoder.decode(value: Array(json.utf8), headers: [], topic: "features", into: &row)
+      XCTAssertEqual(row.featureValue(row.value(2)), .string(country))
+      XCTAssertEqual(row.idempotencyKeyString, "k")
+      XCTAssertEqual(row.write(groupName: "user_stats"), try F.decode(json))
+    }
+  }
+}

@@ -22,21 +22,27 @@
 public enum CanonicalWrite {
   /// The canonical bytes of `write`, decoded against `group`.
   public static func bytes(of write: FeatureWrite, in group: FeatureGroup) -> [UInt8] {
-    withBytes(of: DecodedRow(write), layout: CanonicalLayout(group: group)) { Array($0) }
+    withBytes(of: write, in: group) { Array($0) }
   }
 
   /// The XXH64 content fingerprint of `write`: what the decoder puts in
   /// `FeatureWrite.contentFingerprint`, recomputable from a stored row.
   public static func fingerprint(of write: FeatureWrite, in group: FeatureGroup) -> UInt64 {
-    withBytes(of: DecodedRow(write), layout: CanonicalLayout(group: group)) { fingerprint($0) }
+    withBytes(of: write, in: group) { fingerprint($0) }
   }
 
   /// The idempotency key derived from the content of `write` (lowercase hex SHA-256).
   public static func derivedIdempotencyKey(of write: FeatureWrite, in group: FeatureGroup) -> String
   {
-    withBytes(of: DecodedRow(write), layout: CanonicalLayout(group: group)) {
-      SHA256.digest($0).hexString
-    }
+    withBytes(of: write, in: group) { SHA256.digest($0).hexString }
+  }
+
+  /// A `FeatureWrite` is encoded through a `DecodedRow`, so that there is one encoder.
+  private static func withBytes<Result>(
+    of write: FeatureWrite, in group: FeatureGroup, _ body: (UnsafeRawBufferPointer) -> Result
+  ) -> Result {
+    var row = DecodedRow(write)
+    return row.withCanonicalBytes(layout: CanonicalLayout(group: group), body)
   }
 
   /// Seed of the fingerprint hash; fixed forever, as fingerprints are persisted.
@@ -44,53 +50,6 @@ public enum CanonicalWrite {
 
   static func fingerprint(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
     XXHash64.hash(bytes, seed: fingerprintSeed)
-  }
-
-  /// Builds the canonical bytes of `row` in temporary (stack, when small) memory and passes
-  /// them to `body`. The per-group constant parts (header, `str name` prefixes) come
-  /// pre-encoded from `layout`, so the work per write is the values themselves. A
-  /// `FeatureWrite` is encoded through a `DecodedRow` too, so there is one encoder.
-  @inline(__always)
-  static func withBytes<Result>(
-    of row: DecodedRow, layout: CanonicalLayout, _ body: (UnsafeRawBufferPointer) -> Result
-  ) -> Result {
-    row.cells.withUnsafeBufferPointer { cells in
-      row.bytes.withUnsafeBytes { strings in
-        let keyCount = row.keyCount
-        let isUpsert = row.operation == .upsert
-        var size = layout.header.count + 8 + 1 + 4
-        for column in layout.keyColumns {
-          size += column.prefixLength + encodedSize(cells[column.slot])
-        }
-        if isUpsert {
-          for column in layout.valueColumns where !cells[keyCount + column.slot].isNull {
-            size += column.prefixLength + encodedSize(cells[keyCount + column.slot])
-          }
-        }
-        return withUnsafeTemporaryAllocation(byteCount: size, alignment: 8) { buffer in
-          var writer = CanonicalByteWriter(pointer: buffer.baseAddress!, strings: strings)
-          writer.raw(UnsafeRawBufferPointer(layout.header))
-          for column in layout.keyColumns {
-            writer.raw(layout.prefix(column))
-            writer.value(cells[column.slot])
-          }
-          writer.uint64(UInt64(bitPattern: row.eventTimeMicros))
-          writer.byte(isUpsert ? 0 : 1)
-          let countOffset = writer.offset
-          writer.uint32(0)
-          var present: UInt32 = 0
-          if isUpsert {
-            for column in layout.valueColumns where !cells[keyCount + column.slot].isNull {
-              writer.raw(layout.prefix(column))
-              writer.value(cells[keyCount + column.slot])
-              present += 1
-            }
-          }
-          buffer.storeBytes(of: present.littleEndian, toByteOffset: countOffset, as: UInt32.self)
-          return body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: writer.offset))
-        }
-      }
-    }
   }
 
   @inline(__always)
@@ -232,6 +191,56 @@ struct CanonicalByteWriter {
     case .timestamp(let micros):
       byte(5)
       uint64(UInt64(bitPattern: micros))
+    }
+  }
+}
+
+extension DecodedRow {
+  /// Builds the row's canonical bytes (`CanonicalWrite`) in temporary (stack, when small)
+  /// memory and passes them to `body`. The per-group constant parts (header, `str name`
+  /// prefixes) come pre-encoded from `layout`, so the work per write is the values
+  /// themselves. It changes nothing; it is `mutating` because the decoder's row is `inout`,
+  /// and a non-mutating call on it measured a copy of the row (its arrays retained and
+  /// released) per record.
+  @inline(__always)
+  mutating func withCanonicalBytes<Result>(
+    layout: CanonicalLayout, _ body: (UnsafeRawBufferPointer) -> Result
+  ) -> Result {
+    cells.withUnsafeBufferPointer { cells in
+      bytes.withUnsafeBytes { strings in
+        let isUpsert = operation == .upsert
+        var size = layout.header.count + 8 + 1 + 4
+        for column in layout.keyColumns {
+          size += column.prefixLength + CanonicalWrite.encodedSize(cells[column.slot])
+        }
+        if isUpsert {
+          for column in layout.valueColumns where !cells[keyCount + column.slot].isNull {
+            size += column.prefixLength + CanonicalWrite.encodedSize(cells[keyCount + column.slot])
+          }
+        }
+        return withUnsafeTemporaryAllocation(byteCount: size, alignment: 8) { buffer in
+          var writer = CanonicalByteWriter(pointer: buffer.baseAddress!, strings: strings)
+          writer.raw(UnsafeRawBufferPointer(layout.header))
+          for column in layout.keyColumns {
+            writer.raw(layout.prefix(column))
+            writer.value(cells[column.slot])
+          }
+          writer.uint64(UInt64(bitPattern: eventTimeMicros))
+          writer.byte(isUpsert ? 0 : 1)
+          let countOffset = writer.offset
+          writer.uint32(0)
+          var present: UInt32 = 0
+          if isUpsert {
+            for column in layout.valueColumns where !cells[keyCount + column.slot].isNull {
+              writer.raw(layout.prefix(column))
+              writer.value(cells[keyCount + column.slot])
+              present += 1
+            }
+          }
+          buffer.storeBytes(of: present.littleEndian, toByteOffset: countOffset, as: UInt32.self)
+          return body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: writer.offset))
+        }
+      }
     }
   }
 }

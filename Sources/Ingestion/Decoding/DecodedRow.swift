@@ -23,11 +23,14 @@ struct DecodedRow {
   /// Position of the group in `IdemstreamConfig.featureGroups`.
   var groupIndex = 0
   private(set) var keyCount = 0
+  private(set) var valueCount = 0
   /// The primary-key values in `FeatureGroup.primaryKey` order, then one per
-  /// `FeatureGroup.valueFeatures` entry.
+  /// `FeatureGroup.valueFeatures` entry; past those, spare cells a wider group left. (The
+  /// buffers only ever grow: `removeAll(keepingCapacity:)` costs more than the record.)
   private(set) var cells: [Cell] = []
-  /// The bytes of the string cells and of the idempotency key.
+  /// The bytes of the string cells and of the idempotency key: the first `byteCount`.
   private(set) var bytes: [UInt8] = []
+  private var byteCount = 0
   /// Microseconds since the Unix epoch, UTC.
   var eventTimeMicros: Int64 = 0
   var operation = WriteOperation.upsert
@@ -39,14 +42,12 @@ struct DecodedRow {
 
   init() {}
 
-  var valueCount: Int { cells.count - keyCount }
-
-  /// Forgets the previous record, keeping the buffers' capacity.
+  /// Forgets the previous record, keeping the buffers.
   mutating func clear() {
     groupIndex = 0
     keyCount = 0
-    cells.removeAll(keepingCapacity: true)
-    bytes.removeAll(keepingCapacity: true)
+    valueCount = 0
+    byteCount = 0
     eventTimeMicros = 0
     operation = .upsert
     idempotencyKey = 0..<0
@@ -59,8 +60,14 @@ struct DecodedRow {
   mutating func setGroup(_ index: Int, keyCount: Int, valueCount: Int) {
     groupIndex = index
     self.keyCount = keyCount
-    cells.removeAll(keepingCapacity: true)
-    for _ in 0..<(keyCount + valueCount) { cells.append(.null) }
+    self.valueCount = valueCount
+    let count = keyCount + valueCount
+    if cells.count < count {
+      cells.append(contentsOf: repeatElement(.null, count: count - cells.count))
+    }
+    cells.withUnsafeMutableBufferPointer { cells in
+      for index in 0..<count { cells[index] = .null }
+    }
   }
 
   /// Lays out null cells for `schema`'s group.
@@ -82,23 +89,38 @@ struct DecodedRow {
 
   /// Makes every value null: a delete carries none.
   mutating func clearValues() {
-    for index in keyCount..<cells.count { cells[index] = .null }
+    for index in keyCount..<(keyCount + valueCount) { cells[index] = .null }
   }
 
-  /// Keeps `text` (UTF-8) in `bytes` and returns its cell.
+  /// Keeps `text` (UTF-8) in `bytes` and returns its cell. A record is at most
+  /// `max_record_bytes` (1 GiB), so the offsets of its strings fit an `Int32`.
   @inline(__always)
   mutating func appendString(_ text: UnsafeBufferPointer<UInt8>) -> Cell {
-    let start = bytes.count
-    bytes.append(contentsOf: text)
-    return .string(
-      start: Int32(truncatingIfNeeded: start), count: Int32(truncatingIfNeeded: text.count))
+    let start = keep(text)
+    return .string(start: Int32(start), count: Int32(text.count))
   }
 
   /// Keeps `key` (UTF-8) in `bytes` as the idempotency key.
   mutating func setIdempotencyKey(_ key: UnsafeBufferPointer<UInt8>) {
-    let start = bytes.count
-    bytes.append(contentsOf: key)
-    idempotencyKey = start..<bytes.count
+    let start = keep(key)
+    idempotencyKey = start..<start + key.count
+  }
+
+  /// Copies `text` after the bytes kept so far; returns where it starts.
+  @inline(__always)
+  private mutating func keep(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+    let start = byteCount
+    byteCount += text.count
+    if bytes.count < byteCount {
+      let grown = max(byteCount, 2 * bytes.count, 256)
+      bytes.append(contentsOf: repeatElement(0, count: grown - bytes.count))
+    }
+    if let source = text.baseAddress {
+      bytes.withUnsafeMutableBufferPointer { buffer in
+        (buffer.baseAddress! + start).update(from: source, count: text.count)
+      }
+    }
+    return start
   }
 
   /// Passes the bytes of a string cell (start, count) to `body`.

@@ -255,10 +255,10 @@ public struct FeatureWriteDecoder: Sendable {
     row.eventTimeMicros = eventTime
     row.operation = resolvedOperation
     let derive = !hasIdempotencyKey && headerKey == nil
-    let derivedKey = CanonicalWrite.withBytes(of: row, layout: schema.layout) { canonical in
-      row.contentFingerprint = CanonicalWrite.fingerprint(canonical)
-      return derive ? SHA256.digest(canonical).hexString : nil
+    let (fingerprint, derivedKey) = row.withCanonicalBytes(layout: schema.layout) {
+      (CanonicalWrite.fingerprint($0), derive ? SHA256.digest($0).hexString : nil)
     }
+    row.contentFingerprint = fingerprint
     if var key = derivedKey ?? (hasIdempotencyKey ? nil : headerKey) {
       key.withUTF8 { row.setIdempotencyKey($0) }
     }
