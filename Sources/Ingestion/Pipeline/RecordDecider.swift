@@ -14,16 +14,19 @@ package struct RecordDecider {
   /// What the stores held when this process started deciding: records at or below these
   /// positions are never written to that store again.
   var offlinePositions: OfflinePositions {
-    didSet { holds = PartitionTable() }
+    didSet { forgetHolds() }
   }
   package var onlinePositions: [TopicPartition: Int64] {
-    didSet { holds = PartitionTable() }
+    didSet { forgetHolds() }
   }
   /// Per group (by index), its offline table's name: `FeatureGroup.tableName` builds the
   /// string anew on every call.
   private let tableNames: [String]
-  /// The two above per partition, as each record is checked against them.
+  /// `offlinePositions` and `onlinePositions` per partition, as each record is checked
+  /// against them.
   private var holds = PartitionTable<PartitionHolds>()
+  /// Per partition in `holds`, per group, the last offset the group's offline table took.
+  private var tablePositions: [Int64?] = []
   /// Every record is decoded into this one row, whose buffers are reused.
   private var row = DecodedRow()
 
@@ -89,7 +92,7 @@ package struct RecordDecider {
           + "'\(config.featureGroups[group].name)' was accepted at \(first) with other content",
         held: held, into: &batch)
     case .accepted:
-      if held.tableHolds(group, offset: record.offset) {
+      if let taken = tablePositions[held.firstTable + group], record.offset <= taken {
         // A re-read record the table already took (its dedup entry has since expired).
         batch.groupCounts[group].held += 1
         return
@@ -109,10 +112,16 @@ package struct RecordDecider {
     let key = TopicPartition(topic, partition)
     let found = PartitionHolds(
       online: onlinePositions[key, default: -1],
-      tables: tableNames.map { offlinePositions.position(table: $0, key) },
-      deadLetters: offlinePositions.position(table: OfflineTableLayout.deadLetterTableName, key))
+      deadLetters: offlinePositions.position(table: OfflineTableLayout.deadLetterTableName, key),
+      firstTable: tablePositions.count)
+    tablePositions += tableNames.map { offlinePositions.position(table: $0, key) }
     _ = holds.insert(topic: topic, partition: partition, found)
     return found
+  }
+
+  private mutating func forgetHolds() {
+    holds = PartitionTable()
+    tablePositions = []
   }
 
   private func deadLetter(
