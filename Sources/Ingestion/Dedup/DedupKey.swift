@@ -42,8 +42,7 @@ public struct DedupKey: Sendable, Hashable {
       if let source = keyBytes.baseAddress {
         (base + 4 + groupBytes.count).copyMemory(from: source, byteCount: keyBytes.count)
       }
-      let bytes = UnsafeRawBufferPointer(buffer)
-      return (XXHash64.hash(bytes, seed: 0), XXHash64.hash(bytes, seed: 0x9E37_79B9_7F4A_7C15))
+      return XXHash64.hash(UnsafeRawBufferPointer(buffer), seeds: 0, 0x9E37_79B9_7F4A_7C15)
     }
     self.init(high: digest.0, low: digest.1)
   }
