@@ -50,7 +50,9 @@ struct OfflineRowBuffer {
     for index in valueColumns.indices {
       valueColumns[index].append(index < row.valueCount ? row.value(index) : .null, of: row)
     }
-    operations.append(string: row.operation.rawValue)
+    // The bytes of a StaticString: `rawValue` would make a String to take them from.
+    let operation: StaticString = row.operation == .delete ? "delete" : "upsert"
+    operation.withUTF8Buffer { operations.append(bytes: UnsafeRawBufferPointer($0)) }
     deletes.append(row.operation == .delete)
     row.withIdempotencyKey { idempotencyKeys.append(bytes: $0) }
     topics.append(string: topic)
