@@ -1,6 +1,8 @@
 // decode-bench: decoding and dedup throughput on records shaped like shared/bench/gen.py's.
 //
 // Usage: decode-bench [RECORDS]   (default 1,000,000; build with -c release)
+//        decode-bench RECORDS loop  (only the loop thread's per-record path, for callgrind:
+//        valgrind --tool=callgrind --toggle-collect='*LoopPathBench*takeAll*' ...)
 import Foundation
 import Ingestion
 
@@ -114,6 +116,25 @@ func decodeAll(_ corpus: Corpus, label: String) {
 }
 
 let keyed = Corpus(count: count, withKey: true)
+
+/// The loop thread's per-record path (decode, decide, lay out), best of `passes`.
+func takeAllRecords(_ bench: LoopPathBench) {
+  var best = Double.infinity
+  var rows = 0
+  for _ in 0..<passes {
+    let cpuStart = threadCPUSeconds()
+    rows = bench.takeAll(config: config)
+    best = min(best, threadCPUSeconds() - cpuStart)
+  }
+  print(
+    "loop path (decode, decide, lay out): \(bench.records.count) records, \(rows) rows, "
+      + "best of \(passes) by thread CPU time: \(Int(Double(bench.records.count) / best)) records/s "
+      + "(\(Int(best * 1e9 / Double(bench.records.count))) ns/record)")
+}
+if CommandLine.arguments.dropFirst(2).first == "loop" {
+  takeAllRecords(LoopPathBench(corpus: keyed))
+  exit(0)
+}
 // Calibration: XXH64 over every record, a pure memory-and-arithmetic loop, shows how fast
 // this machine is at the moment (the benchmark host is shared).
 var calibration: UInt64 = 0
@@ -152,3 +173,4 @@ let loadTime = clock.measure { reloaded.load(entries) }
 print(
   "dedup load: \(entries.count) entries in \(Int(seconds(loadTime) * 1000)) ms (accepted \(accepted))"
 )
+takeAllRecords(LoopPathBench(corpus: keyed))

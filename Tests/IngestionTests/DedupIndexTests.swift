@@ -179,4 +179,43 @@ final class DedupTableTests: XCTestCase {
       XCTAssertEqual(table.find(probe)?.offset, expected)
     }
   }
+
+  /// The single-probe paths the decider takes (locate, then insert or replace; commit in
+  /// place), across growth and colliding keys, checked against a Dictionary.
+  func testLocateInsertReplaceAndCommitMatchADictionary() {
+    var random = SplitMix64(seed: 7)
+    var table = DedupTable()
+    var model: [DedupKey: (offset: Int64, pending: Bool)] = [:]
+    let keys = (0..<2000).map { _ in DedupKey(high: random.next(), low: random.next() % 300) }
+    for step in 0..<10_000 {
+      let key = keys[Int(random.next() % UInt64(keys.count))]
+      if random.next() % 4 == 0 {
+        let committed = table.commitPending(key)
+        if let held = model[key], held.pending {
+          XCTAssertEqual(committed?.offset, held.offset)
+          XCTAssertEqual(committed?.state, .committed)
+          model[key] = (held.offset, false)
+        } else {
+          XCTAssertNil(committed)
+        }
+      } else {
+        let slot = DedupTable.Slot(
+          keyHigh: key.high, keyLow: key.low, fingerprint: 0, offset: Int64(step),
+          eventTimeMillis: Int64(step), partition: 0, state: .pending)
+        let (found, number, bucket) = table.locate(key)
+        XCTAssertEqual(found?.offset, model[key]?.offset)
+        if let number {
+          table.replace(entry: number, with: slot)
+        } else {
+          table.insert(slot, absentAt: bucket)
+        }
+        model[key] = (Int64(step), true)
+      }
+      XCTAssertEqual(table.count, model.count)
+    }
+    for key in keys {
+      XCTAssertEqual(table.find(key)?.offset, model[key]?.offset)
+      XCTAssertEqual(table.find(key).map { $0.state == .pending }, model[key]?.pending)
+    }
+  }
 }

@@ -60,4 +60,23 @@ final class HashingTests: XCTestCase {
     let long = (0..<3).flatMap { _ in (0...255).map { UInt8($0) } } + Array("xyz".utf8)
     XCTAssertEqual(XXHash64.hash(long), 0xe921_a1b4_5bd7_79f8)
   }
+
+  /// The two-seed hash (the dedup key) equals two one-seed hashes, for every length around
+  /// the 32-byte stripe and the 8- and 4-byte tails.
+  func testTwoSeedHashEqualsTwoHashes() {
+    var random = SplitMix64(seed: 3)
+    let bytes = (0..<200).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+    bytes.withUnsafeBytes { all in
+      for length in 0...bytes.count {
+        for seeds in [(0, 0x9E37_79B9_7F4A_7C15), (random.next(), random.next())]
+          as [(UInt64, UInt64)]
+        {
+          let input = UnsafeRawBufferPointer(rebasing: all[0..<length])
+          let pair = XXHash64.hash(input, seeds: seeds.0, seeds.1)
+          XCTAssertEqual(pair.0, XXHash64.hash(input, seed: seeds.0), "length \(length)")
+          XCTAssertEqual(pair.1, XXHash64.hash(input, seed: seeds.1), "length \(length)")
+        }
+      }
+    }
+  }
 }

@@ -22,20 +22,27 @@
 public enum CanonicalWrite {
   /// The canonical bytes of `write`, decoded against `group`.
   public static func bytes(of write: FeatureWrite, in group: FeatureGroup) -> [UInt8] {
-    let layout = CanonicalLayout(group: group)
-    return withBytes(of: write, layout: layout) { Array($0) }
+    withBytes(of: write, in: group) { Array($0) }
   }
 
   /// The XXH64 content fingerprint of `write`: what the decoder puts in
   /// `FeatureWrite.contentFingerprint`, recomputable from a stored row.
   public static func fingerprint(of write: FeatureWrite, in group: FeatureGroup) -> UInt64 {
-    withBytes(of: write, layout: CanonicalLayout(group: group)) { fingerprint($0) }
+    withBytes(of: write, in: group) { fingerprint($0) }
   }
 
   /// The idempotency key derived from the content of `write` (lowercase hex SHA-256).
   public static func derivedIdempotencyKey(of write: FeatureWrite, in group: FeatureGroup) -> String
   {
-    withBytes(of: write, layout: CanonicalLayout(group: group)) { SHA256.digest($0).hexString }
+    withBytes(of: write, in: group) { SHA256.digest($0).hexString }
+  }
+
+  /// A `FeatureWrite` is encoded through a `DecodedRow`, so that there is one encoder.
+  private static func withBytes<Result>(
+    of write: FeatureWrite, in group: FeatureGroup, _ body: (UnsafeRawBufferPointer) -> Result
+  ) -> Result {
+    var row = DecodedRow(write)
+    return row.withCanonicalBytes(layout: CanonicalLayout(group: group), body)
   }
 
   /// Seed of the fingerprint hash; fixed forever, as fingerprints are persisted.
@@ -45,70 +52,13 @@ public enum CanonicalWrite {
     XXHash64.hash(bytes, seed: fingerprintSeed)
   }
 
-  /// Builds the canonical bytes in temporary (stack, when small) memory and passes them to
-  /// `body`. The per-group constant parts (header, `str name` prefixes) come pre-encoded from
-  /// `layout`, so the work per write is the values themselves.
-  static func withBytes<Result>(
-    of write: FeatureWrite, layout: CanonicalLayout, _ body: (UnsafeRawBufferPointer) -> Result
-  ) -> Result {
-    withBytes(
-      key: write.key, values: write.values, eventTimeMicros: write.eventTimeMicros,
-      operation: write.operation,
-      layout: layout, body)
-  }
-
-  /// `withBytes(of:layout:_:)` for a write still in parts (the decoder, before it assembles
-  /// the `FeatureWrite`).
   @inline(__always)
-  static func withBytes<Result>(
-    key keyValues: [FeatureValue], values rowValues: [FeatureValue], eventTimeMicros: Int64,
-    operation: WriteOperation, layout: CanonicalLayout, _ body: (UnsafeRawBufferPointer) -> Result
-  ) -> Result {
-    keyValues.withUnsafeBufferPointer { key in
-      rowValues.withUnsafeBufferPointer { values in
-        let isUpsert = operation == .upsert
-        var size = layout.header.count + 8 + 1 + 4
-        for column in layout.keyColumns {
-          size += column.prefixLength + encodedSize(key[column.slot])
-        }
-        if isUpsert {
-          for column in layout.valueColumns where !values[column.slot].isNull {
-            size += column.prefixLength + encodedSize(values[column.slot])
-          }
-        }
-        return withUnsafeTemporaryAllocation(byteCount: size, alignment: 8) { buffer in
-          var writer = CanonicalByteWriter(pointer: buffer.baseAddress!)
-          writer.raw(UnsafeRawBufferPointer(layout.header))
-          for column in layout.keyColumns {
-            writer.raw(layout.prefix(column))
-            writer.value(key[column.slot])
-          }
-          writer.uint64(UInt64(bitPattern: eventTimeMicros))
-          writer.byte(isUpsert ? 0 : 1)
-          let countOffset = writer.offset
-          writer.uint32(0)
-          var present: UInt32 = 0
-          if isUpsert {
-            for column in layout.valueColumns where !values[column.slot].isNull {
-              writer.raw(layout.prefix(column))
-              writer.value(values[column.slot])
-              present += 1
-            }
-          }
-          buffer.storeBytes(of: present.littleEndian, toByteOffset: countOffset, as: UInt32.self)
-          return body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: writer.offset))
-        }
-      }
-    }
-  }
-
-  @inline(__always)
-  static func encodedSize(_ value: FeatureValue) -> Int {
-    switch value {
+  static func encodedSize(_ cell: DecodedRow.Cell) -> Int {
+    switch cell {
     case .null: return 1
     case .boolean: return 2
     case .bigint, .double, .timestamp: return 9
-    case .string(let text): return 5 + text.utf8.count
+    case .string(_, let count): return 5 + Int(count)
     }
   }
 }
@@ -190,6 +140,8 @@ final class CanonicalLayout: @unchecked Sendable {
 /// Appends little-endian fields to memory sized beforehand by `CanonicalWrite.withBytes`.
 struct CanonicalByteWriter {
   let pointer: UnsafeMutableRawPointer
+  /// The row's string bytes, which its string cells point into.
+  let strings: UnsafeRawBufferPointer
   var offset = 0
 
   @inline(__always)
@@ -219,26 +171,8 @@ struct CanonicalByteWriter {
   }
 
   @inline(__always)
-  mutating func string(_ text: String) {
-    let utf8 = text.utf8
-    uint32(UInt32(utf8.count))
-    let copied = utf8.withContiguousStorageIfAvailable { raw -> Bool in
-      if let source = raw.baseAddress {
-        (pointer + offset).copyMemory(from: source, byteCount: raw.count)
-      }
-      return true
-    }
-    if copied == nil {
-      for (index, byte) in utf8.enumerated() {
-        pointer.storeBytes(of: byte, toByteOffset: offset + index, as: UInt8.self)
-      }
-    }
-    offset += utf8.count
-  }
-
-  @inline(__always)
-  mutating func value(_ value: FeatureValue) {
-    switch value {
+  mutating func value(_ cell: DecodedRow.Cell) {
+    switch cell {
     case .null:
       byte(0)
     case .bigint(let number):
@@ -247,15 +181,66 @@ struct CanonicalByteWriter {
     case .double(let number):
       byte(2)
       uint64(number.bitPattern)
-    case .string(let text):
+    case .string(let start, let count):
       byte(3)
-      string(text)
+      uint32(UInt32(count))
+      raw(UnsafeRawBufferPointer(rebasing: strings[Int(start)..<Int(start) + Int(count)]))
     case .boolean(let flag):
       byte(4)
       byte(flag ? 1 : 0)
     case .timestamp(let micros):
       byte(5)
       uint64(UInt64(bitPattern: micros))
+    }
+  }
+}
+
+extension DecodedRow {
+  /// Builds the row's canonical bytes (`CanonicalWrite`) in temporary (stack, when small)
+  /// memory and passes them to `body`. The per-group constant parts (header, `str name`
+  /// prefixes) come pre-encoded from `layout`, so the work per write is the values
+  /// themselves. It changes nothing; it is `mutating` because the decoder's row is `inout`,
+  /// and a non-mutating call on it measured a copy of the row (its arrays retained and
+  /// released) per record.
+  @inline(__always)
+  mutating func withCanonicalBytes<Result>(
+    layout: CanonicalLayout, _ body: (UnsafeRawBufferPointer) -> Result
+  ) -> Result {
+    cells.withUnsafeBufferPointer { cells in
+      bytes.withUnsafeBytes { strings in
+        let isUpsert = operation == .upsert
+        var size = layout.header.count + 8 + 1 + 4
+        for column in layout.keyColumns {
+          size += column.prefixLength + CanonicalWrite.encodedSize(cells[column.slot])
+        }
+        if isUpsert {
+          for column in layout.valueColumns where !cells[keyCount + column.slot].isNull {
+            size += column.prefixLength + CanonicalWrite.encodedSize(cells[keyCount + column.slot])
+          }
+        }
+        return withUnsafeTemporaryAllocation(byteCount: size, alignment: 8) { buffer in
+          var writer = CanonicalByteWriter(pointer: buffer.baseAddress!, strings: strings)
+          writer.raw(UnsafeRawBufferPointer(layout.header))
+          for column in layout.keyColumns {
+            writer.raw(layout.prefix(column))
+            writer.value(cells[column.slot])
+          }
+          writer.uint64(UInt64(bitPattern: eventTimeMicros))
+          writer.byte(isUpsert ? 0 : 1)
+          let countOffset = writer.offset
+          writer.uint32(0)
+          var present: UInt32 = 0
+          if isUpsert {
+            for column in layout.valueColumns where !cells[keyCount + column.slot].isNull {
+              writer.raw(layout.prefix(column))
+              writer.value(cells[keyCount + column.slot])
+              present += 1
+            }
+          }
+          buffer.storeBytes(of: present.littleEndian, toByteOffset: countOffset, as: UInt32.self)
+          return body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: writer.offset))
+        }
+      }
     }
   }
 }

@@ -38,8 +38,11 @@ public struct FeatureWrite: Sendable, Hashable {
   }
 
   /// The event time in whole milliseconds (rounded down), the unit of the dedup window.
-  public var eventTimeMillis: Int64 {
-    let (quotient, remainder) = eventTimeMicros.quotientAndRemainder(dividingBy: 1000)
+  public var eventTimeMillis: Int64 { Self.millis(fromMicros: eventTimeMicros) }
+
+  /// Microseconds to whole milliseconds, rounded down.
+  static func millis(fromMicros micros: Int64) -> Int64 {
+    let (quotient, remainder) = micros.quotientAndRemainder(dividingBy: 1000)
     return remainder < 0 ? quotient - 1 : quotient
   }
 }

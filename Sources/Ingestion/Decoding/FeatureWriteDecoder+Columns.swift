@@ -1,14 +1,14 @@
 /// Reading the `key` and `values` objects and the typed column values inside them.
 extension FeatureWriteDecoder {
-  /// Reads `key`: every primary-key column, typed, none null, nothing else.
-  func readKey(_ reader: inout JSONReader, _ schema: GroupSchema) throws(DecodeError)
-    -> [FeatureValue]
+  /// Reads `key` into `row`'s key cells (null until now): every primary-key column, typed,
+  /// none null, nothing else.
+  func readKey(_ reader: inout JSONReader, _ schema: GroupSchema, into row: inout DecodedRow)
+    throws(DecodeError)
   {
     guard reader.current == 0x7B else {
       throw wrongType(&reader, path: "key", expected: "an object of primary-key columns")
     }
     reader.position += 1
-    var key = nullArray(schema.keyCount)
     var named = ColumnSet()
     var filled = 0
     var hint = schema.firstKeyColumn
@@ -29,41 +29,40 @@ extension FeatureWriteDecoder {
             "the column appears more than once")
         }
         let column = schema.columns[index]
-        let value = try readValue(&reader, column.type, object: "key", token: token)
+        let value = try readValue(&reader, column.type, object: "key", token: token, into: &row)
         if value.isNull {
           throw DecodeError(
             .wrongType, at: "key.\(reader.string(of: token))", "a primary-key value cannot be null")
         }
-        key[column.slot] = value
+        row.setKey(column.slot, value)
         filled += 1
         hint = index + 1
         if try endOfMember(&reader) { break }
       }
     }
-    if filled < key.count {
+    if filled < schema.keyCount {
       let missing =
-        schema.group.primaryKey.enumerated().first { key[$0.offset].isNull }?.element ?? ""
+        schema.group.primaryKey.enumerated().first { row.key($0.offset).isNull }?.element ?? ""
       throw DecodeError(.missingKeyColumn, at: "key.\(missing)", "missing primary-key column")
     }
-    return key
   }
 
-  /// Reads `values`: features by name in any order, a feature left out being null. A
-  /// primary-key column repeated here is collected in `keyEcho` to be checked against `key`.
+  /// Reads `values` into `row`'s value cells (null until now): features by name in any
+  /// order, a feature left out staying null. A primary-key column repeated here is collected
+  /// in `keyEcho` to be checked against `key`.
   func readValues(
-    _ reader: inout JSONReader, _ schema: GroupSchema,
-    keyEcho: inout [(slot: Int, value: FeatureValue)]?
-  ) throws(DecodeError) -> [FeatureValue] {
+    _ reader: inout JSONReader, _ schema: GroupSchema, into row: inout DecodedRow,
+    keyEcho: inout [(slot: Int, value: DecodedRow.Cell)]?
+  ) throws(DecodeError) {
     guard reader.current == 0x7B else {
       throw wrongType(&reader, path: "values", expected: "an object of features")
     }
     reader.position += 1
-    var values = nullArray(schema.valueCount)
     var named = ColumnSet()
     var hint = schema.firstValueColumn
     if try reader.peek("a feature name or '}'") == 0x7D {
       reader.position += 1
-      return values
+      return
     }
     while true {
       let (token, index) = try readColumnName(&reader, schema, hint: hint, object: "values")
@@ -78,17 +77,16 @@ extension FeatureWriteDecoder {
           "the feature appears more than once")
       }
       let column = schema.columns[index]
-      let value = try readValue(&reader, column.type, object: "values", token: token)
+      let value = try readValue(&reader, column.type, object: "values", token: token, into: &row)
       if column.isKey {
         if keyEcho == nil { keyEcho = [] }
         keyEcho!.append((column.slot, value))
       } else {
-        values[column.slot] = value
+        row.setValue(column.slot, value)
       }
       hint = index + 1
       if try endOfMember(&reader) { break }
     }
-    return values
   }
 
   /// Reads `"name":` in `key` or `values` and looks the column up.
@@ -132,11 +130,13 @@ extension FeatureWriteDecoder {
     throw reader.syntaxError("expected ',' or '}', found \(reader.describeByte(next))")
   }
 
-  /// Reads one column value of `type` (or null) at the reader's position.
+  /// Reads one column value of `type` (or null) at the reader's position; a string's bytes
+  /// go into `row`.
   @inline(__always)
   private func readValue(
-    _ reader: inout JSONReader, _ type: FeatureType, object: StaticString, token: JSONStringToken
-  ) throws(DecodeError) -> FeatureValue {
+    _ reader: inout JSONReader, _ type: FeatureType, object: StaticString, token: JSONStringToken,
+    into row: inout DecodedRow
+  ) throws(DecodeError) -> DecodedRow.Cell {
     let byte = reader.current
     if byte == 0x6E {
       _ = try reader.readLiteral()
@@ -144,7 +144,10 @@ extension FeatureWriteDecoder {
     }
     switch type {
     case .string:
-      if byte == 0x22 { return .string(reader.string(of: try reader.readString())) }
+      if byte == 0x22 {
+        let text = try reader.readString()
+        return try reader.withBytes(of: text) { row.appendString($0) }
+      }
     case .bigint:
       if byte == 0x2D || byte &- 0x30 < 10 {
         let number = try reader.readNumber()
@@ -212,27 +215,5 @@ extension FeatureWriteDecoder {
       return micros
     }
     throw wrongType(&reader, path: path(), expected: "epoch milliseconds or an RFC 3339 string")
-  }
-}
-
-/// `count` nulls.
-///
-/// Array literals are allocated with statically known storage metadata, whereas
-/// `Array(repeating:count:)` and friends look the storage type up in the runtime's generic
-/// metadata cache on every call — measurable at millions of records per second. Rows of up to
-/// eight columns (most feature groups' keys and many rows) take the literal path.
-@inline(__always)
-func nullArray(_ count: Int) -> [FeatureValue] {
-  switch count {
-  case 0: return []
-  case 1: return [.null]
-  case 2: return [.null, .null]
-  case 3: return [.null, .null, .null]
-  case 4: return [.null, .null, .null, .null]
-  case 5: return [.null, .null, .null, .null, .null]
-  case 6: return [.null, .null, .null, .null, .null, .null]
-  case 7: return [.null, .null, .null, .null, .null, .null, .null]
-  case 8: return [.null, .null, .null, .null, .null, .null, .null, .null]
-  default: return [FeatureValue](repeating: .null, count: count)
   }
 }

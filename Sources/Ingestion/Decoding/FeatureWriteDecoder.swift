@@ -1,10 +1,11 @@
 /// Turns a Kafka record value (plus its headers and topic) into a `FeatureWrite`, following
 /// CONTRACT section 2 exactly, or says precisely why it cannot (`DecodeError`).
 ///
-/// The record is read in one pass by `JSONReader` and the write is filled as the members go
-/// by; only when `key` or `values` come before `feature_group` (so their schema is not yet
-/// known) are they skipped, remembered and read again at the end. The decoder holds only
-/// immutable tables, so one instance can be shared by any number of threads.
+/// The record is read in one pass by `JSONReader` and a `DecodedRow` is filled as the members
+/// go by; only when `key` or `values` come before `feature_group` (so their schema is not yet
+/// known) are they skipped, remembered and read again at the end. The loop decodes into one
+/// reused `DecodedRow`; `FeatureWrite` is made from it for everyone else. The decoder holds
+/// only immutable tables, so one instance can be shared by any number of threads.
 public struct FeatureWriteDecoder: Sendable {
   /// The Kafka header that may carry the idempotency key instead of the JSON field.
   public static let idempotencyKeyHeader = "idempotency-key"
@@ -36,19 +37,38 @@ public struct FeatureWriteDecoder: Sendable {
     throws(DecodeError)
     -> FeatureWrite
   {
-    guard let value else { throw DecodeError(.nullValue, at: "", "the record value is null") }
-    let result = value.withUnsafeBytes { bytes in
-      Result { () throws(DecodeError) -> FeatureWrite in
-        try decode(value: bytes, headers: headers, topic: topic)
-      }
-    }
-    return try result.get()
+    var row = DecodedRow()
+    try decode(value: value, headers: headers, topic: topic, into: &row)
+    return row.write(groupName: schemas[row.groupIndex].name)
   }
 
   /// Decodes a record value in place.
   public func decode(value: UnsafeRawBufferPointer, headers: [RecordHeader] = [], topic: String)
     throws(DecodeError) -> FeatureWrite
   {
+    var row = DecodedRow()
+    try decode(value: value, headers: headers, topic: topic, into: &row)
+    return row.write(groupName: schemas[row.groupIndex].name)
+  }
+
+  /// Decodes a record value into `row`, reusing its buffers; after an error `row` holds
+  /// nothing meaningful.
+  func decode(
+    value: [UInt8]?, headers: [RecordHeader], topic: String, into row: inout DecodedRow
+  ) throws(DecodeError) {
+    guard let value else { throw DecodeError(.nullValue, at: "", "the record value is null") }
+    let result = value.withUnsafeBytes { bytes in
+      Result { () throws(DecodeError) in
+        try decode(value: bytes, headers: headers, topic: topic, into: &row)
+      }
+    }
+    try result.get()
+  }
+
+  func decode(
+    value: UnsafeRawBufferPointer, headers: [RecordHeader], topic: String,
+    into row: inout DecodedRow
+  ) throws(DecodeError) {
     let count = value.count
     guard count > 0, let raw = value.baseAddress else {
       throw DecodeError(.emptyValue, at: "", "the record value is empty")
@@ -61,7 +81,7 @@ public struct FeatureWriteDecoder: Sendable {
     }
     let base = raw.assumingMemoryBound(to: UInt8.self)
     do {
-      return try decodeObject(base: base, count: count, headers: headers, topic: topic)
+      try decodeObject(base: base, count: count, headers: headers, topic: topic, into: &row)
     } catch {
       // A syntax error in a value that is not UTF-8 at all is better reported as the latter.
       if error.reason == .invalidJSON || error.reason == .notAnObject,
@@ -74,8 +94,10 @@ public struct FeatureWriteDecoder: Sendable {
   }
 
   private func decodeObject(
-    base: UnsafePointer<UInt8>, count: Int, headers: [RecordHeader], topic: String
-  ) throws(DecodeError) -> FeatureWrite {
+    base: UnsafePointer<UInt8>, count: Int, headers: [RecordHeader], topic: String,
+    into row: inout DecodedRow
+  ) throws(DecodeError) {
+    row.clear()
     var reader = JSONReader(base: base, count: count)
     reader.skipWhitespace()
     guard !reader.isAtEnd else {
@@ -88,14 +110,15 @@ public struct FeatureWriteDecoder: Sendable {
     // `schemas` keeps every schema alive for the whole call, so the hot loop may refer to
     // the current one without reference counting.
     unowned(unsafe) var schema: GroupSchema? = boundGroup.map { schemas[$0] }
+    if let schema { row.setGroup(schema) }
     var seen: UInt8 = 0
-    var key: [FeatureValue]? = nil
-    var values: [FeatureValue]? = nil
-    var valuesKeyEcho: [(slot: Int, value: FeatureValue)]? = nil
+    var hasKey = false
+    var hasValues = false
+    var valuesKeyEcho: [(slot: Int, value: DecodedRow.Cell)]? = nil
     var deferredKey = -1
     var deferredValues = -1
     var eventTime: Int64? = nil
-    var idempotencyKey: String? = nil
+    var hasIdempotencyKey = false
     var operation: WriteOperation? = nil
 
     if try reader.peek("a field name or '}'") == 0x7D {
@@ -134,23 +157,29 @@ public struct FeatureWriteDecoder: Sendable {
         switch field {
         case .featureGroup:
           let named = try readGroup(&reader)
-          if let bound = schema, bound !== named {
-            throw DecodeError(
-              .unknownFeatureGroup, at: "feature_group",
-              "'\(named.group.name)' differs from '\(bound.group.name)', the group topic '\(topic)' is bound to"
-            )
+          if let bound = schema {
+            guard bound === named else {
+              throw DecodeError(
+                .unknownFeatureGroup, at: "feature_group",
+                "'\(named.group.name)' differs from '\(bound.group.name)', the group topic '\(topic)' is bound to"
+              )
+            }
+          } else {
+            schema = named
+            row.setGroup(named)
           }
-          schema = named
         case .key:
+          hasKey = true
           if let schema {
-            key = try readKey(&reader, schema)
+            try readKey(&reader, schema, into: &row)
           } else {
             deferredKey = reader.position
             try reader.skipValue(depth: 1)
           }
         case .values:
+          hasValues = true
           if let schema {
-            values = try readValues(&reader, schema, keyEcho: &valuesKeyEcho)
+            try readValues(&reader, schema, into: &row, keyEcho: &valuesKeyEcho)
           } else {
             deferredValues = reader.position
             try reader.skipValue(depth: 1)
@@ -158,7 +187,8 @@ public struct FeatureWriteDecoder: Sendable {
         case .eventTime:
           eventTime = try readTimestamp(&reader, path: "event_time")
         case .idempotencyKey:
-          idempotencyKey = try readIdempotencyKey(&reader)
+          try readIdempotencyKey(&reader, into: &row)
+          hasIdempotencyKey = true
         case .operation:
           operation = try readOperation(&reader)
         }
@@ -185,13 +215,13 @@ public struct FeatureWriteDecoder: Sendable {
     }
     if deferredKey >= 0 {
       var again = JSONReader(base: base, count: count, position: deferredKey)
-      key = try readKey(&again, schema)
+      try readKey(&again, schema, into: &row)
     }
     if deferredValues >= 0 {
       var again = JSONReader(base: base, count: count, position: deferredValues)
-      values = try readValues(&again, schema, keyEcho: &valuesKeyEcho)
+      try readValues(&again, schema, into: &row, keyEcho: &valuesKeyEcho)
     }
-    guard let key else {
+    guard hasKey else {
       throw DecodeError(.missingField, at: "key", "missing (an object of primary-key columns)")
     }
     guard let eventTime else {
@@ -199,40 +229,40 @@ public struct FeatureWriteDecoder: Sendable {
         .missingField, at: "event_time", "missing (epoch milliseconds or an RFC 3339 string)")
     }
     if let echoes = valuesKeyEcho {
-      for (slot, echoed) in echoes where echoed != key[slot] {
+      // Compared as `FeatureValue`s, as a `FeatureWrite` would be (strings by Unicode
+      // equivalence, 0.0 equal to -0.0); rare enough not to matter for speed.
+      for (slot, echoed) in echoes where row.featureValue(echoed) != row.featureValue(row.key(slot))
+      {
         let column = schema.group.primaryKey[slot]
         throw DecodeError(.wrongType, at: "values.\(column)", "differs from key.\(column)")
       }
     }
     let resolvedOperation = try resolveOperation(field: operation, headers: headers)
     let headerKey = try idempotencyKeyFromHeaders(headers)
-    if let idempotencyKey, let headerKey, idempotencyKey != headerKey {
+    if hasIdempotencyKey, let headerKey, row.idempotencyKeyString != headerKey {
       throw DecodeError(
         .invalidIdempotencyKey, at: "idempotency_key", "differs from the idempotency-key header")
     }
-    let rowValues: [FeatureValue]
     if resolvedOperation == .upsert {
-      guard let values else {
+      guard hasValues else {
         throw DecodeError(
           .missingField, at: "values",
           "missing (required for an upsert; op: delete makes a tombstone)")
       }
-      rowValues = values
     } else {
-      rowValues = nullArray(schema.valueCount)
+      row.clearValues()
     }
-    let derive = idempotencyKey == nil && headerKey == nil
-    let identity = CanonicalWrite.withBytes(
-      key: key, values: rowValues, eventTimeMicros: eventTime, operation: resolvedOperation,
-      layout: schema.layout
-    ) { canonical in
-      (CanonicalWrite.fingerprint(canonical), derive ? SHA256.digest(canonical).hexString : nil)
+    row.eventTimeMicros = eventTime
+    row.operation = resolvedOperation
+    let derive = !hasIdempotencyKey && headerKey == nil
+    let (fingerprint, derivedKey) = row.withCanonicalBytes(layout: schema.layout) {
+      (CanonicalWrite.fingerprint($0), derive ? SHA256.digest($0).hexString : nil)
     }
-    return FeatureWrite(
-      groupIndex: schema.index, groupName: schema.name, key: key, eventTimeMicros: eventTime,
-      operation: resolvedOperation, values: rowValues,
-      idempotencyKey: idempotencyKey ?? headerKey ?? identity.1 ?? "",
-      idempotencyKeyIsDerived: derive, contentFingerprint: identity.0)
+    row.contentFingerprint = fingerprint
+    if var key = derivedKey ?? (hasIdempotencyKey ? nil : headerKey) {
+      key.withUTF8 { row.setIdempotencyKey($0) }
+    }
+    row.idempotencyKeyIsDerived = derive
   }
 
   private func notAnObjectError(_ reader: inout JSONReader) -> DecodeError {
@@ -275,17 +305,20 @@ public struct FeatureWriteDecoder: Sendable {
     return found
   }
 
-  private func readIdempotencyKey(_ reader: inout JSONReader) throws(DecodeError) -> String {
+  private func readIdempotencyKey(_ reader: inout JSONReader, into row: inout DecodedRow)
+    throws(DecodeError)
+  {
     guard reader.current == 0x22 else {
       throw wrongType(&reader, path: "idempotency_key", expected: "a string")
     }
-    let text = reader.string(of: try reader.readString())
-    try checkIdempotencyKey(text, at: "idempotency_key")
-    return text
+    let token = try reader.readString()
+    try reader.withBytes(of: token) { (bytes) throws(DecodeError) in
+      try checkIdempotencyKey(length: bytes.count, at: "idempotency_key")
+      row.setIdempotencyKey(bytes)
+    }
   }
 
-  private func checkIdempotencyKey(_ text: String, at location: String) throws(DecodeError) {
-    let length = text.utf8.count
+  private func checkIdempotencyKey(length: Int, at location: String) throws(DecodeError) {
     guard length >= 1 && length <= FeatureWriteDecoder.maximumIdempotencyKeyBytes else {
       throw DecodeError(
         .invalidIdempotencyKey, at: location,
@@ -333,7 +366,7 @@ public struct FeatureWriteDecoder: Sendable {
       guard let bytes = header.value, let text = String(validating: bytes, as: UTF8.self) else {
         throw DecodeError(.invalidIdempotencyKey, at: location, "must be a UTF-8 string")
       }
-      try checkIdempotencyKey(text, at: location)
+      try checkIdempotencyKey(length: text.utf8.count, at: location)
       found = text
     }
     return found

@@ -45,7 +45,7 @@ public struct DedupIndex: Sendable {
   public mutating func decide(
     key: DedupKey, fingerprint: UInt64, eventTimeMillis: Int64, partition: Int32, offset: Int64
   ) -> DedupDecision {
-    let existing = table.find(key)
+    let (existing, number, bucket) = table.locate(key)
     if let existing {
       if existing.partition == partition && existing.offset == offset { return .alreadyHeld }
       if isWithinWindow(existing.eventTimeMillis, eventTimeMillis) {
@@ -53,10 +53,14 @@ public struct DedupIndex: Sendable {
         return existing.fingerprint == fingerprint ? .duplicate(position) : .conflict(position)
       }
     }
-    table.put(
-      DedupTable.Slot(
-        keyHigh: key.high, keyLow: key.low, fingerprint: fingerprint, offset: offset,
-        eventTimeMillis: eventTimeMillis, partition: partition, state: .pending))
+    let accepted = DedupTable.Slot(
+      keyHigh: key.high, keyLow: key.low, fingerprint: fingerprint, offset: offset,
+      eventTimeMillis: eventTimeMillis, partition: partition, state: .pending)
+    if let number {
+      table.replace(entry: number, with: accepted)
+    } else {
+      table.insert(accepted, absentAt: bucket)
+    }
     pending.append(PendingChange(key: key, replaced: existing))
     return .accepted
   }
@@ -77,9 +81,7 @@ public struct DedupIndex: Sendable {
     var entries: [DedupEntry] = []
     entries.reserveCapacity(pending.count)
     for change in pending {
-      guard var slot = table.find(change.key), slot.state == .pending else { continue }
-      slot.state = .committed
-      table.put(slot)
+      guard let slot = table.commitPending(change.key) else { continue }
       entries.append(DedupIndex.entry(slot))
     }
     pending.removeAll(keepingCapacity: true)

@@ -21,22 +21,28 @@ public struct DedupKey: Sendable, Hashable {
   public init(group: String, idempotencyKey: String) {
     var group = group
     var key = idempotencyKey
-    let digest = group.withUTF8 { groupBytes in
+    self = group.withUTF8 { groupBytes in
       key.withUTF8 { keyBytes in
-        let size = 4 + groupBytes.count + keyBytes.count
-        return withUnsafeTemporaryAllocation(byteCount: size, alignment: 4) { buffer in
-          buffer.storeBytes(of: UInt32(groupBytes.count).littleEndian, as: UInt32.self)
-          let base = buffer.baseAddress!
-          if let source = groupBytes.baseAddress {
-            (base + 4).copyMemory(from: source, byteCount: groupBytes.count)
-          }
-          if let source = keyBytes.baseAddress {
-            (base + 4 + groupBytes.count).copyMemory(from: source, byteCount: keyBytes.count)
-          }
-          let bytes = UnsafeRawBufferPointer(buffer)
-          return (XXHash64.hash(bytes, seed: 0), XXHash64.hash(bytes, seed: 0x9E37_79B9_7F4A_7C15))
-        }
+        DedupKey(
+          group: UnsafeRawBufferPointer(groupBytes),
+          idempotencyKey: UnsafeRawBufferPointer(keyBytes))
       }
+    }
+  }
+
+  /// The key of `idempotencyKey` in `group`, both given as their UTF-8 bytes.
+  init(group groupBytes: UnsafeRawBufferPointer, idempotencyKey keyBytes: UnsafeRawBufferPointer) {
+    let size = 4 + groupBytes.count + keyBytes.count
+    let digest = withUnsafeTemporaryAllocation(byteCount: size, alignment: 4) { buffer in
+      buffer.storeBytes(of: UInt32(groupBytes.count).littleEndian, as: UInt32.self)
+      let base = buffer.baseAddress!
+      if let source = groupBytes.baseAddress {
+        (base + 4).copyMemory(from: source, byteCount: groupBytes.count)
+      }
+      if let source = keyBytes.baseAddress {
+        (base + 4 + groupBytes.count).copyMemory(from: source, byteCount: keyBytes.count)
+      }
+      return XXHash64.hash(UnsafeRawBufferPointer(buffer), seeds: 0, 0x9E37_79B9_7F4A_7C15)
     }
     self.init(high: digest.0, low: digest.1)
   }

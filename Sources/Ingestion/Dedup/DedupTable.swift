@@ -82,6 +82,41 @@ struct DedupTable: Sendable {
     probe(key).entry.map(entry)
   }
 
+  /// Where `key` is: its entry (with its slot), or the empty bucket `insert(_:absentAt:)`
+  /// takes, so that a key looked up and then added is probed for once.
+  func locate(_ key: DedupKey) -> (slot: Slot?, entry: Int?, bucket: Int) {
+    let (bucket, found) = probe(key)
+    return (found.map(entry), found, bucket)
+  }
+
+  /// Replaces the slot of entry `number` (from `locate`), which must hold the same key.
+  mutating func replace(entry number: Int, with slot: Slot) {
+    eventTimeLowerBound = min(eventTimeLowerBound, slot.eventTimeMillis)
+    setEntry(number, slot)
+  }
+
+  /// Adds `slot`, whose key `locate` found absent at `bucket` (nothing changed since).
+  mutating func insert(_ slot: Slot, absentAt bucket: Int) {
+    eventTimeLowerBound = min(eventTimeLowerBound, slot.eventTimeMillis)
+    if (count + 1) * 10 > buckets.count * 7 {
+      grow(to: buckets.count * 2)
+      append(slot, bucket: probe(slot.key).bucket)
+    } else {
+      append(slot, bucket: bucket)
+    }
+  }
+
+  /// Marks the pending entry for `key` committed and returns it (one probe); nil when the
+  /// key is absent or its entry is not pending.
+  mutating func commitPending(_ key: DedupKey) -> Slot? {
+    guard let number = probe(key).entry else { return nil }
+    var slot = entry(number)
+    guard slot.state == .pending else { return nil }
+    slot.state = .committed
+    setEntry(number, slot)
+    return slot
+  }
+
   /// Inserts or replaces the slot for `slot.key`.
   mutating func put(_ slot: Slot) {
     eventTimeLowerBound = min(eventTimeLowerBound, slot.eventTimeMillis)
@@ -91,6 +126,11 @@ struct DedupTable: Sendable {
       setEntry(found, slot)
       return
     }
+    append(slot, bucket: bucket)
+  }
+
+  /// Stores a new entry and points the empty `bucket` at it.
+  private mutating func append(_ slot: Slot, bucket: Int) {
     let number = count
     if number >> Self.chunkShift == chunks.count {
       chunks.append([])

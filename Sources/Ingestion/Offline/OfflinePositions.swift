@@ -2,10 +2,10 @@ import Kafka
 
 /// Per offline table and partition, the last offset the table has taken (its `txn`
 /// version). A record at or below it is never written to that table again.
-struct OfflinePositions: Sendable {
+package struct OfflinePositions: Sendable {
   private var tables: [String: [TopicPartition: Int64]] = [:]
 
-  init() {}
+  package init() {}
 
   func holds(table: String, _ partition: TopicPartition, offset: Int64) -> Bool {
     guard let taken = tables[table]?[partition] else { return false }

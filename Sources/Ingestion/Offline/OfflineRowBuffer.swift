@@ -43,6 +43,23 @@ struct OfflineRowBuffer {
     offsets.append(int64: offset)
   }
 
+  /// Appends a decoded row: the loop's path, with no `FeatureWrite` in between.
+  mutating func append(_ row: DecodedRow, topic: String, partition: Int32, offset: Int64) {
+    for index in keyColumns.indices { keyColumns[index].append(row.key(index), of: row) }
+    eventTimes.append(int64: row.eventTimeMicros)
+    for index in valueColumns.indices {
+      valueColumns[index].append(index < row.valueCount ? row.value(index) : .null, of: row)
+    }
+    // The bytes of a StaticString: `rawValue` would make a String to take them from.
+    let operation: StaticString = row.operation == .delete ? "delete" : "upsert"
+    operation.withUTF8Buffer { operations.append(bytes: UnsafeRawBufferPointer($0)) }
+    deletes.append(row.operation == .delete)
+    row.withIdempotencyKey { idempotencyKeys.append(bytes: $0) }
+    topics.append(string: topic)
+    partitions.append(int32: partition)
+    offsets.append(int64: offset)
+  }
+
   // MARK: Reading a row back, for the online apply (`OnlineRowsView`)
 
   func order(at row: Int) -> OnlineWriteOrder {

@@ -3,14 +3,15 @@ import OnlineStore
 
 /// The batch in hand: every record decided since the last commit, laid out for both stores.
 /// Nothing in it is visible anywhere until `IngestionStores.commit` writes it.
-struct PendingBatch {
+package struct PendingBatch {
   var rows: [OfflineRowBuffer]
   /// Per group, the indices of the rows in `rows` that go online too (a row the online
   /// store already holds does not).
   var onlineRows: [[Int32]]
   var deadLetters = DeadLetterBuffer()
   /// Per partition, the last offset decided in this batch.
-  var positions: [TopicPartition: Int64] = [:]
+  package var positions: [TopicPartition: Int64] { lastDecided.dictionary }
+  private var lastDecided = PartitionTable<Int64>()
   var counts = IngestionCounts()
   /// Per group (by index), what was decided; folded into `counts` at commit. An array, not
   /// a dictionary by name, because it is touched once per record.
@@ -19,7 +20,7 @@ struct PendingBatch {
   var decodeNanoseconds: Int64 = 0
   var decideNanoseconds: Int64 = 0
   /// Bytes of record values taken, for the batch's memory bound.
-  var inputBytes = 0
+  package var inputBytes = 0
   /// Kafka timestamps (ms) of the newest record per batch, for the freshness metric.
   var newestRecordTimestamp: Int64?
   /// Kafka timestamps of the batch's records, kept only when freshness is measured.
@@ -27,7 +28,7 @@ struct PendingBatch {
   /// Tables that already took this batch, with the version: a retried commit skips them.
   var committedTables: [String: Int64] = [:]
 
-  init(groups: [FeatureGroup]) {
+  package init(groups: [FeatureGroup]) {
     rows = groups.map { OfflineRowBuffer(group: $0) }
     onlineRows = groups.map { _ in [] }
     groupCounts = groups.map { _ in GroupCounts() }
@@ -48,7 +49,17 @@ struct PendingBatch {
     decideNanoseconds = 0
   }
 
-  var isEmpty: Bool { positions.isEmpty }
+  var isEmpty: Bool { lastDecided.isEmpty }
+
+  /// Notes that the record at `offset` of (`topic`, `partition`) was decided in this batch.
+  @inline(__always)
+  mutating func decided(topic: String, partition: Int32, offset: Int64) {
+    if let slot = lastDecided.slot(topic: topic, partition: partition) {
+      lastDecided[slot] = offset
+    } else {
+      _ = lastDecided.insert(topic: topic, partition: partition, offset)
+    }
+  }
 
   /// Per group, the rows that go online, as the online store reads them.
   func onlineViews() -> [OnlineRowsView] {
@@ -56,5 +67,5 @@ struct PendingBatch {
   }
 
   /// Rows that will be written offline: what `max_rows_per_commit` bounds.
-  var rowCount: Int { rows.reduce(deadLetters.count) { $0 + $1.count } }
+  package var rowCount: Int { rows.reduce(deadLetters.count) { $0 + $1.count } }
 }

@@ -7,16 +7,30 @@ import OnlineStore
 ///
 /// The same decider serves `run` and `replay`, so that a replay applies the very rules of
 /// the service rather than a second copy of them.
-struct RecordDecider {
+package struct RecordDecider {
   let config: IdemstreamConfig
   let decoder: FeatureWriteDecoder
-  var dedup: DedupIndex
+  package var dedup: DedupIndex
   /// What the stores held when this process started deciding: records at or below these
   /// positions are never written to that store again.
-  var offlinePositions: OfflinePositions
-  var onlinePositions: [TopicPartition: Int64]
+  var offlinePositions: OfflinePositions {
+    didSet { forgetHolds() }
+  }
+  package var onlinePositions: [TopicPartition: Int64] {
+    didSet { forgetHolds() }
+  }
+  /// Per group (by index), its offline table's name: `FeatureGroup.tableName` builds the
+  /// string anew on every call.
+  private let tableNames: [String]
+  /// `offlinePositions` and `onlinePositions` per partition, as each record is checked
+  /// against them.
+  private var holds = PartitionTable<PartitionHolds>()
+  /// Per partition in `holds`, per group, the last offset the group's offline table took.
+  private var tablePositions: [Int64?] = []
+  /// Every record is decoded into this one row, whose buffers are reused.
+  private var row = DecodedRow()
 
-  init(
+  package init(
     config: IdemstreamConfig, dedup: DedupIndex, offlinePositions: OfflinePositions,
     onlinePositions: [TopicPartition: Int64]
   ) {
@@ -25,13 +39,14 @@ struct RecordDecider {
     self.dedup = dedup
     self.offlinePositions = offlinePositions
     self.onlinePositions = onlinePositions
+    tableNames = config.featureGroups.map(\.tableName)
   }
 
-  mutating func take(_ record: KafkaRecord, into batch: inout PendingBatch) {
-    let partition = record.topicPartition
+  package mutating func take(_ record: KafkaRecord, into batch: inout PendingBatch) {
     batch.counts.consumed += 1
     batch.inputBytes += record.value?.count ?? 0
-    batch.positions[partition] = record.offset
+    batch.decided(topic: record.topic, partition: record.partition, offset: record.offset)
+    let held = holds(topic: record.topic, partition: record.partition)
     if let timestamp = record.timestampMilliseconds {
       batch.newestRecordTimestamp = max(batch.newestRecordTimestamp ?? timestamp, timestamp)
     }
@@ -39,59 +54,82 @@ struct RecordDecider {
     let headers =
       record.headers.isEmpty
       ? [] : record.headers.map { RecordHeader(key: $0.name, value: $0.value) }
-    let decoded = Result { () throws(DecodeError) -> FeatureWrite in
-      try decoder.decode(value: record.value, headers: headers, topic: record.topic)
+    let failure: DecodeError?
+    do {
+      try decoder.decode(
+        value: record.value, headers: headers, topic: record.topic, into: &row)
+      failure = nil
+    } catch {
+      failure = error
     }
     let decideStart = MonotonicNanoseconds.now
     batch.decodeNanoseconds += decideStart - decodeStart
     defer { batch.decideNanoseconds += MonotonicNanoseconds.now - decideStart }
-    let write: FeatureWrite
-    switch decoded {
-    case .failure(let error):
-      deadLetter(record, reason: error.reason.rawValue, error: error.description, into: &batch)
+    if let failure {
+      deadLetter(
+        record, reason: failure.reason.rawValue, error: failure.description, held: held,
+        into: &batch)
       return
-    case .success(let value):
-      write = value
     }
-    let groupName = write.groupName
-    switch dedup.decide(write, partition: record.partition, offset: record.offset) {
+    let group = row.groupIndex
+    let key = decoder.schemas[group].nameBytes.withUnsafeBytes { name in
+      row.withIdempotencyKey { DedupKey(group: name, idempotencyKey: $0) }
+    }
+    let decision = dedup.decide(
+      key: key, fingerprint: row.contentFingerprint, eventTimeMillis: row.eventTimeMillis,
+      partition: record.partition, offset: record.offset)
+    switch decision {
     case .alreadyHeld:
-      batch.groupCounts[write.groupIndex].held += 1
+      batch.groupCounts[group].held += 1
     case .duplicate:
-      batch.groupCounts[write.groupIndex].duplicate += 1
+      batch.groupCounts[group].duplicate += 1
     case .conflict(let first):
-      batch.groupCounts[write.groupIndex].conflict += 1
+      batch.groupCounts[group].conflict += 1
       deadLetter(
         record, reason: "conflict",
         error:
-          "idempotency key '\(write.idempotencyKey)' of group '\(groupName)' was "
-          + "accepted at \(first) with other content",
-        into: &batch)
+          "idempotency key '\(row.idempotencyKeyString)' of group "
+          + "'\(config.featureGroups[group].name)' was accepted at \(first) with other content",
+        held: held, into: &batch)
     case .accepted:
-      let table = config.featureGroups[write.groupIndex].tableName
-      if offlinePositions.holds(table: table, partition, offset: record.offset) {
+      if let taken = tablePositions[held.firstTable + group], record.offset <= taken {
         // A re-read record the table already took (its dedup entry has since expired).
-        batch.groupCounts[write.groupIndex].held += 1
+        batch.groupCounts[group].held += 1
         return
       }
-      batch.groupCounts[write.groupIndex].new += 1
-      if record.offset > onlinePositions[partition, default: -1] {
-        batch.onlineRows[write.groupIndex].append(Int32(batch.rows[write.groupIndex].count))
+      batch.groupCounts[group].new += 1
+      if record.offset > held.online {
+        batch.onlineRows[group].append(Int32(batch.rows[group].count))
       }
-      batch.rows[write.groupIndex].append(
-        write, topic: record.topic, partition: record.partition, offset: record.offset)
+      batch.rows[group].append(
+        row, topic: record.topic, partition: record.partition, offset: record.offset)
     }
   }
 
+  /// What the stores held of the record's partition, from the dictionaries the first time.
+  private mutating func holds(topic: String, partition: Int32) -> PartitionHolds {
+    if let slot = holds.slot(topic: topic, partition: partition) { return holds[slot] }
+    let key = TopicPartition(topic, partition)
+    let found = PartitionHolds(
+      online: onlinePositions[key, default: -1],
+      deadLetters: offlinePositions.position(table: OfflineTableLayout.deadLetterTableName, key),
+      firstTable: tablePositions.count)
+    tablePositions += tableNames.map { offlinePositions.position(table: $0, key) }
+    _ = holds.insert(topic: topic, partition: partition, found)
+    return found
+  }
+
+  private mutating func forgetHolds() {
+    holds = PartitionTable()
+    tablePositions = []
+  }
+
   private func deadLetter(
-    _ record: KafkaRecord, reason: String, error: String, into batch: inout PendingBatch
+    _ record: KafkaRecord, reason: String, error: String, held: PartitionHolds,
+    into batch: inout PendingBatch
   ) {
     batch.counts.deadLetters[reason, default: 0] += 1
-    if offlinePositions.holds(
-      table: OfflineTableLayout.deadLetterTableName, record.topicPartition, offset: record.offset)
-    {
-      return
-    }
+    if held.deadLettersHold(offset: record.offset) { return }
     batch.deadLetters.append(
       topic: record.topic, partition: record.partition, offset: record.offset, key: record.key,
       value: record.value, reason: reason, error: "[\(reason)] \(error)",

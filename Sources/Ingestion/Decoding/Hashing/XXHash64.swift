@@ -74,6 +74,76 @@ public enum XXHash64 {
     return avalanche(accumulator)
   }
 
+  /// The hashes of `bytes` with two seeds, in one pass: what depends only on the input (each
+  /// lane times the primes) is computed once for both. Equal to
+  /// `(hash(bytes, seed: first), hash(bytes, seed: second))`; the dedup key is such a pair.
+  public static func hash(_ bytes: UnsafeRawBufferPointer, seeds first: UInt64, _ second: UInt64)
+    -> (UInt64, UInt64)
+  {
+    let count = bytes.count
+    guard let base = bytes.baseAddress, count > 0 else {
+      return (avalanche(first &+ prime5), avalanche(second &+ prime5))
+    }
+    var offset = 0
+    var a: UInt64
+    var b: UInt64
+    if count >= 32 {
+      var a1 = first &+ prime1 &+ prime2
+      var a2 = first &+ prime2
+      var a3 = first
+      var a4 = first &- prime1
+      var b1 = second &+ prime1 &+ prime2
+      var b2 = second &+ prime2
+      var b3 = second
+      var b4 = second &- prime1
+      while offset + 32 <= count {
+        let l1 = lane64(base, offset) &* prime2
+        let l2 = lane64(base, offset + 8) &* prime2
+        let l3 = lane64(base, offset + 16) &* prime2
+        let l4 = lane64(base, offset + 24) &* prime2
+        a1 = rotateLeft(a1 &+ l1, 31) &* prime1
+        a2 = rotateLeft(a2 &+ l2, 31) &* prime1
+        a3 = rotateLeft(a3 &+ l3, 31) &* prime1
+        a4 = rotateLeft(a4 &+ l4, 31) &* prime1
+        b1 = rotateLeft(b1 &+ l1, 31) &* prime1
+        b2 = rotateLeft(b2 &+ l2, 31) &* prime1
+        b3 = rotateLeft(b3 &+ l3, 31) &* prime1
+        b4 = rotateLeft(b4 &+ l4, 31) &* prime1
+        offset += 32
+      }
+      a = rotateLeft(a1, 1) &+ rotateLeft(a2, 7) &+ rotateLeft(a3, 12) &+ rotateLeft(a4, 18)
+      a = merge(merge(merge(merge(a, a1), a2), a3), a4)
+      b = rotateLeft(b1, 1) &+ rotateLeft(b2, 7) &+ rotateLeft(b3, 12) &+ rotateLeft(b4, 18)
+      b = merge(merge(merge(merge(b, b1), b2), b3), b4)
+    } else {
+      a = first &+ prime5
+      b = second &+ prime5
+    }
+    a &+= UInt64(count)
+    b &+= UInt64(count)
+    while offset + 8 <= count {
+      let lane = round(0, lane64(base, offset))
+      a = rotateLeft(a ^ lane, 27) &* prime1 &+ prime4
+      b = rotateLeft(b ^ lane, 27) &* prime1 &+ prime4
+      offset += 8
+    }
+    if offset + 4 <= count {
+      let lane =
+        UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+        &* prime1
+      a = rotateLeft(a ^ lane, 23) &* prime2 &+ prime3
+      b = rotateLeft(b ^ lane, 23) &* prime2 &+ prime3
+      offset += 4
+    }
+    while offset < count {
+      let lane = UInt64(base.load(fromByteOffset: offset, as: UInt8.self)) &* prime5
+      a = rotateLeft(a ^ lane, 11) &* prime1
+      b = rotateLeft(b ^ lane, 11) &* prime1
+      offset += 1
+    }
+    return (avalanche(a), avalanche(b))
+  }
+
   /// The hash of a byte collection.
   public static func hash<Bytes: Collection<UInt8>>(_ bytes: Bytes, seed: UInt64 = 0) -> UInt64 {
     if let result = bytes.withContiguousStorageIfAvailable({

@@ -1,0 +1,103 @@
+import Kafka
+import XCTest
+
+@testable import Ingestion
+
+/// `RecordDecider.take`: what each record becomes, checked against what the stores held
+/// per partition, with topics that share partition numbers.
+final class RecordDeciderTests: XCTestCase {
+  typealias F = DecoderFixtures
+
+  static func userStats(_ id: Int) -> [UInt8] {
+    Array(
+      (#"{"feature_group":"user_stats","idempotency_key":"u-\#(id)","event_time":\#(id),"#
+        + #""key":{"user_id":"u\#(id)"},"values":{"clicks":\#(id)}}"#).utf8)
+  }
+
+  static func order(_ id: Int) -> [UInt8] {
+    Array(
+      (#"{"idempotency_key":"o-\#(id)","event_time":\#(id),"#
+        + #""key":{"shop":"s","order_id":\#(id)},"values":{"amount":1.5}}"#).utf8)
+  }
+
+  func record(_ topic: String, _ partition: Int32, _ offset: Int64, _ value: [UInt8]?)
+    -> KafkaRecord
+  {
+    KafkaRecord(topic: topic, partition: partition, offset: offset, key: nil, value: value)
+  }
+
+  func testRecordsAreCheckedAgainstTheirOwnPartitionsHolds() {
+    var offline = OfflinePositions()
+    offline.record(table: "user_stats_v1", TopicPartition("features", 0), offset: 5)
+    offline.record(
+      table: OfflineTableLayout.deadLetterTableName, TopicPartition("features", 1), offset: 3)
+    var decider = RecordDecider(
+      config: F.config, dedup: DedupIndex(windowMillis: F.config.dedup.windowMillis),
+      offlinePositions: offline,
+      onlinePositions: [TopicPartition("features", 0): 7, TopicPartition("orders-topic", 0): 2])
+    var batch = PendingBatch(groups: F.config.featureGroups)
+    for offset in 4...9 {
+      decider.take(record("features", 0, Int64(offset), Self.userStats(offset)), into: &batch)
+    }
+    // Partition 0 of another topic: not the holds of features[0].
+    for offset in 0...3 {
+      decider.take(record("orders-topic", 0, Int64(offset), Self.order(offset)), into: &batch)
+    }
+    for offset in 0...4 {
+      decider.take(record("features", 1, Int64(offset), Array("{".utf8)), into: &batch)
+    }
+
+    XCTAssertEqual(batch.groupCounts[0].held, 2)
+    XCTAssertEqual(batch.groupCounts[0].new, 4)
+    XCTAssertEqual(
+      (0..<batch.rows[0].count).map { batch.rows[0].order(at: $0).offset }, [6, 7, 8, 9])
+    XCTAssertEqual(batch.onlineRows[0], [2, 3])
+    XCTAssertEqual(batch.groupCounts[1].new, 4)
+    XCTAssertEqual(batch.onlineRows[1], [3])
+    XCTAssertEqual(batch.counts.deadLetters, ["invalid JSON": 5])
+    XCTAssertEqual(batch.deadLetters.count, 1)
+    XCTAssertEqual(
+      batch.positions,
+      [
+        TopicPartition("features", 0): 9, TopicPartition("orders-topic", 0): 3,
+        TopicPartition("features", 1): 4,
+      ])
+    XCTAssertEqual(batch.counts.consumed, 15)
+  }
+
+  func testNewOnlinePositionsAreSeenByTheNextRecord() {
+    var decider = RecordDecider(
+      config: F.config, dedup: DedupIndex(windowMillis: F.config.dedup.windowMillis),
+      offlinePositions: OfflinePositions(), onlinePositions: [:])
+    var batch = PendingBatch(groups: F.config.featureGroups)
+    decider.take(record("features", 0, 0, Self.userStats(0)), into: &batch)
+    XCTAssertEqual(batch.onlineRows[0], [0])
+    decider.onlinePositions[TopicPartition("features", 0)] = 1
+    decider.take(record("features", 0, 1, Self.userStats(1)), into: &batch)
+    decider.take(record("features", 0, 2, Self.userStats(2)), into: &batch)
+    XCTAssertEqual(batch.onlineRows[0], [0, 2])
+  }
+
+  func testPartitionTableKeepsTopicsAndLargeNumbersApart() {
+    var table = PartitionTable<Int>()
+    XCTAssertNil(table.slot(topic: "a", partition: 0))
+    let a0 = table.insert(topic: "a", partition: 0, 10)
+    let b0 = table.insert(topic: "b", partition: 0, 20)
+    let far = Int32(PartitionTable<Int>.directLimit + 5)
+    let aFar = table.insert(topic: "a", partition: far, 30)
+    let bNegative = table.insert(topic: "b", partition: -1, 40)
+    XCTAssertEqual(table.slot(topic: "a", partition: 0), a0)
+    XCTAssertEqual(table.slot(topic: "b", partition: 0), b0)
+    XCTAssertEqual(table.slot(topic: "a", partition: far), aFar)
+    XCTAssertEqual(table.slot(topic: "b", partition: -1), bNegative)
+    XCTAssertNil(table.slot(topic: "c", partition: 0))
+    XCTAssertNil(table.slot(topic: "a", partition: 1))
+    table[b0] += 1
+    XCTAssertEqual(
+      table.dictionary,
+      [
+        TopicPartition("a", 0): 10, TopicPartition("b", 0): 21, TopicPartition("a", far): 30,
+        TopicPartition("b", -1): 40,
+      ])
+  }
+}
