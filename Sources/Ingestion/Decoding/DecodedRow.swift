@@ -26,11 +26,15 @@ struct DecodedRow {
   private(set) var valueCount = 0
   /// The primary-key values in `FeatureGroup.primaryKey` order, then one per
   /// `FeatureGroup.valueFeatures` entry; past those, spare cells a wider group left. (The
-  /// buffers only ever grow: `removeAll(keepingCapacity:)` costs more than the record.)
+  /// buffers are not emptied between records: `removeAll(keepingCapacity:)` costs more than
+  /// the record.)
   private(set) var cells: [Cell] = []
   /// The bytes of the string cells and of the idempotency key: the first `byteCount`.
   private(set) var bytes: [UInt8] = []
   private var byteCount = 0
+  /// Bytes kept from record to record; a larger record's buffer is let go after it, so that
+  /// one huge record does not hold its size for the rest of the run.
+  static let retainedBytes = 1 << 20
   /// Microseconds since the Unix epoch, UTC.
   var eventTimeMicros: Int64 = 0
   var operation = WriteOperation.upsert
@@ -44,6 +48,7 @@ struct DecodedRow {
 
   /// Forgets the previous record, keeping the buffers.
   mutating func clear() {
+    if bytes.count > Self.retainedBytes { bytes = [] }
     groupIndex = 0
     keyCount = 0
     valueCount = 0
