@@ -3,7 +3,7 @@
 /// key and value arrays, no strings), and an accepted row is copied from here straight into
 /// the batch's columns. `FeatureWrite` holds the same content as a value of its own, for
 /// everything else.
-struct DecodedRow {
+package struct DecodedRow {
   /// One column value. A string is a range of `bytes`: valid UTF-8 (the JSON reader checks),
   /// escapes resolved.
   enum Cell {
@@ -42,9 +42,9 @@ struct DecodedRow {
   private(set) var idempotencyKey: Range<Int> = 0..<0
   var idempotencyKeyIsDerived = false
   /// As `FeatureWrite.contentFingerprint`.
-  var contentFingerprint: UInt64 = 0
+  package var contentFingerprint: UInt64 = 0
 
-  init() {}
+  package init() {}
 
   /// Forgets the previous record, keeping the buffers.
   mutating func clear() {
