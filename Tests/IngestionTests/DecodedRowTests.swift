@@ -112,4 +112,17 @@ extension DecodedRowTests {
       XCTAssertEqual(row.write(groupName: "user_stats"), try F.decode(json))
     }
   }
+
+  func testARowLetsGoOfTheBytesOfAHugeRecord() {
+    var row = DecodedRow()
+    let huge = [UInt8](repeating: 0x61, count: DecodedRow.retainedBytes + 1)
+    let cell = huge.withUnsafeBufferPointer { row.appendString($0) }
+    XCTAssertEqual(row.featureValue(cell), .string(String(repeating: "a", count: huge.count)))
+    row.clear()
+    XCTAssertEqual(row.bytes.count, 0)
+    let small = Array("SE".utf8).withUnsafeBufferPointer { row.appendString($0) }
+    XCTAssertEqual(row.featureValue(small), .string("SE"))
+    row.clear()
+    XCTAssertEqual(row.bytes.count, 256, "a normal record's buffer is kept")
+  }
 }

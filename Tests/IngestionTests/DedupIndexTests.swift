@@ -110,6 +110,29 @@ final class DedupIndexTests: XCTestCase {
     XCTAssertEqual(index.decide(write(key: "old", millis: 0), partition: 0, offset: 1), .accepted)
   }
 
+  /// A prune renumbers the table's entries while a batch is pending: the batch still
+  /// commits exactly its own entries, in acceptance order.
+  func testPendingEntriesCommitAfterAPrune() {
+    var index = DedupIndex(windowMillis: hour)
+    for offset in 0..<50 {
+      _ = index.decide(write(key: "old\(offset)", millis: 0), partition: 0, offset: Int64(offset))
+    }
+    _ = index.decide(write(key: "new", millis: 10 * hour), partition: 0, offset: 50)
+    _ = index.commitPending()
+    for offset in 51..<60 {
+      _ = index.decide(
+        write(key: "batch\(offset)", millis: 10 * hour), partition: 0, offset: Int64(offset))
+    }
+    XCTAssertEqual(index.prune(before: 5 * hour), 50)
+    let committed = index.commitPending()
+    XCTAssertEqual(committed.map(\.offset), Array(51..<60))
+    XCTAssertEqual(
+      committed.map(\.key),
+      (51..<60).map { DedupKey(group: "user_stats", idempotencyKey: "batch\($0)") })
+    XCTAssertTrue(index.commitPending().isEmpty)
+    XCTAssertEqual(index.count, 10)
+  }
+
   func testLoadRestoresDecisions() {
     var first = DedupIndex(windowMillis: hour)
     for offset in 0..<1000 {
@@ -190,7 +213,8 @@ final class DedupTableTests: XCTestCase {
     for step in 0..<10_000 {
       let key = keys[Int(random.next() % UInt64(keys.count))]
       if random.next() % 4 == 0 {
-        let committed = table.commitPending(key)
+        // A wrong entry number (here: always 0) must still find the key.
+        let committed = table.commitPending(entry: 0, key: key)
         if let held = model[key], held.pending {
           XCTAssertEqual(committed?.offset, held.offset)
           XCTAssertEqual(committed?.state, .committed)

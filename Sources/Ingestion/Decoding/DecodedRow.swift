@@ -3,7 +3,7 @@
 /// key and value arrays, no strings), and an accepted row is copied from here straight into
 /// the batch's columns. `FeatureWrite` holds the same content as a value of its own, for
 /// everything else.
-struct DecodedRow {
+package struct DecodedRow {
   /// One column value. A string is a range of `bytes`: valid UTF-8 (the JSON reader checks),
   /// escapes resolved.
   enum Cell {
@@ -26,11 +26,15 @@ struct DecodedRow {
   private(set) var valueCount = 0
   /// The primary-key values in `FeatureGroup.primaryKey` order, then one per
   /// `FeatureGroup.valueFeatures` entry; past those, spare cells a wider group left. (The
-  /// buffers only ever grow: `removeAll(keepingCapacity:)` costs more than the record.)
+  /// buffers are not emptied between records: `removeAll(keepingCapacity:)` costs more than
+  /// the record.)
   private(set) var cells: [Cell] = []
   /// The bytes of the string cells and of the idempotency key: the first `byteCount`.
   private(set) var bytes: [UInt8] = []
   private var byteCount = 0
+  /// Bytes kept from record to record; a larger record's buffer is let go after it, so that
+  /// one huge record does not hold its size for the rest of the run.
+  static let retainedBytes = 1 << 20
   /// Microseconds since the Unix epoch, UTC.
   var eventTimeMicros: Int64 = 0
   var operation = WriteOperation.upsert
@@ -38,12 +42,13 @@ struct DecodedRow {
   private(set) var idempotencyKey: Range<Int> = 0..<0
   var idempotencyKeyIsDerived = false
   /// As `FeatureWrite.contentFingerprint`.
-  var contentFingerprint: UInt64 = 0
+  package var contentFingerprint: UInt64 = 0
 
-  init() {}
+  package init() {}
 
   /// Forgets the previous record, keeping the buffers.
   mutating func clear() {
+    if bytes.count > Self.retainedBytes { bytes = [] }
     groupIndex = 0
     keyCount = 0
     valueCount = 0

@@ -65,7 +65,7 @@ public struct FeatureWriteDecoder: Sendable {
     try result.get()
   }
 
-  func decode(
+  package func decode(
     value: UnsafeRawBufferPointer, headers: [RecordHeader], topic: String,
     into row: inout DecodedRow
   ) throws(DecodeError) {

@@ -9,11 +9,14 @@
 /// committed) or `discardPending()` (the batch failed), which restores the index exactly as
 /// it was before the batch.
 public struct DedupIndex: Sendable {
-  /// A change made by the current batch: the key accepted and the slot it replaced (nil:
-  /// the key was absent).
+  /// A change made by the current batch: the key accepted, the slot it replaced (nil: the
+  /// key was absent), and the table entry that holds it, so that committing it needs no
+  /// second probe of the table (by then, a batch later, out of the cache). Kept current by
+  /// `prune`, the one change that renumbers entries while some are pending.
   struct PendingChange: Sendable {
     let key: DedupKey
     let replaced: DedupTable.Slot?
+    var entry: Int
   }
 
   /// How far apart (in event time, milliseconds) two writes may be to count as the same.
@@ -56,12 +59,14 @@ public struct DedupIndex: Sendable {
     let accepted = DedupTable.Slot(
       keyHigh: key.high, keyLow: key.low, fingerprint: fingerprint, offset: offset,
       eventTimeMillis: eventTimeMillis, partition: partition, state: .pending)
+    let entry: Int
     if let number {
       table.replace(entry: number, with: accepted)
+      entry = number
     } else {
-      table.insert(accepted, absentAt: bucket)
+      entry = table.insert(accepted, absentAt: bucket)
     }
-    pending.append(PendingChange(key: key, replaced: existing))
+    pending.append(PendingChange(key: key, replaced: existing, entry: entry))
     return .accepted
   }
 
@@ -81,7 +86,7 @@ public struct DedupIndex: Sendable {
     var entries: [DedupEntry] = []
     entries.reserveCapacity(pending.count)
     for change in pending {
-      guard let slot = table.commitPending(change.key) else { continue }
+      guard let slot = table.commitPending(entry: change.entry, key: change.key) else { continue }
       entries.append(DedupIndex.entry(slot))
     }
     pending.removeAll(keepingCapacity: true)
@@ -110,6 +115,10 @@ public struct DedupIndex: Sendable {
     guard cutoffMillis > table.eventTimeLowerBound else { return 0 }
     let before = table.count
     table.filter { $0.state == .pending || $0.eventTimeMillis >= cutoffMillis }
+    // The rebuilt table numbers its entries anew; every pending key is still in it.
+    for index in pending.indices {
+      pending[index].entry = table.locate(pending[index].key).entry ?? -1
+    }
     return before - table.count
   }
 

@@ -95,8 +95,10 @@ struct DedupTable: Sendable {
     setEntry(number, slot)
   }
 
-  /// Adds `slot`, whose key `locate` found absent at `bucket` (nothing changed since).
-  mutating func insert(_ slot: Slot, absentAt bucket: Int) {
+  /// Adds `slot`, whose key `locate` found absent at `bucket` (nothing changed since), and
+  /// returns its entry number.
+  @discardableResult
+  mutating func insert(_ slot: Slot, absentAt bucket: Int) -> Int {
     eventTimeLowerBound = min(eventTimeLowerBound, slot.eventTimeMillis)
     if (count + 1) * 10 > buckets.count * 7 {
       grow(to: buckets.count * 2)
@@ -104,16 +106,22 @@ struct DedupTable: Sendable {
     } else {
       append(slot, bucket: bucket)
     }
+    return count - 1
   }
 
-  /// Marks the pending entry for `key` committed and returns it (one probe); nil when the
-  /// key is absent or its entry is not pending.
-  mutating func commitPending(_ key: DedupKey) -> Slot? {
-    guard let number = probe(key).entry else { return nil }
-    var slot = entry(number)
+  /// Marks the pending entry for `key` committed and returns it; nil when the key is absent
+  /// or its entry is not pending. `number` is where the entry is expected (no probe then);
+  /// should it hold another key, the key is looked up.
+  mutating func commitPending(entry number: Int, key: DedupKey) -> Slot? {
+    var found = number
+    if !(0..<count).contains(number) || entry(number).key != key {
+      guard let probed = probe(key).entry else { return nil }
+      found = probed
+    }
+    var slot = entry(found)
     guard slot.state == .pending else { return nil }
     slot.state = .committed
-    setEntry(number, slot)
+    setEntry(found, slot)
     return slot
   }
 
