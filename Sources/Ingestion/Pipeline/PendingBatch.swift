@@ -9,7 +9,8 @@ package struct PendingBatch {
   /// store already holds does not).
   var onlineRows: [[Int32]]
   var deadLetters = DeadLetterBuffer()
-  /// Per partition, the last offset decided in this batch.
+  /// Per partition, the last offset decided in this batch. Built on each read: it is read
+  /// a few times per commit, while `lastDecided` is written once per record.
   package var positions: [TopicPartition: Int64] { lastDecided.dictionary }
   private var lastDecided = PartitionTable<Int64>()
   var counts = IngestionCounts()
