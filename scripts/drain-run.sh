@@ -6,7 +6,9 @@
 #   .venv/bin/python ../shared/bench/gen.py BOOTSTRAP bench 1000000
 #   scripts/drain-run.sh BOOTSTRAP [NAME] ['"librdkafka.key": "value"']   # repeat per variant
 #
-# MAXROWS sets max_rows_per_commit (default 500000); BIN the binary to run.
+# MAXROWS sets max_rows_per_commit (default 500000); BIN the binary to run; PERF a command
+# prefix for the run, e.g. PERF="perf record -e cpu-clock -F 1000 -g -o /tmp/x.data --".
+# Use a fresh NAME per run: a group's static member rejoining at once waits out the session.
 set -euo pipefail
 bootstrap=$1
 name=${2:-run}
