@@ -55,6 +55,56 @@ final class ActionCodecTests: XCTestCase {
     XCTAssertEqual(add.relativeFilePath, "part-1 x.parquet")
   }
 
+  /// The hand-written encoder says what `JSONEncoder` says, for awkward text too.
+  func testHandWrittenLinesMatchJSONEncoder() throws {
+    let awkward = "q\"b\\s/é\u{1}\n\t\r\u{8}\u{c}\u{1f}✓"
+    let stats = FileStatistics(
+      numRecords: 3,
+      minValues: ["a": .double(0.1), "b": .double(-2), "c": .string(awkward), "d": .integer(-7)],
+      maxValues: ["a": .double(1e-5), "b": .double(3.5e20), "c": .string(""), "z": .null],
+      nullCount: ["a": .integer(0), awkward: .integer(1)])
+    let actions: [DeltaAction] = [
+      .commitInfo([
+        "operation": .string(awkward), "nested": .object(["x": .array([.bool(true), .null])]),
+        "readVersion": .integer(-1), "ratio": .double(0.25),
+      ]),
+      .add(
+        AddFile(
+          path: "part-\(awkward).parquet", partitionValues: ["p": nil, "q": "1"], size: 10,
+          modificationTime: 3, dataChange: false, stats: stats.jsonString(),
+          tags: ["t": nil, "u": awkward])),
+      .add(AddFile(path: "plain", size: 0, modificationTime: 0)),
+      .transaction(AppTransaction(appId: awkward, version: Int64.max, lastUpdated: 9)),
+      .transaction(AppTransaction(appId: "app", version: 0)),
+    ]
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    let ours = try ActionCodec.encodeCommit(actions).split(separator: UInt8(ascii: "\n"))
+    XCTAssertEqual(ours.count, actions.count)
+    for (line, action) in zip(ours, actions) {
+      let theirs: Data
+      switch action {
+      case .add(let value): theirs = try encoder.encode(["add": value])
+      case .transaction(let value): theirs = try encoder.encode(["txn": value])
+      case .commitInfo(let value): theirs = try encoder.encode(["commitInfo": value])
+      default: return XCTFail("\(action)")
+      }
+      let ourObject = try JSONSerialization.jsonObject(with: Data(line)) as? NSDictionary
+      let theirObject = try JSONSerialization.jsonObject(with: theirs) as? NSDictionary
+      XCTAssertEqual(ourObject, theirObject, String(decoding: line, as: UTF8.self))
+    }
+    XCTAssertEqual(
+      try ActionCodec.decodeCommit(Data(ours.joined(separator: [10])), version: 1), actions)
+    // The statistics string: byte for byte what the sorted-keys encoder writes.
+    encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+    let text = stats.jsonString()
+    XCTAssertEqual(text, String(decoding: try encoder.encode(stats), as: UTF8.self))
+    XCTAssertTrue(text.hasPrefix(#"{"maxValues":{"a":1e-05,"b":3.5e+20,"c":"","z":null},"#), text)
+    XCTAssertEqual(
+      FileStatistics(numRecords: 2, minValues: ["x": .double(2)]).jsonString(),
+      #"{"maxValues":{},"minValues":{"x":2},"nullCount":{},"numRecords":2}"#)
+  }
+
   func testBadLineIsReportedWithItsPosition() {
     let body = "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}\n{\"add\":{\"path\":"
     XCTAssertThrowsError(try ActionCodec.decodeCommit(Data(body.utf8), version: 7)) { error in

@@ -34,15 +34,26 @@ enum ActionCodec {
   }
 
   /// Serialises actions as a commit file body (each line ends with a newline).
+  /// The actions of every streaming commit are written by `JSONText`; the rare ones
+  /// (remove, metaData, protocol) by `JSONEncoder`.
   static func encodeCommit(_ actions: [DeltaAction]) throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.withoutEscapingSlashes]
-    var out = Data()
+    var text = JSONText()
+    var encoder: JSONEncoder?
     for action in actions {
-      out.append(try encodeLine(action, encoder))
-      out.append(UInt8(ascii: "\n"))
+      switch action {
+      case .add(let value): text.add(value)
+      case .transaction(let value): text.transaction(value)
+      case .commitInfo(let value): text.commitInfo(value)
+      case .remove, .metadata, .tableProtocol:
+        if encoder == nil {
+          encoder = JSONEncoder()
+          encoder?.outputFormatting = [.withoutEscapingSlashes]
+        }
+        text.append(try encodeLine(action, encoder!))
+      }
+      text.raw("\n")
     }
-    return out
+    return Data(text.bytes)
   }
 
   private static func encodeLine(_ action: DeltaAction, _ encoder: JSONEncoder) throws -> Data {

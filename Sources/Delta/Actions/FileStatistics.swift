@@ -39,10 +39,9 @@ public struct FileStatistics: Sendable, Hashable, Codable {
 
   /// The JSON string stored in `add.stats`.
   public func jsonString() -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-    let data = (try? encoder.encode(self)) ?? Data()
-    return String(decoding: data, as: UTF8.self)
+    var text = JSONText()
+    text.statistics(self)
+    return String(decoding: text.bytes, as: UTF8.self)
   }
 
   /// The number of nulls recorded for `column`, if the writer recorded it.

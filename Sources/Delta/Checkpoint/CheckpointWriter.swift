@@ -18,7 +18,7 @@ extension DeltaTable {
   func writeCheckpoint(_ state: TableState) throws {
     let rows = checkpointRows(state)
     let name = LogFileName.checkpoint(state.version)
-    let temporary = log.logURL.appendingPathComponent(".\(name).\(UUID().uuidString).tmp")
+    let temporary = log.logURL.appendingPathComponent(".\(name).\(RandomUUID.text()).tmp")
     let target = log.logURL.appendingPathComponent(name)
     do {
       let writer = try ParquetWriter(

@@ -16,20 +16,19 @@ enum DataFileWriter {
     try validate(columns: columns, schema: schema)
     let rows = columns.first?.count ?? 0
     let parquetSchema = try schema.parquetSchema()
-    let name = "part-00000-\(UUID().uuidString.lowercased())-c000.zstd.parquet"
+    let name = "part-00000-\(RandomUUID.text())-c000.zstd.parquet"
     let url = tableURL.appendingPathComponent(name)
     var options = ParquetWriterOptions()
     options.compression = .zstd
+    let size: Int64
     do {
       let writer = try ParquetWriter(path: url.path, schema: parquetSchema, options: options)
       try writer.write(rowGroup: columns)
-      _ = try writer.close(sync: true)
+      size = try writer.close(sync: true).fileSize
     } catch let error as ParquetError {
       try? FileManager.default.removeItem(at: url)
       throw DeltaError.dataFile(path: name, reason: error.description)
     }
-    let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
-    let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
     let stats = StatisticsCollector.collect(schema: schema.fields, columns: columns, rows: rows)
     return AddFile(
       path: name, size: size, modificationTime: DeltaTable.nowMilliseconds(),

@@ -13,8 +13,18 @@ extension DeltaTable {
       throw DeltaError.missingTableMetadata(version: state.version)
     }
     return try DataFileWriter.write(
-      columns: columns, schema: try metadata.schema(), partitionColumns: metadata.partitionColumns,
-      tableURL: url, dataChange: dataChange)
+      columns: columns, schema: try schema(of: metadata),
+      partitionColumns: metadata.partitionColumns, tableURL: url, dataChange: dataChange)
+  }
+
+  /// `metadata.schema()`, parsed once per schema string.
+  private func schema(of metadata: TableMetadata) throws -> DeltaSchema {
+    if let parsed = lock.withLock({ parsedSchema }), parsed.text == metadata.schemaString {
+      return parsed.schema
+    }
+    let schema = try metadata.schema()
+    lock.withLock { parsedSchema = (metadata.schemaString, schema) }
+    return schema
   }
 
   /// Writes one data file and commits it with `appTransactions`: a whole append in one call.

@@ -10,7 +10,7 @@ import Foundation
 enum LogFileWriter {
   /// Writes `data` as `name` in `directory` unless that name exists. Returns false when it does.
   static func putIfAbsent(_ data: Data, name: String, in directory: URL) throws -> Bool {
-    let temporary = directory.appendingPathComponent(".\(name).\(UUID().uuidString).tmp")
+    let temporary = directory.appendingPathComponent(".\(name).\(RandomUUID.text()).tmp")
     try writeDurably(data, to: temporary.path)
     let target = directory.appendingPathComponent(name).path
     // rename without replace moves the file in one step; link then unlink leaves a

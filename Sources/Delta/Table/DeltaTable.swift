@@ -37,12 +37,15 @@ public final class DeltaTable: @unchecked Sendable {
   public let url: URL
   public let options: Options
   let log: DeltaLog
-  /// Guards `cachedState`, `cachedSnapshot` and `lastCheckpointFailure`.
+  /// Guards `cachedState`, `cachedSnapshot`, `lastCheckpointFailure` and `parsedSchema`.
   let lock = NSLock()
   var cachedState: TableState
   /// The last snapshot built from `cachedState`, reused while no new version arrives.
   var cachedSnapshot: Snapshot?
   var lastCheckpointFailure: DeltaError?
+  /// The last schema string parsed for a data file, with its parse: a streaming writer
+  /// writes a file per commit and the schema rarely changes.
+  var parsedSchema: (text: String, schema: DeltaSchema)?
   /// Serial, so that checkpoints land in version order.
   let checkpointQueue = DispatchQueue(label: "idemstream.delta.checkpoint")
 
