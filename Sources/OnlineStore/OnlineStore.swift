@@ -10,7 +10,13 @@ public protocol OnlineStore: AnyObject {
 
   /// Applies one batch in one transaction: last-write-wins rows and tombstones, dedup
   /// entries, positions and applied versions. All or nothing.
-  func apply(_ batch: OnlineBatch) throws -> OnlineApplyResult
+  ///
+  /// With the rows written and before it commits, the transaction calls `beforeCommit`,
+  /// which may wait (for the offline commit of the same batch) and returns more applied
+  /// versions; if it throws, nothing is committed. Readers see the batch only after it
+  /// returned.
+  func apply(_ batch: OnlineBatch, beforeCommit: () throws -> [String: Int64]) throws
+    -> OnlineApplyResult
 
   /// The live row of an entity, nil when absent or tombstoned.
   func get(group: String, key: [OnlineValue]) throws -> OnlineRow?
@@ -45,6 +51,11 @@ public protocol OnlineStore: AnyObject {
 }
 
 extension OnlineStore {
+  /// Applies one batch in one transaction (`apply(_:beforeCommit:)` with nothing to wait for).
+  public func apply(_ batch: OnlineBatch) throws -> OnlineApplyResult {
+    try apply(batch, beforeCommit: { [:] })
+  }
+
   /// The live rows of a group in primary-key order, fetched a page at a time so that a
   /// million entities never sit in memory at once.
   public func dump(group: String, pageSize: Int = 10_000) -> OnlineRowCursor {

@@ -5,10 +5,12 @@ extension SQLiteOnlineStore {
   /// (row or tombstone) is read once, the batch's writes are compared in processing order
   /// against the greatest order seen so far (so stale counts are exact when one batch holds
   /// several writes of an entity), and only each entity's final winner touches SQLite.
-  /// Dedup entries are appended to the dedup log and its new length committed with the rows;
-  /// positions and applied versions only move forward. On any error nothing is committed
-  /// and the appended dedup bytes are cut again.
-  public func apply(_ batch: OnlineBatch) throws -> OnlineApplyResult {
+  /// Dedup entries are appended to the dedup log (beside the row updates, on another thread)
+  /// and its new length committed with the rows; positions and applied versions only move
+  /// forward. On any error nothing is committed and the appended dedup bytes are cut again.
+  public func apply(_ batch: OnlineBatch, beforeCommit: () throws -> [String: Int64]) throws
+    -> OnlineApplyResult
+  {
     let state = try writableState()
     let groups = try batch.writes.keys.sorted().map { group in
       let table = try table(group, in: state)
@@ -23,6 +25,7 @@ extension SQLiteOnlineStore {
 
     var result = OnlineApplyResult()
     var newLength = state.dedupLog.committedLength
+    let dedupAppend = BackgroundDedupAppend(state.dedupLog, entries: batch.dedupEntries)
     do {
       try state.connection.transaction {
         for (table, writes) in groups {
@@ -30,8 +33,10 @@ extension SQLiteOnlineStore {
         }
         try faultInjection?(.afterRows)
         try MetadataSQL.advance(batch.positions, on: state.connection)
-        try MetadataSQL.advance(batch.appliedVersions, on: state.connection)
-        newLength = try state.dedupLog.append(batch.dedupEntries)
+        let moreVersions = try beforeCommit()
+        try MetadataSQL.advance(
+          batch.appliedVersions.merging(moreVersions, uniquingKeysWith: max), on: state.connection)
+        newLength = try dedupAppend.wait()
         try faultInjection?(.afterDedupAppend)
         if newLength != state.dedupLog.committedLength {
           var logState = try MetadataSQL.dedupLogState(on: state.connection)
@@ -41,6 +46,7 @@ extension SQLiteOnlineStore {
         try faultInjection?(.beforeCommit)
       }
     } catch {
+      _ = try? dedupAppend.wait()
       try? state.dedupLog.discardUncommitted()
       // The cache took this batch's writes, which the table did not.
       for (table, _) in groups { table.orderCache.removeAll() }

@@ -47,6 +47,43 @@ final class AtomicBatchTests: OnlineStoreTestCase {
     XCTAssertEqual(try store.positions().map(\.topic), ["features", "features", "other"])
   }
 
+  /// `beforeCommit` runs with the rows written but not visible (the committer waits there
+  /// for the offline commit); its versions are committed with them, and when it throws,
+  /// nothing is.
+  func testBeforeCommitRunsInsideTheTransaction() throws {
+    let store = try openStore()
+    _ = try store.apply(batch([], offset: 1, version: 1, dedup: []))
+    let reader = try openStore(access: .readOnly)
+    var calls = 0
+    _ = try store.apply(
+      batch(
+        [user("u1", clicks: 7, at: 1, offset: 4)], offset: 4, version: 2, dedup: [dedupEntry(1)]),
+      beforeCommit: {
+        calls += 1
+        XCTAssertNil(try reader.get(group: "user_stats", key: [.string("u1")]), "not yet visible")
+        XCTAssertEqual(try reader.positions().map(\.offset), [1, 11])
+        return ["user_stats_v1": 9, "other_table": 3]
+      })
+    XCTAssertEqual(calls, 1)
+    XCTAssertEqual(try clicks(reader, "u1"), 7)
+    XCTAssertEqual(
+      try store.appliedVersions(), ["user_stats_v1": 9, "_dead_letters": 102, "other_table": 3])
+
+    let dedupLength = try fileSize(store.directory + "/dedup.log")
+    XCTAssertThrowsError(
+      try store.apply(
+        batch(
+          [user("u1", clicks: 8, at: 2, offset: 5), user("u2", clicks: 1, at: 2, offset: 6)],
+          offset: 6, version: 3, dedup: [dedupEntry(2)]),
+        beforeCommit: { throw InjectedFault() }))
+    XCTAssertEqual(try clicks(store, "u1"), 7)
+    XCTAssertNil(try store.get(group: "user_stats", key: [.string("u2")]))
+    XCTAssertEqual(try store.positions().map(\.offset), [4, 14])
+    XCTAssertEqual(try store.loadDedupEntries(), [dedupEntry(1)])
+    XCTAssertEqual(try fileSize(store.directory + "/dedup.log"), dedupLength)
+    reader.close()
+  }
+
   /// A batch failing at each stage of its transaction leaves rows, positions, versions and
   /// dedup entries exactly as before, and the store keeps working.
   func testABatchThatFailsHalfwayLeavesNothing() throws {

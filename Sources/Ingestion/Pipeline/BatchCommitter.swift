@@ -4,15 +4,18 @@ import Metrics
 import OnlineStore
 
 /// Commits batches strictly in order on two threads of its own while the loop decodes and
-/// decides the next batch: the offline thread writes batch N+1's data files and Delta
-/// commits while the online thread applies batch N to SQLite.
+/// decides the next batch.
 ///
-/// Order holds per store (one thread each), and a batch reaches the online thread only once
-/// the offline table holds it, so the online store never runs ahead of the offline one (it
-/// may trail it by a batch, which recovery already handles: DESIGN.md). Only large batches
-/// overlap (see `overlapMinRows`). At most two batches are in the committer, one per thread,
-/// which bounds memory and keeps the loop from running ahead. The stores belong to these threads once they start; the loop reaches them only
-/// through `whenIdle`.
+/// Both threads take every batch, in submission order. The offline thread writes its data
+/// files and Delta commits; the online thread meanwhile writes its rows into an open SQLite
+/// transaction and commits it only once the offline thread reports the same batch in the
+/// offline table. So the online store never runs ahead of the offline one (it may trail it
+/// by a batch, which recovery already handles: DESIGN.md), and a batch is visible online
+/// about one offline commit after it was cut, not an offline plus an online commit after.
+/// A large batch's offline commit may also start while the online thread finishes the
+/// batch before (see `overlapMinRows`). At most two batches are in the committer, which
+/// bounds memory and keeps the loop from running ahead. The stores belong to these threads
+/// once they start; the loop reaches them only through `whenIdle`.
 final class BatchCommitter: @unchecked Sendable {
   /// A batch both stores took, with what the online store did with it.
   struct Completed {
@@ -22,24 +25,37 @@ final class BatchCommitter: @unchecked Sendable {
     var committedAtMillis: Int64
   }
 
-  private typealias Work = (batch: PendingBatch, dedupEntries: [DedupEntryRecord])
+  /// One submitted batch, shared by the two threads. `batch` is never changed: each thread
+  /// works on its own copy (the row arrays stay shared), and the offline thread's result
+  /// is handed over in `offline`, under the lock.
+  private final class Job {
+    let batch: PendingBatch
+    let dedupEntries: [DedupEntryRecord]
+    /// The batch as the offline commit left it (tables and versions committed, its stage
+    /// time), once the offline table holds it.
+    var offline: PendingBatch?
+
+    init(batch: PendingBatch, dedupEntries: [DedupEntryRecord]) {
+      self.batch = batch
+      self.dedupEntries = dedupEntries
+    }
+  }
 
   private let condition = NSCondition()
-  /// Submitted, waiting for the offline thread.
-  private var waiting: [Work] = []
-  /// In the offline table, waiting for the online thread.
-  private var offlineDone: [Work] = []
+  /// Submitted, not yet taken by the offline thread.
+  private var offlineQueue: [Job] = []
+  /// Submitted, not yet taken by the online thread.
+  private var onlineQueue: [Job] = []
+  /// The batch the online thread is applying.
+  private var onlineCurrent: Job?
   /// Submitted and not yet completed (at most two).
   private var inFlight = 0
-  private var offlineBusy = false
-  /// Whether the online thread is applying a batch.
-  private var onlineBusy = false
-  /// A batch this small waits for the online thread to finish the one before. Small batches
-  /// come from a caught-up stream, where latency counts, and overlapped commits looked
-  /// slower there (offline per commit ~9.5 ms overlapped vs ~7 ms not, at 20k writes/s on a
-  /// shared machine: suggestive, not conclusive; their fsyncs meet in the file system's
-  /// journal). A backlog's batches (~40,000 rows at the 8 MiB bound) overlap: there,
-  /// throughput counts.
+  /// A batch this small starts its offline commit only once the online thread has finished
+  /// the batches before it. Small batches come from a caught-up stream, where latency
+  /// counts, and overlapped commits looked slower there (offline per commit ~9.5 ms
+  /// overlapped vs ~7 ms not, at 20k writes/s on a shared machine: suggestive, not
+  /// conclusive; their fsyncs compete). A backlog's batches (~40,000 rows at the 8 MiB
+  /// bound) overlap: there, throughput counts.
   static let overlapMinRows = 10_000
   private var completed: [Completed] = []
   private var failure: (any Error)?
@@ -62,11 +78,13 @@ final class BatchCommitter: @unchecked Sendable {
   func submit(_ batch: PendingBatch, dedupEntries: [DedupEntryRecord]) throws {
     condition.lock()
     defer { condition.unlock() }
-    // One batch per thread: the loop decides the next one meanwhile, but never holds a
-    // fourth (each is several MB at the batch bound).
+    // The loop decides the next batch meanwhile, but never holds a third (each is several
+    // MB at the batch bound).
     while inFlight >= 2 && failure == nil { condition.wait() }
     if let failure { throw failure }
-    waiting.append((batch, dedupEntries))
+    let job = Job(batch: batch, dedupEntries: dedupEntries)
+    offlineQueue.append(job)
+    onlineQueue.append(job)
     inFlight += 1
     condition.broadcast()
   }
@@ -107,6 +125,12 @@ final class BatchCommitter: @unchecked Sendable {
     condition.unlock()
   }
 
+  private var hasFailed: Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    return failure != nil
+  }
+
   /// Stops both threads with `error`, which every later call on the loop's side throws.
   private func fail(_ error: any Error) {
     condition.lock()
@@ -115,30 +139,31 @@ final class BatchCommitter: @unchecked Sendable {
     condition.unlock()
   }
 
-  /// Whether the next batch must wait for the online thread (`overlapMinRows`).
-  private var mustWaitForOnline: Bool {
-    guard let next = waiting.first else { return false }
-    return (onlineBusy || !offlineDone.isEmpty) && next.batch.rowCount < Self.overlapMinRows
+  /// Whether the offline thread may start `job` (`overlapMinRows`): a small batch waits
+  /// until the online thread has nothing older in hand.
+  private func offlineMayStart(_ job: Job) -> Bool {
+    if job.batch.rowCount >= Self.overlapMinRows { return true }
+    if let current = onlineCurrent { return current === job }
+    return onlineQueue.first === job
   }
 
   private func offlineWork() {
     while true {
       condition.lock()
-      while (waiting.isEmpty || mustWaitForOnline) && !closed && failure == nil {
+      while !(offlineQueue.first.map(offlineMayStart) ?? closed) && failure == nil {
         condition.wait()
       }
-      if waiting.isEmpty || failure != nil {
+      if offlineQueue.isEmpty || failure != nil {
         condition.unlock()
         return
       }
-      var work = waiting.removeFirst()
-      offlineBusy = true
+      let job = offlineQueue.removeFirst()
       condition.unlock()
+      var batch = job.batch
       do {
-        try commitRetrying { try stores.commitOffline(&work.batch) }
+        try commitRetrying { try stores.commitOffline(&batch) }
         condition.lock()
-        offlineDone.append(work)
-        offlineBusy = false
+        job.offline = batch
         condition.broadcast()
         condition.unlock()
       } catch {
@@ -151,29 +176,33 @@ final class BatchCommitter: @unchecked Sendable {
   private func onlineWork() {
     while true {
       condition.lock()
-      while offlineDone.isEmpty && failure == nil
-        && !(closed && waiting.isEmpty && !offlineBusy)
-      {
-        condition.wait()
-      }
-      if offlineDone.isEmpty || failure != nil {
+      while onlineQueue.isEmpty && !closed && failure == nil { condition.wait() }
+      if onlineQueue.isEmpty || failure != nil {
         condition.unlock()
         return
       }
-      var work = offlineDone.removeFirst()
-      onlineBusy = true
+      let job = onlineQueue.removeFirst()
+      onlineCurrent = job
+      condition.broadcast()
       condition.unlock()
+      var batch = job.batch
       do {
         let result = try commitRetrying {
-          try stores.commitOnline(&work.batch, dedupEntries: work.dedupEntries)
+          try stores.commitOnline(
+            &batch, dedupEntries: job.dedupEntries,
+            offlineVersions: { try self.offlineVersions(of: job) })
         }
-        let done = Completed(
-          batch: work.batch, result: result,
-          committedAtMillis: Int64(Date().timeIntervalSince1970 * 1000))
         condition.lock()
-        completed.append(done)
+        // The offline thread's copy carries what the offline commit recorded; the online
+        // stage time comes from this thread's copy.
+        var done = job.offline ?? batch
+        done.counts.stageNanoseconds["online"] = batch.counts.stageNanoseconds["online"]
+        completed.append(
+          Completed(
+            batch: done, result: result,
+            committedAtMillis: Int64(Date().timeIntervalSince1970 * 1000)))
         inFlight -= 1
-        onlineBusy = false
+        onlineCurrent = nil
         condition.broadcast()
         condition.unlock()
       } catch {
@@ -181,6 +210,16 @@ final class BatchCommitter: @unchecked Sendable {
         return
       }
     }
+  }
+
+  /// Waits, inside the online transaction, until the offline table holds `job`; returns
+  /// the table versions it committed. Throws when the offline thread has stopped.
+  private func offlineVersions(of job: Job) throws -> [String: Int64] {
+    condition.lock()
+    defer { condition.unlock() }
+    while job.offline == nil && failure == nil { condition.wait() }
+    if let offline = job.offline { return offline.committedTables }
+    throw failure ?? IngestionError.stoppedWhileCommitFailing("the offline commit stopped")
   }
 
   /// Retries with backoff while a store refuses (a full or read-only disk): the batch stays
@@ -193,6 +232,9 @@ final class BatchCommitter: @unchecked Sendable {
         Gauge(label: "idemstream_commit_failing").record(0)
         return result
       } catch {
+        // The other thread stopped (the online transaction waited for an offline commit
+        // that will not come): nothing to retry.
+        if hasFailed { throw error }
         // The counter says how often, the gauge whether it is failing right now.
         Counter(label: "idemstream_commit_failures_total").increment()
         Gauge(label: "idemstream_commit_failing").record(1)

@@ -56,8 +56,16 @@ public struct IngestionCounts: Sendable, Hashable, Codable {
   }
 
   mutating func addStage(_ stage: String, since start: ContinuousClock.Instant) {
-    let (seconds, attoseconds) = (ContinuousClock.now - start).components
-    stageNanoseconds[stage, default: 0] += seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    addStage(stage, ContinuousClock.now - start)
+  }
+
+  mutating func addStage(_ stage: String, _ duration: Duration) {
+    stageNanoseconds[stage, default: 0] += Self.nanoseconds(duration)
+  }
+
+  static func nanoseconds(_ duration: Duration) -> Int64 {
+    let (seconds, attoseconds) = duration.components
+    return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
   }
 }
 

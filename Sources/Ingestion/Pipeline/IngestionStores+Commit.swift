@@ -54,11 +54,16 @@ extension IngestionStores {
     try Failpoint.afterOfflineCommit.reach()
   }
 
-  /// Step 5: the online store, in one transaction, once the offline table holds the batch.
-  func commitOnline(_ batch: inout PendingBatch, dedupEntries: [DedupEntryRecord]) throws
-    -> OnlineApplyResult
-  {
+  /// Step 5: the online store, in one transaction that commits only once the offline table
+  /// holds the batch: `offlineVersions` waits for that (the rows are written meanwhile) and
+  /// returns the versions the offline commit made. The time spent waiting is not counted
+  /// in the online stage.
+  func commitOnline(
+    _ batch: inout PendingBatch, dedupEntries: [DedupEntryRecord],
+    offlineVersions: () throws -> [String: Int64] = { [:] }
+  ) throws -> OnlineApplyResult {
     let onlineStart = ContinuousClock.now
+    var waited = Duration.zero
     var writes: [String: any OnlineWriteColumns] = [:]
     for (index, view) in batch.onlineViews().enumerated() where view.count > 0 {
       writes[config.featureGroups[index].name] = view
@@ -69,10 +74,16 @@ extension IngestionStores {
         positions: batch.positions.map {
           PartitionPosition(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
         },
-        appliedVersions: batch.committedTables))
+        appliedVersions: batch.committedTables),
+      beforeCommit: {
+        let waitStart = ContinuousClock.now
+        defer { waited += waitStart.duration(to: .now) }
+        return try offlineVersions()
+      })
+    let elapsed = onlineStart.duration(to: .now) - waited
     Timer(label: "idemstream_commit_seconds", dimensions: [("store", "online")])
-      .recordInterval(since: onlineStart)
-    batch.counts.addStage("online", since: onlineStart)
+      .recordNanoseconds(IngestionCounts.nanoseconds(elapsed))
+    batch.counts.addStage("online", elapsed)
     try Failpoint.afterOnlineCommit.reach()
     return result
   }
