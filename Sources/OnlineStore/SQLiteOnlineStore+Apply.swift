@@ -33,6 +33,9 @@ extension SQLiteOnlineStore {
         }
         try faultInjection?(.afterRows)
         try MetadataSQL.advance(batch.positions, on: state.connection)
+        // The rows' pages (one per touched entity, mostly) go to the WAL while the caller
+        // may still be waiting; the commit then adds the few pages changed below.
+        try state.connection.writeDirtyPages()
         let moreVersions = try beforeCommit()
         try MetadataSQL.advance(
           batch.appliedVersions.merging(moreVersions, uniquingKeysWith: max), on: state.connection)

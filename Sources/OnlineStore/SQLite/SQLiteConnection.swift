@@ -93,6 +93,15 @@ final class SQLiteConnection {
 }
 
 extension SQLiteConnection {
+  /// Writes the open transaction's dirty pages to the WAL now, as frames no reader sees
+  /// until the commit (`sqlite3_db_cacheflush`): the commit then writes only what changes
+  /// after this call. Used before the online apply waits for the offline commit, so that
+  /// the wait, not the commit, pays for the frames.
+  func writeDirtyPages() throws {
+    let status = sqlite3_db_cacheflush(handle)
+    if status != SQLITE_OK { throw lastError("sqlite3_db_cacheflush") }
+  }
+
   /// Rows changed by the last INSERT, UPDATE or DELETE.
   var changes: Int { Int(sqlite3_changes(handle)) }
 }
