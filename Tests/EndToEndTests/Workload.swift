@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A deterministic feature-write stream covering what CONTRACT.md sections 2 and 4 name:
 /// two groups (one with a composite key), every feature type, epoch and RFC 3339 times,
@@ -159,18 +160,5 @@ struct Workload {
     return String(
       format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d%@%02d:%02d", c.year!, c.month!, c.day!, c.hour!,
       c.minute!, c.second!, fraction, sign, offset / 60, offset % 60)
-  }
-}
-
-/// A small seeded generator, so a failing run can be repeated exactly.
-struct SplitMix64 {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 @testable import Ingestion
@@ -8,18 +9,6 @@ import XCTest
 /// fingerprints are persisted (dedup log, offline table), so they may never change.
 final class DecodedFormPinTests: XCTestCase {
   typealias F = DecoderFixtures
-
-  /// SplitMix64, so that every run generates the same records.
-  struct Generator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
 
   static let strings = [
     "", "u1", "SE", "a\"b\\c", "é", "e\u{301}", "😀", "line\nbreak\u{1}", "\u{0}",
@@ -54,7 +43,7 @@ final class DecodedFormPinTests: XCTestCase {
     }
   }
 
-  static func randomValue(_ type: FeatureType, nullable: Bool, _ random: inout Generator)
+  static func randomValue(_ type: FeatureType, nullable: Bool, _ random: inout SplitMix64)
     -> FeatureValue
   {
     if nullable && Int.random(in: 0..<10, using: &random) < 3 { return .null }
@@ -71,7 +60,7 @@ final class DecodedFormPinTests: XCTestCase {
   }
 
   /// One generated record: its JSON, its topic, and the key and values it must decode to.
-  static func record(_ index: Int, _ random: inout Generator)
+  static func record(_ index: Int, _ random: inout SplitMix64)
     -> (json: String, topic: String, key: [FeatureValue], values: [FeatureValue])
   {
     let groupIndex = Int.random(in: 0..<2, using: &random)
@@ -113,7 +102,7 @@ final class DecodedFormPinTests: XCTestCase {
   }
 
   func testDecodedWritesAndTheirIdentityArePinned() throws {
-    var random = Generator(state: 2026)
+    var random = SplitMix64(seed: 2026)
     var digest: [UInt8] = []
     for index in 0..<2000 {
       let (json, topic, key, values) = Self.record(index, &random)
@@ -136,7 +125,7 @@ final class DecodedFormPinTests: XCTestCase {
   /// Mutated records (and a few headers): every outcome, write or error, goes into a pinned
   /// digest, so the reasons and messages of dead letters are pinned as well.
   func testOutcomesOfMutatedRecordsArePinned() {
-    var random = Generator(state: 1127)
+    var random = SplitMix64(seed: 1127)
     let interesting = Array(#"{}[]":,\"0123456789-+.eEtrufalsn "#.utf8) + [0x00, 0x80, 0xC3, 0xFF]
     let headerChoices: [[RecordHeader]] = [
       [], [RecordHeader(key: "idempotency-key", value: Array("h-1".utf8))],

@@ -1,4 +1,5 @@
 import Parquet
+import TestSupport
 import XCTest
 
 @testable import Ingestion
@@ -12,7 +13,7 @@ final class DecodedRowTests: XCTestCase {
 
   /// Generated records, every third one mutated so that some fail halfway through.
   func records() -> [(bytes: [UInt8], topic: String)] {
-    var random = Pin.Generator(state: 99)
+    var random = SplitMix64(seed: 99)
     return (0..<3000).map { index in
       let (json, topic, _, _) = Pin.record(index, &random)
       var bytes = Array(json.utf8)
@@ -82,7 +83,7 @@ final class DecodedRowTests: XCTestCase {
   }
 
   func testAFeatureWriteRoundTripsThroughARow() throws {
-    var random = Pin.Generator(state: 5)
+    var random = SplitMix64(seed: 5)
     for index in 0..<200 {
       let (json, topic, _, _) = Pin.record(index, &random)
       let write = try F.decode(json, topic: topic)

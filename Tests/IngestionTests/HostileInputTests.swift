@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 @testable import Ingestion
@@ -193,19 +194,6 @@ final class HostileInputTests: XCTestCase {
     XCTAssertEqual(accepted + rejected, 120_000)
     XCTAssertGreaterThan(accepted, 1000, "mutations should leave some records valid")
     XCTAssertGreaterThan(rejected, 50_000)
-  }
-}
-
-/// A small seeded generator so the fuzz corpus is the same on every run.
-struct SplitMix64 {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
 

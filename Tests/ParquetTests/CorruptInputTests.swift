@@ -78,7 +78,7 @@ final class CorruptInputTests: XCTestCase {
   func testThousandsOfDamagedFilesGiveTypedErrors() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    var random = SeededGenerator(seed: 2024)
+    var random = SplitMix64(seed: 2024)
     var cases = 0
     var failures = 0
     let started = Date()

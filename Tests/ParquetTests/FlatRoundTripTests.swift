@@ -12,7 +12,7 @@ final class FlatRoundTripTests: XCTestCase {
   }
 
   private func userColumns(rows: Int, seed: UInt64) -> [ParquetColumnValues] {
-    var random = SeededGenerator(seed: seed)
+    var random = SplitMix64(seed: seed)
     let countries = ["DE", "FR", "", "日本", "US"]
     return [
       .strings((0..<rows).map { "user-\($0 % 97)" }),

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 @testable import Parquet
@@ -29,7 +30,7 @@ final class RLEHybridTests: XCTestCase {
   }
 
   func testRandomSequencesRoundTrip() throws {
-    var random = SeededGenerator(seed: 11)
+    var random = SplitMix64(seed: 11)
     for _ in 0..<300 {
       let bitWidth = Int.random(in: 0...32, using: &random)
       let maxValue = bitWidth == 32 ? UInt32.max : (UInt32(1) << UInt32(bitWidth)) - 1

@@ -1,11 +1,12 @@
 import Parquet
+import TestSupport
 
 /// Random schemas, batches and writer options for the property tests: nulls, empty and
 /// non-ASCII strings, extreme integers, NaN, ±inf and -0.0, low and high cardinality.
 struct RandomData {
-  var random: SeededGenerator
+  var random: SplitMix64
 
-  init(seed: UInt64) { random = SeededGenerator(seed: seed) }
+  init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
   enum Kind: CaseIterable { case int32, int64, double, boolean, string, timestamp }
 

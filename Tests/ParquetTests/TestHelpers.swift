@@ -3,21 +3,6 @@ import Parquet
 import TestSupport
 import XCTest
 
-/// A deterministic random source (SplitMix64) so property tests replay from their seed.
-struct SeededGenerator: RandomNumberGenerator {
-  private var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var value = state
-    value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-    return value ^ (value >> 31)
-  }
-}
-
 /// Compares two batch columns slot by slot: nulls must agree, present values must be
 /// identical (doubles by bit pattern, so NaN and -0.0 count).
 func assertSameValues(

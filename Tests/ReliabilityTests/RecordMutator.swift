@@ -1,9 +1,10 @@
 import Ingestion
+import TestSupport
 
 /// Makes fuzz inputs from a corpus: each one a corpus entry changed by a few random
 /// mutations, or now and then a record built from scratch. Seeded, so a run repeats.
 struct RecordMutator {
-  private var random: FuzzRandom
+  private var random: SplitMix64
   private var corpus: [[UInt8]]
   private static let tokens: [[UInt8]] = [
     "{", "}", "[", "]", "\"", ",", ":", "\\", "\\u", "\\ud800", "\\u0000", "null", "true",
@@ -15,7 +16,7 @@ struct RecordMutator {
   ].map { Array($0.utf8) }
 
   init(seed: UInt64, corpus: [[UInt8]]) {
-    random = FuzzRandom(seed: seed)
+    random = SplitMix64(seed: seed)
     self.corpus = corpus
   }
 
@@ -111,21 +112,4 @@ struct RecordMutator {
     default: return "[\(randomValue(depth: depth + 1)),\(randomValue(depth: depth + 1))]"
     }
   }
-}
-
-/// SplitMix64: small, fast, and the same sequence for the same seed everywhere.
-struct FuzzRandom {
-  private var state: UInt64
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  /// A number in `0..<bound` (bound > 0).
-  mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
