@@ -6,7 +6,10 @@ final class OnlineColumnReader {
   private let integers: [Int64]
   private let doubles: [Double]
   private let booleans: [Bool]
-  private let bytes: [UInt8]
+  /// The text bytes, copied once into memory this reader owns, so that SQLite may bind
+  /// them without its own copy per cell (`bindStaticText`): they stay put until `deinit`,
+  /// and every statement is bound afresh before each step.
+  private let bytes: UnsafeMutableBufferPointer<UInt8>
   private let offsets: [Int32]
   /// Empty when nothing is null.
   private let validity: [Bool]
@@ -17,21 +20,26 @@ final class OnlineColumnReader {
     var integers: [Int64] = []
     var doubles: [Double] = []
     var booleans: [Bool] = []
-    var bytes: [UInt8] = []
+    var text: [UInt8] = []
     var offsets: [Int32] = []
     switch column.storage {
     case .integers(let values): integers = values
     case .doubles(let values): doubles = values
     case .booleans(let values): booleans = values
     case .strings(let values, let ends):
-      bytes = values
+      text = values
       offsets = ends
     }
     self.integers = integers
     self.doubles = doubles
     self.booleans = booleans
-    self.bytes = bytes
+    bytes = .allocate(capacity: max(text.count, 1))
+    _ = bytes.initialize(from: text)
     self.offsets = offsets
+  }
+
+  deinit {
+    bytes.deallocate()
   }
 
   @inline(__always)
@@ -54,7 +62,7 @@ final class OnlineColumnReader {
       let start = Int(offsets[row])
       let end = Int(offsets[row + 1])
       EntitySlots.append(tag: 3, UInt64(end - start), to: &encoding)
-      bytes.withUnsafeBufferPointer { encoding.append(contentsOf: $0[start..<end]) }
+      encoding.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
     case .boolean: EntitySlots.append(tag: 4, UInt64(bitPattern: integer(row)), to: &encoding)
     case .timestamp: EntitySlots.append(tag: 5, UInt64(bitPattern: integer(row)), to: &encoding)
     }
@@ -69,10 +77,9 @@ final class OnlineColumnReader {
     case .double: try statement.bind(doubles[row], at: index)
     case .string:
       let start = Int(offsets[row])
-      let end = Int(offsets[row + 1])
-      try bytes.withUnsafeBytes {
-        try statement.bindText(UnsafeRawBufferPointer(rebasing: $0[start..<end]), at: index)
-      }
+      try statement.bindStaticText(
+        UnsafeRawPointer(bytes.baseAddress! + start), count: Int(offsets[row + 1]) - start,
+        at: index)
     }
   }
 
@@ -86,7 +93,7 @@ final class OnlineColumnReader {
     case .double: return .double(doubles[row])
     case .string:
       let range = Int(offsets[row])..<Int(offsets[row + 1])
-      return .string(String(decoding: bytes[range], as: UTF8.self))
+      return .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
     }
   }
 }

@@ -62,6 +62,15 @@ final class SQLiteStatement {
       handle, index, base.assumingMemoryBound(to: CChar.self), Int32(utf8.count), Self.transient)
   }
 
+  /// Binds UTF-8 bytes as text without SQLite copying them: the caller keeps them alive
+  /// and unchanged until this parameter is bound again (every use binds all parameters
+  /// before it steps) or the statement is finalized.
+  func bindStaticText(_ base: UnsafeRawPointer, count: Int, at index: Int32) throws {
+    try check(
+      sqlite3_bind_text(
+        handle, index, base.assumingMemoryBound(to: CChar.self), Int32(count), nil))
+  }
+
   func bindNull(at index: Int32) throws {
     try check(sqlite3_bind_null(handle, index))
   }
