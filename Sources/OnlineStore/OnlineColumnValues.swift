@@ -5,9 +5,10 @@
 /// the apply reads cells where they already are, with no value built per cell.
 public struct OnlineColumnValues: Sendable {
   public enum Storage: Sendable {
-    /// bigint, timestamp (microseconds) and boolean (0/1) columns.
+    /// bigint and timestamp (microseconds) columns.
     case integers([Int64])
     case doubles([Double])
+    /// boolean columns.
     case booleans([Bool])
     /// UTF-8 bytes back to back; value `i` is `bytes[offsets[i]..<offsets[i + 1]]`.
     case strings(bytes: [UInt8], offsets: [Int32])
@@ -30,15 +31,16 @@ public struct OnlineColumnValues: Sendable {
     let validity = values.map { !$0.isNull }
     self.validity = validity.allSatisfy { $0 } ? nil : validity
     switch type {
-    case .bigint, .timestamp, .boolean:
+    case .bigint, .timestamp:
       storage = .integers(
         values.map {
           switch $0 {
           case .bigint(let number), .timestamp(let number): return number
-          case .boolean(let flag): return flag ? 1 : 0
           default: return 0
           }
         })
+    case .boolean:
+      storage = .booleans(values.map { if case .boolean(let flag) = $0 { flag } else { false } })
     case .double:
       storage = .doubles(values.map { if case .double(let number) = $0 { number } else { 0 } })
     case .string:
