@@ -14,6 +14,9 @@ struct JSONText {
     text.withUTF8Buffer { bytes.append(contentsOf: $0) }
   }
 
+  /// Bytes that are JSON already (a line `JSONEncoder` wrote).
+  mutating func append(_ data: some Sequence<UInt8>) { bytes.append(contentsOf: data) }
+
   mutating func integer(_ value: Int64) { bytes.append(contentsOf: String(value).utf8) }
 
   mutating func bool(_ value: Bool) { raw(value ? "true" : "false") }
@@ -153,8 +156,4 @@ extension JSONText {
     integer(stats.numRecords)
     raw("}")
   }
-}
-
-extension JSONText {
-  mutating func append(_ data: some Sequence<UInt8>) { bytes.append(contentsOf: data) }
 }

@@ -60,7 +60,7 @@ extension IngestionStores {
   /// in the online stage.
   func commitOnline(
     _ batch: inout PendingBatch, dedupEntries: [DedupEntryRecord],
-    offlineVersions: () throws -> [String: Int64] = { [:] }
+    offlineVersions: () throws -> [String: Int64]
   ) throws -> OnlineApplyResult {
     let onlineStart = ContinuousClock.now
     var waited = Duration.zero
@@ -73,8 +73,7 @@ extension IngestionStores {
         writes: writes, dedupEntries: dedupEntries,
         positions: batch.positions.map {
           PartitionPosition(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
-        },
-        appliedVersions: batch.committedTables),
+        }),
       beforeCommit: {
         let waitStart = ContinuousClock.now
         defer { waited += waitStart.duration(to: .now) }
@@ -82,7 +81,7 @@ extension IngestionStores {
       })
     let elapsed = onlineStart.duration(to: .now) - waited
     Timer(label: "idemstream_commit_seconds", dimensions: [("store", "online")])
-      .recordNanoseconds(IngestionCounts.nanoseconds(elapsed))
+      .recordDuration(elapsed)
     batch.counts.addStage("online", elapsed)
     try Failpoint.afterOnlineCommit.reach()
     return result
@@ -91,8 +90,10 @@ extension IngestionStores {
 
 extension Timer {
   func recordInterval(since start: ContinuousClock.Instant) {
-    let elapsed = ContinuousClock.now - start
-    let (seconds, attoseconds) = elapsed.components
-    recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    recordDuration(ContinuousClock.now - start)
+  }
+
+  func recordDuration(_ duration: Duration) {
+    recordNanoseconds(IngestionCounts.nanoseconds(duration))
   }
 }

@@ -44,38 +44,15 @@ public enum XXHash64 {
         v4 = round(v4, lane64(base, offset + 24))
         offset += 32
       }
-      accumulator =
-        rotateLeft(v1, 1) &+ rotateLeft(v2, 7) &+ rotateLeft(v3, 12) &+ rotateLeft(v4, 18)
-      accumulator = merge(accumulator, v1)
-      accumulator = merge(accumulator, v2)
-      accumulator = merge(accumulator, v3)
-      accumulator = merge(accumulator, v4)
+      accumulator = converge(v1, v2, v3, v4)
     } else {
       accumulator = seed &+ prime5
     }
-    accumulator &+= UInt64(count)
-    while offset + 8 <= count {
-      accumulator ^= round(0, lane64(base, offset))
-      accumulator = rotateLeft(accumulator, 27) &* prime1 &+ prime4
-      offset += 8
-    }
-    if offset + 4 <= count {
-      let lane = UInt64(
-        UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-      accumulator ^= lane &* prime1
-      accumulator = rotateLeft(accumulator, 23) &* prime2 &+ prime3
-      offset += 4
-    }
-    while offset < count {
-      accumulator ^= UInt64(base.load(fromByteOffset: offset, as: UInt8.self)) &* prime5
-      accumulator = rotateLeft(accumulator, 11) &* prime1
-      offset += 1
-    }
-    return avalanche(accumulator)
+    return finish(accumulator, base, from: offset, count: count)
   }
 
-  /// The hashes of `bytes` with two seeds, in one pass: what depends only on the input (each
-  /// lane times the primes) is computed once for both. Equal to
+  /// The hashes of `bytes` with two seeds, in one pass over the stripes: what depends only
+  /// on the input (each lane times the primes) is computed once for both. Equal to
   /// `(hash(bytes, seed: first), hash(bytes, seed: second))`; the dedup key is such a pair.
   public static func hash(_ bytes: UnsafeRawBufferPointer, seeds first: UInt64, _ second: UInt64)
     -> (UInt64, UInt64)
@@ -111,37 +88,51 @@ public enum XXHash64 {
         b4 = rotateLeft(b4 &+ l4, 31) &* prime1
         offset += 32
       }
-      a = rotateLeft(a1, 1) &+ rotateLeft(a2, 7) &+ rotateLeft(a3, 12) &+ rotateLeft(a4, 18)
-      a = merge(merge(merge(merge(a, a1), a2), a3), a4)
-      b = rotateLeft(b1, 1) &+ rotateLeft(b2, 7) &+ rotateLeft(b3, 12) &+ rotateLeft(b4, 18)
-      b = merge(merge(merge(merge(b, b1), b2), b3), b4)
+      a = converge(a1, a2, a3, a4)
+      b = converge(b1, b2, b3, b4)
     } else {
       a = first &+ prime5
       b = second &+ prime5
     }
-    a &+= UInt64(count)
-    b &+= UInt64(count)
+    // The tail is under 32 bytes: each hash reads it on its own.
+    return (
+      finish(a, base, from: offset, count: count), finish(b, base, from: offset, count: count)
+    )
+  }
+
+  /// Folds the four stripe accumulators into one.
+  @inline(__always)
+  static func converge(_ v1: UInt64, _ v2: UInt64, _ v3: UInt64, _ v4: UInt64) -> UInt64 {
+    let sum = rotateLeft(v1, 1) &+ rotateLeft(v2, 7) &+ rotateLeft(v3, 12) &+ rotateLeft(v4, 18)
+    return merge(merge(merge(merge(sum, v1), v2), v3), v4)
+  }
+
+  /// Adds the length and the bytes after the last whole stripe (from `offset`), then
+  /// avalanches.
+  @inline(__always)
+  static func finish(
+    _ accumulator: UInt64, _ base: UnsafeRawPointer, from start: Int, count: Int
+  ) -> UInt64 {
+    var accumulator = accumulator &+ UInt64(count)
+    var offset = start
     while offset + 8 <= count {
-      let lane = round(0, lane64(base, offset))
-      a = rotateLeft(a ^ lane, 27) &* prime1 &+ prime4
-      b = rotateLeft(b ^ lane, 27) &* prime1 &+ prime4
+      accumulator ^= round(0, lane64(base, offset))
+      accumulator = rotateLeft(accumulator, 27) &* prime1 &+ prime4
       offset += 8
     }
     if offset + 4 <= count {
-      let lane =
-        UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-        &* prime1
-      a = rotateLeft(a ^ lane, 23) &* prime2 &+ prime3
-      b = rotateLeft(b ^ lane, 23) &* prime2 &+ prime3
+      let lane = UInt64(
+        UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+      accumulator ^= lane &* prime1
+      accumulator = rotateLeft(accumulator, 23) &* prime2 &+ prime3
       offset += 4
     }
     while offset < count {
-      let lane = UInt64(base.load(fromByteOffset: offset, as: UInt8.self)) &* prime5
-      a = rotateLeft(a ^ lane, 11) &* prime1
-      b = rotateLeft(b ^ lane, 11) &* prime1
+      accumulator ^= UInt64(base.load(fromByteOffset: offset, as: UInt8.self)) &* prime5
+      accumulator = rotateLeft(accumulator, 11) &* prime1
       offset += 1
     }
-    return (avalanche(a), avalanche(b))
+    return avalanche(accumulator)
   }
 
   /// The hash of a byte collection.
