@@ -35,6 +35,52 @@ final class CrashTests: XCTestCase {
     }
   }
 
+  /// A stream of one group without bad records: every batch is one Delta commit that ends
+  /// it by itself (DESIGN.md, step 4), and an uninterrupted run never writes the dead-letter
+  /// table. A crash at each point, three times over, still ends as the uninterrupted run,
+  /// and `status` places the offline store at the end of every partition. (Restarts re-read
+  /// records the tables hold: such batches have no rows, and the dead-letter table records
+  /// their positions.)
+  func testOneCommitBatchesRecoverAtEveryFailpoint() throws {
+    let fixture = try IngestionFixture(writes: 1200) { line in
+      line.contains("\"feature_group\":\"user_stats\"") && !line.contains("\"clicks\":-1")
+        && !Workload.malformed.contains(line)
+    }
+    defer { fixture.tearDown() }
+    let reference = try fixture.config(name: "reference", maxRowsPerCommit: 50)
+    _ = try fixture.runToEnd(reference)
+    let expected = try fixture.snapshot("reference")
+    // Uninterrupted, no batch needed a dead-letter commit: only the table's creation.
+    let deadLetters = fixture.dataDir("reference") + "/offline/_dead_letters/_delta_log"
+    XCTAssertEqual(Self.logEntries([deadLetters]), 1)
+    for failpoint in Self.failpoints {
+      let config = try fixture.config(name: failpoint, maxRowsPerCommit: 50)
+      for _ in 0..<3 {
+        let crashed = try Idemstream.run(
+          ["run", "--config", config, "--stop-at-end"],
+          environment: ["IDEMSTREAM_FAILPOINT": failpoint])
+        XCTAssertNotEqual(crashed.status, 0, "\(failpoint) did not fire: \(crashed.stderr)")
+      }
+      _ = try fixture.runToEnd(config)
+      XCTAssertEqual(try fixture.snapshot(failpoint), expected, "after failpoint \(failpoint)")
+      let report = try fixture.checkInvariants(failpoint)
+      XCTAssertEqual(report["violation_count"] as? Int, 0, "\(report["violations"] ?? "")")
+      let status = try Idemstream.run(["status", "--config", config, "--json"])
+      XCTAssertEqual(status.status, 0, status.stderr)
+      let doc = try XCTUnwrap(
+        try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+      for partition in try XCTUnwrap(doc["partitions"] as? [[String: Any]]) {
+        XCTAssertEqual(partition["lag"] as? Int, 0, "\(failpoint): \(partition)")
+        XCTAssertEqual(
+          partition["offline_offset"] as? Int, partition["online_offset"] as? Int,
+          "\(failpoint): \(partition)")
+      }
+      print(
+        "RELIABILITY | one-commit batches, crash at \(failpoint) ×3 | \(Self.inOut(report)) "
+          + "| stores = uninterrupted run, status at zero lag")
+    }
+  }
+
   /// `kill -9` at random moments (seeded, so a failure can be repeated).
   func testKillNineAtRandomMomentsLosesAndDoublesNothing() throws {
     let iterations =

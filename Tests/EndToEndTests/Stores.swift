@@ -9,11 +9,17 @@ final class IngestionFixture {
   let directory: TemporaryDirectory
   let workload: Workload
 
-  init(partitions: Int = 4, writes: Int = 1500, seed: UInt64 = 42) throws {
+  /// `keep` picks the workload's lines to produce (all of them by default).
+  init(
+    partitions: Int = 4, writes: Int = 1500, seed: UInt64 = 42,
+    keep: ((String) -> Bool)? = nil
+  ) throws {
     topic = "features"
     broker = try EmbeddedBrokerProcess(partitions: partitions, topic: topic)
     directory = try TemporaryDirectory("idemstream-e2e")
-    workload = Workload(writes: writes, seed: seed)
+    var workload = Workload(writes: writes, seed: seed)
+    if let keep { workload.lines = workload.lines.filter(keep) }
+    self.workload = workload
     let produced = try Idemstream.run(
       ["produce", "--bootstrap", broker.bootstrap, "--topic", topic], stdin: workload.jsonl)
     XCTAssertEqual(produced.status, 0, produced.stderr)

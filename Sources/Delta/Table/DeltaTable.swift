@@ -150,13 +150,15 @@ public final class DeltaTable: @unchecked Sendable {
     guard version < latest else { return [] }
     var records: [CommitRecord] = []
     records.reserveCapacity(Int(latest - version))
-    for next in (version + 1)...latest {
-      records.append(
-        CommitRecord(
-          version: next, actions: try log.readCommit(next),
-          timestamp: try log.commitTimestamp(next)))
-    }
+    for next in (version + 1)...latest { records.append(try commit(at: next)) }
     return records
+  }
+
+  /// The commit of one version, read from its log file.
+  public func commit(at version: Int64) throws -> CommitRecord {
+    CommitRecord(
+      version: version, actions: try log.readCommit(version),
+      timestamp: try log.commitTimestamp(version))
   }
 
   /// The error of the last automatic checkpoint, if it failed (the commit itself stood).

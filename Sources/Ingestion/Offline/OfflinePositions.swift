@@ -19,7 +19,4 @@ package struct OfflinePositions: Sendable {
   mutating func record(table: String, _ partition: TopicPartition, offset: Int64) {
     tables[table, default: [:]][partition] = max(offset, tables[table]?[partition] ?? -1)
   }
-
-  /// The partitions a table holds positions for.
-  func partitions(of table: String) -> [TopicPartition: Int64] { tables[table] ?? [:] }
 }

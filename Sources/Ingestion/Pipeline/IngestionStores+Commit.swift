@@ -5,9 +5,10 @@ import Metrics
 import OnlineStore
 
 extension IngestionStores {
-  /// Step 4: the batch's data files and Delta commits, the dead-letter table last. When a
-  /// step fails it throws, having recorded in the batch which tables already took it, so
-  /// that a retry of the same batch skips them.
+  /// Step 4: the batch's data files and Delta commits, the dead-letter table last, unless one
+  /// feature commit ends the batch by itself (`BatchEnd`). When a step fails it throws,
+  /// having recorded in the batch which tables already took it, so that a retry of the same
+  /// batch skips them.
   func commitOffline(_ batch: inout PendingBatch) throws {
     let transactions = batch.positions.map { partition, offset in
       (
@@ -29,15 +30,19 @@ extension IngestionStores {
         || batch.committedTables[OfflineTableLayout.deadLetterTableName] != nil
       ? nil : try deadLetterTable.writeDataFile(batch.deadLetters.columns())
     try Failpoint.afterOfflineDataFiles.reach()
+    // One commit in all (one table's rows, no dead letters, no table took the batch yet):
+    // it ends the batch, and the dead-letter table is left alone.
+    let oneCommit = adds.count == 1 && batch.deadLetters.isEmpty && batch.committedTables.isEmpty
     // 2. One commit per group table with rows, each with a txn per partition of the batch.
     for (index, add) in adds.sorted(by: { $0.key < $1.key }) {
       let version = try groupTables[index].commit(
-        actions: [.add(add)], appTransactions: transactions, operation: "STREAMING UPDATE")
+        actions: [.add(add)], appTransactions: transactions, operation: "STREAMING UPDATE",
+        operationParameters: oneCommit ? BatchEnd.operationParameters : [:])
       batch.committedTables[config.featureGroups[index].tableName] = version
       try Failpoint.betweenOfflineCommits.reach()
     }
-    // 3. The dead-letter table last, always: its txn is the offline position of the batch.
-    if batch.committedTables[OfflineTableLayout.deadLetterTableName] == nil {
+    // 3. Otherwise the dead-letter table last: its commit ends the batch.
+    if !oneCommit && batch.committedTables[OfflineTableLayout.deadLetterTableName] == nil {
       batch.committedTables[OfflineTableLayout.deadLetterTableName] = try deadLetterTable.commit(
         actions: deadLetterAdd.map { [DeltaAction.add($0)] } ?? [], appTransactions: transactions,
         operation: "STREAMING UPDATE")

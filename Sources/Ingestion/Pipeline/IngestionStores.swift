@@ -75,12 +75,6 @@ final class IngestionStores {
       + [(deadLetterTable, OfflineTableLayout.deadLetterTableName)]
   }
 
-  /// Where the offline store as a whole stands per partition: the dead-letter table is
-  /// committed last in every batch, so its `txn` covers every table.
-  var offlinePartitionPositions: [TopicPartition: Int64] {
-    offlinePositions.partitions(of: OfflineTableLayout.deadLetterTableName)
-  }
-
   func onlinePositions() throws -> [TopicPartition: Int64] {
     var positions: [TopicPartition: Int64] = [:]
     for position in try online.positions() {

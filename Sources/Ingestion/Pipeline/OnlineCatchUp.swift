@@ -7,7 +7,8 @@ import Parquet
 /// Brings the online store up to the offline tables after a crash between the two commits
 /// (DESIGN.md, "Recovery"): the rows of every Delta commit the online store has not applied
 /// are applied as they were committed — entities and dedup entries — and the positions come
-/// from the dead-letter table, which every batch commits last.
+/// from the commits that end a batch (`BatchEnd`): the dead-letter table's, and a feature
+/// table's when it was its batch's only commit.
 struct OnlineCatchUp {
   let stores: IngestionStores
   let logger: Logger
@@ -20,10 +21,18 @@ struct OnlineCatchUp {
     var dedupEntries: [DedupEntryRecord] = []
     var versions: [String: Int64] = [:]
     var rows = 0
+    var positions: [TopicPartition: Int64] = [:]
+    let groupID = stores.config.kafka.groupID
+    func takePositions(of commit: CommitRecord) {
+      positions.merge(
+        TransactionID.positions(in: commit.transactions, groupID: groupID),
+        uniquingKeysWith: max)
+    }
     for (index, group) in stores.config.featureGroups.enumerated() {
       let table = stores.groupTables[index]
       for commit in try table.commits(after: applied[group.tableName] ?? -1) {
         versions[group.tableName] = commit.version
+        if BatchEnd.isMarked(commit) { takePositions(of: commit) }
         for add in commit.addedFiles where add.dataChange {
           let columns = try table.columns(of: add)
           let decoded = try OfflineRowReader(group: group, columns: columns).writes()
@@ -36,17 +45,11 @@ struct OnlineCatchUp {
         }
       }
     }
-    var positions: [PartitionPosition] = []
     let deadLetters = stores.deadLetterTable
     let deadLetterName = OfflineTableLayout.deadLetterTableName
     for commit in try deadLetters.commits(after: applied[deadLetterName] ?? -1) {
       versions[deadLetterName] = commit.version
-      let held = TransactionID.positions(
-        in: commit.transactions, groupID: stores.config.kafka.groupID)
-      for (partition, offset) in held {
-        positions.append(
-          PartitionPosition(topic: partition.topic, partition: partition.partition, offset: offset))
-      }
+      takePositions(of: commit)
     }
     guard !versions.isEmpty else { return 0 }
     logger.info(
@@ -54,7 +57,10 @@ struct OnlineCatchUp {
       metadata: ["rows": "\(rows)", "tables": "\(versions.count)"])
     _ = try stores.online.apply(
       OnlineBatch(
-        writes: writes, dedupEntries: dedupEntries, positions: positions,
+        writes: writes, dedupEntries: dedupEntries,
+        positions: positions.map {
+          PartitionPosition(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
+        },
         appliedVersions: versions))
     return rows
   }

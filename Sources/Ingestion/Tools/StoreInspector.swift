@@ -60,12 +60,15 @@ public final class StoreInspector {
     return positions
   }
 
-  /// Per partition, where the offline store stands: the dead-letter table's `txn`, which
-  /// every batch commits last (DESIGN.md).
+  /// Per partition, where the offline store as a whole stands (`BatchEnd.positions`).
   public func offlinePositions() throws -> [TopicPartition: Int64] {
-    let table = try offlineTable(OfflineTableLayout.deadLetterTableName)
-    return TransactionID.positions(
-      in: try table.snapshot().transactions.values, groupID: config.kafka.groupID)
+    let featureTables = config.featureGroups.compactMap { group in
+      try? offlineTable(group.tableName)
+    }
+    return try BatchEnd.positions(
+      featureTables: featureTables,
+      deadLetterTable: try offlineTable(OfflineTableLayout.deadLetterTableName),
+      groupID: config.kafka.groupID)
   }
 }
 
