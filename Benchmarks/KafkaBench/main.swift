@@ -68,8 +68,29 @@ func throughput(_ options: Options) throws {
   }
   print("produce (KafkaProducer, idempotent): \(rate(options.records, produceTime))")
 
-  var consumerConfiguration = KafkaConsumerConfiguration(
-    bootstrapServers: broker.bootstrapServers)
+  for inPlace in [false, true] {
+    let (time, cpu, bytes) = try swiftConsume(
+      broker.bootstrapServers, topic, options, inPlace: inPlace)
+    let how =
+      inPlace
+      ? "KafkaConsumer.pollMessages, read in place" : "KafkaConsumer.poll into KafkaRecord values"
+    print(
+      "consume (\(how), prefetched): \(rate(options.records, time)); "
+        + "polling-thread CPU \(rate(options.records, cpu))")
+    print("  value bytes seen: \(bytes)")
+  }
+  let (bare, bareCPU) = try bareConsume(broker.bootstrapServers, topic, options)
+  print(
+    "consume (bare rd_kafka_consumer_poll, no copies, prefetched): "
+      + "\(rate(options.records, bare)); polling-thread CPU \(rate(options.records, bareCPU))")
+}
+
+/// Consumes every record with `KafkaConsumer` (a fresh consumer each time): copied into
+/// `KafkaRecord`s, or read in place from a `KafkaMessageBatch`.
+func swiftConsume(_ bootstrap: String, _ topic: String, _ options: Options, inPlace: Bool)
+  throws -> (Duration, Duration, Int)
+{
+  var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: bootstrap)
   consumerConfiguration.settings = prefetchSettings
   let consumer = try KafkaConsumer(configuration: consumerConfiguration)
   let partitions = (0..<options.partitions).map { TopicPartition(topic, Int32($0)) }
@@ -85,25 +106,27 @@ func throughput(_ options: Options) throws {
   Thread.sleep(forTimeInterval: prefetchSeconds)
   var consumed = 0
   var bytes = 0
+  let clock = ContinuousClock()
   let consumeStart = clock.now
   let cpuStart = threadCPUTime()
   while consumed < options.records {
-    let batch = try consumer.poll(maxRecords: 10_000, timeout: .seconds(5)).records
-    guard !batch.isEmpty else { throw BenchError("stalled at \(consumed) records") }
-    consumed += batch.count
-    for record in batch { bytes &+= record.value?.count ?? 0 }
+    let count: Int
+    if inPlace {
+      let batch = try consumer.pollMessages(maxRecords: 10_000, timeout: .seconds(5)).messages
+      for index in 0..<batch.count { bytes &+= batch[index].value?.count ?? 0 }
+      count = batch.count
+    } else {
+      let batch = try consumer.poll(maxRecords: 10_000, timeout: .seconds(5)).records
+      for record in batch { bytes &+= record.value?.count ?? 0 }
+      count = batch.count
+    }
+    guard count > 0 else { throw BenchError("stalled at \(consumed) records") }
+    consumed += count
   }
-  let consumeTime = clock.now - consumeStart
-  let consumeCPU = threadCPUTime() - cpuStart
+  let time = clock.now - consumeStart
+  let cpu = threadCPUTime() - cpuStart
   try consumer.close()
-  print(
-    "consume (KafkaConsumer.poll into KafkaRecord values, prefetched): "
-      + "\(rate(consumed, consumeTime)); polling-thread CPU \(rate(consumed, consumeCPU))")
-  print("  value bytes copied: \(bytes)")
-  let (bare, bareCPU) = try bareConsume(broker.bootstrapServers, topic, options)
-  print(
-    "consume (bare rd_kafka_consumer_poll, no copies, prefetched): "
-      + "\(rate(options.records, bare)); polling-thread CPU \(rate(options.records, bareCPU))")
+  return (time, cpu, bytes)
 }
 
 /// The floor: what librdkafka alone takes to hand over every record on this machine.

@@ -80,6 +80,22 @@ public final class KafkaConsumer: Sendable {
     return result
   }
 
+  /// Like `poll`, but the records stay in librdkafka's buffers until the returned batch is
+  /// released (see `KafkaMessageBatch`): for a caller done with each record before the
+  /// next poll.
+  public func pollMessages(maxRecords: Int = 10_000, timeout: Duration = .milliseconds(100))
+    throws -> KafkaMessagePoll
+  {
+    try checkOpen()
+    let batch = client.consumeMessages(
+      maxRecords: max(1, maxRecords), timeoutMilliseconds: Int32(timeout.wholeMilliseconds),
+      rebalanced: callbacks.takeRebalanced)
+    let events = batch.errors.map(KafkaConsumerEvent.error) + callbacks.takeEvents()
+    if let failure = callbacks.takeFailure() { throw failure }
+    if let fatal = client.fatalError() { throw fatal }
+    return KafkaMessagePoll(messages: batch.messages, events: events)
+  }
+
   /// Wakes librdkafka's fetchers for `partitions`, which stop while the prefetch queue is
   /// full and otherwise look again only up to a second later (see `FetchNudger`). Call it
   /// when a poll drained the queue while the partitions still have records to read. Returns

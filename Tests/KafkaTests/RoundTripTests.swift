@@ -1,3 +1,4 @@
+import Foundation
 import Kafka
 import XCTest
 
@@ -68,6 +69,65 @@ final class RoundTripTests: XCTestCase {
     XCTAssertThrowsError(try consumer.poll()) { error in
       XCTAssertEqual((error as? KafkaError)?.code, .destroyed)
     }
+  }
+
+  /// `pollMessages` reads the records in librdkafka's buffers: the same keys, values and
+  /// headers as `poll`'s copies, null kept apart from empty.
+  func testMessagesReadInPlaceMatchWhatWasSent() throws {
+    let broker = try EmbeddedBroker(topics: ["inplace": 2])
+    let producer = try makeProducer(broker)
+    var sent: [TopicPartition: [KafkaRecord]] = [:]
+    for partition in Int32(0)..<2 {
+      for index in 0..<150 {
+        let key: [UInt8]? = index == 2 ? nil : "user-\(partition)-\(index)".bytes
+        let value: [UInt8]? =
+          switch index {
+          case 0: nil
+          case 1: []
+          default: "{\"n\":\(index)}".bytes
+          }
+        let headers =
+          index % 3 == 0 ? [] : [KafkaHeader(name: "idempotency-key", value: "id-\(index)")]
+        try producer.send(
+          topic: "inplace", key: key, value: value, headers: headers, partition: partition)
+        sent[TopicPartition("inplace", partition), default: []].append(
+          KafkaRecord(
+            topic: "inplace", partition: partition, offset: Int64(index), key: key, value: value,
+            headers: headers))
+      }
+    }
+    XCTAssertEqual(try producer.flush(), 300)
+
+    let consumer = try makeConsumer(broker)
+    let partitions = (Int32(0)..<2).map { TopicPartition("inplace", $0) }
+    try consumer.assign(Dictionary(uniqueKeysWithValues: partitions.map { ($0, .beginning) }))
+    var received: [KafkaRecord] = []
+    var nullValues = 0
+    var emptyValues = 0
+    let deadline = Date().addingTimeInterval(30)
+    while received.count < 300 && Date() < deadline {
+      let batch = try consumer.pollMessages(maxRecords: 64, timeout: .milliseconds(200)).messages
+      for index in 0..<batch.count {
+        let message = batch[index]
+        if message.value == nil { nullValues += 1 }
+        if message.value?.count == 0 { emptyValues += 1 }
+        XCTAssertNotNil(message.timestampMilliseconds)
+        received.append(message.copied())
+      }
+    }
+    XCTAssertEqual(received.count, 300)
+    XCTAssertEqual(nullValues, 2)
+    XCTAssertEqual(emptyValues, 2)
+    for partition in partitions {
+      let got = received.filter { $0.topicPartition == partition }
+      XCTAssertEqual(got.map(\.offset), Array(0..<150))
+      for (record, want) in zip(got, sent[partition] ?? []) {
+        XCTAssertEqual(record.key, want.key)
+        XCTAssertEqual(record.value, want.value)
+        XCTAssertEqual(record.headers, want.headers)
+      }
+    }
+    try consumer.close()
   }
 
   func testProducerSendsAMillionSmallRecordsThroughBackPressure() throws {

@@ -69,33 +69,36 @@ struct IngestionLoop {
     while !service.isStopRequested {
       try finishCompleted(try committer.takeCompleted())
       let pollStart = ContinuousClock.now
-      let result = try consumer.poll(
+      // The records stay in librdkafka's buffers until `result` is released, at the end of
+      // this iteration: each is decoded where it lies.
+      let result = try consumer.pollMessages(
         maxRecords: service.options.pollSize, timeout: .milliseconds(50))
-      if !result.records.isEmpty { batch.counts.addStage("kafka", since: pollStart) }
-      if result.records.isEmpty, totals.firstRecordAtMillis != nil {
+      let records = result.messages
+      if !records.isEmpty { batch.counts.addStage("kafka", since: pollStart) }
+      if records.isEmpty, totals.firstRecordAtMillis != nil {
         batch.counts.addStage("kafka_wait", since: pollStart)
       }
-      recordsSinceDrained += result.records.count
-      if result.records.count < service.options.pollSize {
+      recordsSinceDrained += records.count
+      if records.count < service.options.pollSize {
         // Drained: a backlog's worth since the last time may have filled it.
         if recordsSinceDrained >= Self.backlogRecords { nudgeFetchersIfBehind() }
         recordsSinceDrained = 0
       }
-      if totals.firstRecordAtMillis == nil, !result.records.isEmpty {
+      if totals.firstRecordAtMillis == nil, !records.isEmpty {
         totals.firstRecordAtMillis = Self.nowMillis
       }
       if service.options.measureFreshness {
         let polledAt = Self.nowMillis
-        for record in result.records {
-          if let timestamp = record.timestampMilliseconds {
+        for index in 0..<records.count {
+          if let timestamp = records[index].timestampMilliseconds {
             batch.recordTimestamps.append(timestamp)
             deliverySamples.append(max(0, polledAt - timestamp))
           }
         }
       }
       for event in result.events { try handle(event) }
-      for record in result.records {
-        decider.take(record, into: &batch)
+      for index in 0..<records.count {
+        decider.take(records[index], into: &batch)
         // A poll may bring more than one commit's worth: commit as the bound is reached.
         if batch.rowCount >= config.offline.maxRowsPerCommit
           || batch.inputBytes >= service.options.maxBatchBytes
@@ -108,7 +111,7 @@ struct IngestionLoop {
       // meanwhile go at once instead of waiting a further interval.
       let due =
         ContinuousClock.now - lastSubmittedAt >= commitInterval
-        || (result.records.isEmpty && !batch.isEmpty)
+        || (records.isEmpty && !batch.isEmpty)
       if due && !batch.isEmpty { try commitBatch() }
       if stopAtEnd && assigned && batch.isEmpty && committer.isIdle {
         try finishCompleted(try committer.takeCompleted())

@@ -48,6 +48,12 @@ package struct RecordDecider {
   }
 
   package mutating func take(_ record: KafkaRecord, into batch: inout PendingBatch) {
+    KafkaMessage.reading(record) { take($0, into: &batch) }
+  }
+
+  /// Decides one record read in place (its bytes are not kept: the batch copies what it
+  /// takes).
+  package mutating func take(_ record: KafkaMessage, into batch: inout PendingBatch) {
     batch.counts.consumed += 1
     batch.inputBytes += record.value?.count ?? 0
     batch.decided(topic: record.topic, partition: record.partition, offset: record.offset)
@@ -58,16 +64,17 @@ package struct RecordDecider {
     let timed = untilTimed == 0
     untilTimed = timed ? Int(Self.timingStride) - 1 : untilTimed - 1
     let decodeStart = timed ? MonotonicNanoseconds.now : 0
-    let headers =
-      record.headers.isEmpty
-      ? [] : record.headers.map { RecordHeader(key: $0.name, value: $0.value) }
+    let headers = record.headers.map { RecordHeader(key: $0.name, value: $0.value) }
     let failure: DecodeError?
-    do {
-      try decoder.decode(
-        value: record.value, headers: headers, topic: record.topic, into: &row)
-      failure = nil
-    } catch {
-      failure = error
+    if let value = record.value {
+      do {
+        try decoder.decode(value: value, headers: headers, topic: record.topic, into: &row)
+        failure = nil
+      } catch {
+        failure = error
+      }
+    } else {
+      failure = DecodeError(.nullValue, at: "", "the record value is null")
     }
     let decideStart = timed ? MonotonicNanoseconds.now : 0
     defer {
@@ -136,14 +143,15 @@ package struct RecordDecider {
   }
 
   private func deadLetter(
-    _ record: KafkaRecord, reason: String, error: String, held: PartitionHolds,
+    _ record: KafkaMessage, reason: String, error: String, held: PartitionHolds,
     into batch: inout PendingBatch
   ) {
     batch.counts.deadLetters[reason, default: 0] += 1
     if held.deadLettersHold(offset: record.offset) { return }
     batch.deadLetters.append(
-      topic: record.topic, partition: record.partition, offset: record.offset, key: record.key,
-      value: record.value, reason: reason, error: "[\(reason)] \(error)",
+      topic: record.topic, partition: record.partition, offset: record.offset,
+      key: record.key.map { Array($0) }, value: record.value.map { Array($0) }, reason: reason,
+      error: "[\(reason)] \(error)",
       ingestedAtMicros: Int64(Date().timeIntervalSince1970 * 1_000_000))
   }
 }

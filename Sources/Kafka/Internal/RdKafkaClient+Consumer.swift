@@ -93,6 +93,33 @@ extension RdKafkaClient {
     return (records, errors)
   }
 
+  /// Like `consumeRecords`, but leaves the records in librdkafka's buffers (see
+  /// `KafkaMessageBatch`); messages carrying an error come back as errors and are freed.
+  func consumeMessages(
+    maxRecords: Int, timeoutMilliseconds: Int32, rebalanced: () -> Bool
+  ) -> (messages: KafkaMessageBatch, errors: [KafkaError]) {
+    var messages: [UnsafeMutablePointer<rd_kafka_message_t>] = []
+    var topics: [String] = []
+    messages.reserveCapacity(min(maxRecords, 1 << 16))
+    topics.reserveCapacity(min(maxRecords, 1 << 16))
+    var errors: [KafkaError] = []
+    var topicNames = TopicNameCache()
+    var wait = timeoutMilliseconds
+    while messages.count + errors.count < maxRecords {
+      guard let message = rd_kafka_consumer_poll(handle, wait) else { break }
+      wait = 0
+      if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+        messages.append(message)
+        topics.append(topicNames.name(of: message.pointee.rkt) ?? "")
+      } else if case .failure(let error) = Self.takeRecord(message, topicNames: &topicNames) {
+        errors.append(error)
+      }
+      if rebalanced() { break }
+    }
+    _ = rebalanced()
+    return (KafkaMessageBatch(messages: messages, topics: topics), errors)
+  }
+
   /// Copies one message into a Swift value and frees it; a message that carries an error
   /// instead of a record comes back as that error.
   static func takeRecord(
@@ -107,13 +134,7 @@ extension RdKafkaClient {
       return .failure(
         KafkaError(code: code, message: "\(topic ?? "?")[\(fields.partition)]: \(text)"))
     }
-    var headerList: OpaquePointer?
-    var headers: [KafkaHeader] = []
-    if rd_kafka_message_headers(message, &headerList) == RD_KAFKA_RESP_ERR_NO_ERROR,
-      let headerList
-    {
-      headers = readHeaders(headerList)
-    }
+    let headers = headers(of: message)
     var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
     let timestamp = rd_kafka_message_timestamp(message, &timestampType)
     return .success(
@@ -123,6 +144,15 @@ extension RdKafkaClient {
         value: copyBytes(fields.payload, fields.len), headers: headers,
         timestampMilliseconds: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
           ? nil : timestamp))
+  }
+
+  /// A message's headers, in order.
+  static func headers(of message: UnsafeMutablePointer<rd_kafka_message_t>) -> [KafkaHeader] {
+    var headerList: OpaquePointer?
+    guard rd_kafka_message_headers(message, &headerList) == RD_KAFKA_RESP_ERR_NO_ERROR,
+      let headerList
+    else { return [] }
+    return readHeaders(headerList)
   }
 
   private static func readHeaders(_ list: OpaquePointer) -> [KafkaHeader] {
