@@ -93,8 +93,17 @@ struct Bench: ParsableCommand {
       window: 7d
     \(BenchWorkload.config)
     """.write(toFile: configPath, atomically: true, encoding: .utf8)
-    let producer = try KafkaProducer(
-      configuration: KafkaProducerConfiguration(bootstrapServers: bootstrap))
+    var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: bootstrap)
+    if rate == nil {
+      // The backlog is batched as shared/bench/gen.py batches it (linger 20 ms, at most
+      // 10,000 records a batch). The mock broker keeps each produce batch as one message
+      // set, walks a partition's list of them from the start on every fetch and returns
+      // one set per partition per fetch: with the producer's 5 ms default the broker spent
+      // 3.4-3.5 s of CPU on a 1M bench, with gen.py's batching 0.7-0.8 s (BENCHMARKS.md).
+      producerConfiguration.linger = .milliseconds(20)
+      producerConfiguration.settings["batch.num.messages"] = "10000"
+    }
+    let producer = try KafkaProducer(configuration: producerConfiguration)
     defer { try? producer.close() }
     var report = BenchReport(records: records, partitions: partitions)
     if let rate {
