@@ -66,40 +66,19 @@ extension RdKafkaClient {
 
   /// Takes up to `maxRecords` records: the first to arrive within the timeout, then those
   /// already waiting. `rebalanced` tells (and clears) whether a rebalance callback ran; the
-  /// batch ends there so that every record returned precedes the rebalance.
+  /// batch ends there so that every record returned precedes the rebalance. The records
+  /// stay in librdkafka's buffers (see `KafkaMessageBatch`); a message carrying an error
+  /// comes back as that error and is freed.
   ///
   /// One `rd_kafka_consumer_poll` per record rather than `rd_kafka_consume_batch_queue`:
   /// librdkafka 2.0.x's batch API can skip or repeat offsets around rebalances and seeks
   /// (fixed only in 2.1.0), which would break exactly-once downstream.
-  func consumeRecords(
-    maxRecords: Int, timeoutMilliseconds: Int32, rebalanced: () -> Bool
-  ) -> (records: [KafkaRecord], errors: [KafkaError]) {
-    var records: [KafkaRecord] = []
-    // Growing a large batch by doubling copies it several times over.
-    records.reserveCapacity(min(maxRecords, 1 << 16))
-    var errors: [KafkaError] = []
-    var topicNames = TopicNameCache()
-    var wait = timeoutMilliseconds
-    while records.count + errors.count < maxRecords {
-      guard let message = rd_kafka_consumer_poll(handle, wait) else { break }
-      wait = 0
-      switch Self.takeRecord(message, topicNames: &topicNames) {
-      case .success(let record): records.append(record)
-      case .failure(let error): errors.append(error)
-      }
-      if rebalanced() { break }
-    }
-    _ = rebalanced()
-    return (records, errors)
-  }
-
-  /// Like `consumeRecords`, but leaves the records in librdkafka's buffers (see
-  /// `KafkaMessageBatch`); messages carrying an error come back as errors and are freed.
   func consumeMessages(
     maxRecords: Int, timeoutMilliseconds: Int32, rebalanced: () -> Bool
   ) -> (messages: KafkaMessageBatch, errors: [KafkaError]) {
     var messages: [UnsafeMutablePointer<rd_kafka_message_t>] = []
     var topics: [String] = []
+    // Growing a large batch by doubling copies it several times over.
     messages.reserveCapacity(min(maxRecords, 1 << 16))
     topics.reserveCapacity(min(maxRecords, 1 << 16))
     var errors: [KafkaError] = []
@@ -108,11 +87,12 @@ extension RdKafkaClient {
     while messages.count + errors.count < maxRecords {
       guard let message = rd_kafka_consumer_poll(handle, wait) else { break }
       wait = 0
+      let topic = topicNames.name(of: message.pointee.rkt)
       if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
         messages.append(message)
-        topics.append(topicNames.name(of: message.pointee.rkt) ?? "")
-      } else if case .failure(let error) = Self.takeRecord(message, topicNames: &topicNames) {
-        errors.append(error)
+        topics.append(topic ?? "")
+      } else {
+        errors.append(Self.takeError(message, topic: topic))
       }
       if rebalanced() { break }
     }
@@ -120,30 +100,24 @@ extension RdKafkaClient {
     return (KafkaMessageBatch(messages: messages, topics: topics), errors)
   }
 
-  /// Copies one message into a Swift value and frees it; a message that carries an error
-  /// instead of a record comes back as that error.
-  static func takeRecord(
-    _ message: UnsafeMutablePointer<rd_kafka_message_t>, topicNames: inout TopicNameCache
-  ) -> Result<KafkaRecord, KafkaError> {
+  /// `consumeMessages`, copied into `KafkaRecord`s that outlive the poll.
+  func consumeRecords(
+    maxRecords: Int, timeoutMilliseconds: Int32, rebalanced: () -> Bool
+  ) -> (records: [KafkaRecord], errors: [KafkaError]) {
+    let (messages, errors) = consumeMessages(
+      maxRecords: maxRecords, timeoutMilliseconds: timeoutMilliseconds, rebalanced: rebalanced)
+    return ((0..<messages.count).map { messages[$0].copied() }, errors)
+  }
+
+  /// The error a message carries instead of a record; frees the message.
+  private static func takeError(
+    _ message: UnsafeMutablePointer<rd_kafka_message_t>, topic: String?
+  ) -> KafkaError {
     defer { rd_kafka_message_destroy(message) }
-    let fields = message.pointee
-    let topic = topicNames.name(of: fields.rkt)
-    guard fields.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
-      let text = rd_kafka_message_errstr(message).map { String(cString: $0) } ?? ""
-      let code = code(fields.err)
-      return .failure(
-        KafkaError(code: code, message: "\(topic ?? "?")[\(fields.partition)]: \(text)"))
-    }
-    let headers = headers(of: message)
-    var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-    let timestamp = rd_kafka_message_timestamp(message, &timestampType)
-    return .success(
-      KafkaRecord(
-        topic: topic ?? "", partition: fields.partition, offset: fields.offset,
-        key: copyBytes(fields.key, fields.key_len),
-        value: copyBytes(fields.payload, fields.len), headers: headers,
-        timestampMilliseconds: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-          ? nil : timestamp))
+    let text = rd_kafka_message_errstr(message).map { String(cString: $0) } ?? ""
+    return KafkaError(
+      code: code(message.pointee.err),
+      message: "\(topic ?? "?")[\(message.pointee.partition)]: \(text)")
   }
 
   /// A message's headers, in order.
@@ -172,9 +146,10 @@ extension RdKafkaClient {
     return headers
   }
 
-  /// One allocation and one `memcpy`: the only per-record cost beyond the record itself.
-  /// (`Array(UnsafeRawBufferPointer)` is specialized here; `[UInt8](unsafeUninitializedCapacity:)`
-  /// goes through an unspecialized runtime path and measured 4x slower.)
+  /// A header value's bytes: one allocation and one `memcpy`. (`KafkaMessage.copied()`
+  /// copies keys and values the same way: `Array(UnsafeRawBufferPointer)` is specialized,
+  /// `[UInt8](unsafeUninitializedCapacity:)` goes through an unspecialized runtime path
+  /// and measured 4x slower.)
   @inline(__always)
   static func copyBytes(_ pointer: UnsafeRawPointer?, _ count: Int) -> [UInt8]? {
     guard let pointer else { return nil }
