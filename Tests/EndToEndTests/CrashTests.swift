@@ -16,9 +16,22 @@ final class CrashTests: XCTestCase {
     let reference = try fixture.config(name: "reference", maxRowsPerCommit: 300)
     _ = try fixture.runToEnd(reference)
     let expected = try fixture.snapshot("reference")
+    try recoverAtEveryFailpoint(fixture, maxRowsPerCommit: 300, expected: expected) {
+      failpoint, _, report in
+      print(
+        "RELIABILITY | crash at \(failpoint) ×3 | IDEMSTREAM_FAILPOINT=\(failpoint) (exit 86) "
+          + "| \(Self.inOut(report)) | stores = uninterrupted run")
+    }
+  }
+
+  /// For each failpoint: crash there three times over, then finish without it; the stores
+  /// must end as `expected` with every invariant holding. `afterEach` checks more.
+  private func recoverAtEveryFailpoint(
+    _ fixture: IngestionFixture, maxRowsPerCommit: Int, expected: String,
+    afterEach: (_ failpoint: String, _ config: String, _ report: [String: Any]) throws -> Void
+  ) throws {
     for failpoint in Self.failpoints {
-      let config = try fixture.config(name: failpoint, maxRowsPerCommit: 300)
-      // Crash at the failpoint three times over, then finish without it.
+      let config = try fixture.config(name: failpoint, maxRowsPerCommit: maxRowsPerCommit)
       for _ in 0..<3 {
         let crashed = try Idemstream.run(
           ["run", "--config", config, "--stop-at-end"],
@@ -29,9 +42,7 @@ final class CrashTests: XCTestCase {
       XCTAssertEqual(try fixture.snapshot(failpoint), expected, "after failpoint \(failpoint)")
       let report = try fixture.checkInvariants(failpoint)
       XCTAssertEqual(report["violation_count"] as? Int, 0, "\(report["violations"] ?? "")")
-      print(
-        "RELIABILITY | crash at \(failpoint) ×3 | IDEMSTREAM_FAILPOINT=\(failpoint) (exit 86) "
-          + "| \(Self.inOut(report)) | stores = uninterrupted run")
+      try afterEach(failpoint, config, report)
     }
   }
 
@@ -53,18 +64,8 @@ final class CrashTests: XCTestCase {
     // Uninterrupted, no batch needed a dead-letter commit: only the table's creation.
     let deadLetters = fixture.dataDir("reference") + "/offline/_dead_letters/_delta_log"
     XCTAssertEqual(Self.logEntries([deadLetters]), 1)
-    for failpoint in Self.failpoints {
-      let config = try fixture.config(name: failpoint, maxRowsPerCommit: 50)
-      for _ in 0..<3 {
-        let crashed = try Idemstream.run(
-          ["run", "--config", config, "--stop-at-end"],
-          environment: ["IDEMSTREAM_FAILPOINT": failpoint])
-        XCTAssertNotEqual(crashed.status, 0, "\(failpoint) did not fire: \(crashed.stderr)")
-      }
-      _ = try fixture.runToEnd(config)
-      XCTAssertEqual(try fixture.snapshot(failpoint), expected, "after failpoint \(failpoint)")
-      let report = try fixture.checkInvariants(failpoint)
-      XCTAssertEqual(report["violation_count"] as? Int, 0, "\(report["violations"] ?? "")")
+    try recoverAtEveryFailpoint(fixture, maxRowsPerCommit: 50, expected: expected) {
+      failpoint, config, report in
       let status = try Idemstream.run(["status", "--config", config, "--json"])
       XCTAssertEqual(status.status, 0, status.stderr)
       let doc = try XCTUnwrap(

@@ -45,10 +45,8 @@ enum BatchEnd {
         continue
       }
       let finished =
-        isMarked(latest)
-        || TransactionID.positions(in: latest.transactions, groupID: groupID).allSatisfy {
-          $0.value <= deadLetterPositions[$0.key] ?? -1
-        }
+        isMarked(latest.commit)
+        || latest.positions.allSatisfy { $0.value <= deadLetterPositions[$0.key] ?? -1 }
       if finished { positions.merge(held, uniquingKeysWith: max) }
     }
     return positions
@@ -58,15 +56,17 @@ enum BatchEnd {
   /// writers (another group, a compaction) made since.
   static let lookBack: Int64 = 20
 
-  private static func latestCommit(of table: DeltaTable, groupID: String) throws -> CommitRecord? {
+  /// The table's latest commit with `txn`s of this group, and their positions.
+  private static func latestCommit(
+    of table: DeltaTable, groupID: String
+  ) throws -> (commit: CommitRecord, positions: [TopicPartition: Int64])? {
     let latest = try table.latestVersion()
     var version = latest
     while version >= 0 && version > latest - lookBack {
       // A commit file cleaned away: nothing is known, so the table does not count.
       guard let commit = try? table.commit(at: version) else { return nil }
-      if !TransactionID.positions(in: commit.transactions, groupID: groupID).isEmpty {
-        return commit
-      }
+      let positions = TransactionID.positions(in: commit.transactions, groupID: groupID)
+      if !positions.isEmpty { return (commit, positions) }
       version -= 1
     }
     return nil

@@ -87,18 +87,17 @@ struct IngestionLoop {
       if totals.firstRecordAtMillis == nil, !records.isEmpty {
         totals.firstRecordAtMillis = Self.nowMillis
       }
-      if service.options.measureFreshness {
-        let polledAt = Self.nowMillis
-        for index in 0..<records.count {
-          if let timestamp = records[index].timestampMilliseconds {
-            batch.recordTimestamps.append(timestamp)
-            deliverySamples.append(max(0, polledAt - timestamp))
-          }
-        }
-      }
       for event in result.events { try handle(event) }
+      let measureFreshness = service.options.measureFreshness
+      let polledAt = measureFreshness ? Self.nowMillis : 0
       for index in 0..<records.count {
-        decider.take(records[index], into: &batch)
+        let record = records[index]
+        if measureFreshness, let timestamp = record.timestampMilliseconds {
+          // Into the batch that takes the record, which a cut below may already have changed.
+          batch.recordTimestamps.append(timestamp)
+          deliverySamples.append(max(0, polledAt - timestamp))
+        }
+        decider.take(record, into: &batch)
         // A poll may bring more than one commit's worth: commit as the bound is reached.
         if batch.rowCount >= config.offline.maxRowsPerCommit
           || batch.inputBytes >= service.options.maxBatchBytes

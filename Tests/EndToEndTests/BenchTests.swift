@@ -1,0 +1,58 @@
+import Foundation
+import XCTest
+
+/// `idemstream bench` end to end, small: its own broker, the real `run`, and a report whose
+/// figures hang together. The figures themselves are BENCHMARKS.md's business; this keeps
+/// the tool that measures them working.
+final class BenchTests: XCTestCase {
+  func testDrainReportsEveryRecordTheStagesAndARestart() throws {
+    let result = try Idemstream.run([
+      "bench", "--records", "20000", "--partitions", "8", "--keys", "5000", "--verify", "--json",
+    ])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let report = try Self.report(result.stdout)
+    let produced = try XCTUnwrap(report["produced"] as? Int)
+    // The workload re-sends 5% of the writes as duplicates: they are consumed too.
+    XCTAssertGreaterThan(produced, 20_000)
+    XCTAssertEqual(report["consumed"] as? Int, produced)
+    XCTAssertEqual(report["verifyAgreed"] as? Bool, true)
+    XCTAssertNotNil(report["restartMillis"] as? Int)
+    XCTAssertGreaterThan(try XCTUnwrap(report["peakRSSBytes"] as? Int), 0)
+    let stages = try XCTUnwrap(report["stageSeconds"] as? [String: Double])
+    for stage in ["decode", "dedup", "online", "offline"] {
+      XCTAssertGreaterThan(stages[stage] ?? 0, 0, "stage \(stage) in \(stages)")
+    }
+  }
+
+  /// Sustained mode: every record produced is consumed and has a freshness sample, and a
+  /// record's freshness (timestamp to visible online) is never less than its delivery
+  /// (timestamp to taken from the consumer), so neither are their percentiles.
+  func testSustainedLoadReportsFreshnessOfEveryRecord() throws {
+    let result = try Idemstream.run([
+      "bench", "--rate", "2000", "--duration", "2", "--partitions", "4", "--json",
+    ])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let report = try Self.report(result.stdout)
+    let produced = try XCTUnwrap(report["produced"] as? Int)
+    XCTAssertGreaterThanOrEqual(produced, 4000)
+    XCTAssertEqual(report["consumed"] as? Int, produced)
+    let freshness = try XCTUnwrap(report["freshness"] as? [String: Int])
+    let delivery = try XCTUnwrap(report["delivery"] as? [String: Int])
+    XCTAssertEqual(freshness["samples"], produced)
+    XCTAssertEqual(delivery["samples"], produced)
+    let (p50, p99, max) = (
+      freshness["p50Millis"]!, freshness["p99Millis"]!, freshness["maxMillis"]!
+    )
+    XCTAssertLessThanOrEqual(p50, p99)
+    XCTAssertLessThanOrEqual(p99, max)
+    XCTAssertGreaterThanOrEqual(p50, delivery["p50Millis"]!)
+    XCTAssertGreaterThanOrEqual(p99, delivery["p99Millis"]!)
+    XCTAssertGreaterThan(try XCTUnwrap(report["commits"] as? Int), 0)
+  }
+
+  private static func report(_ stdout: String) throws -> [String: Any] {
+    try XCTUnwrap(
+      try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any],
+      "not one JSON document: \(stdout.prefix(500))")
+  }
+}
