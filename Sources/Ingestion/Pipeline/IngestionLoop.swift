@@ -72,7 +72,7 @@ struct IngestionLoop {
       // The records stay in librdkafka's buffers until `result` is released, at the end of
       // this iteration: each is decoded where it lies.
       let result = try consumer.pollMessages(
-        maxRecords: service.options.pollSize, timeout: .milliseconds(50))
+        maxRecords: service.options.pollSize, timeout: pollTimeout(commitInterval: commitInterval))
       let records = result.messages
       if !records.isEmpty { batch.counts.addStage("kafka", since: pollStart) }
       if records.isEmpty, totals.firstRecordAtMillis != nil {
@@ -124,6 +124,16 @@ struct IngestionLoop {
       totals.delivery = FreshnessSummary(samples: deliverySamples)
     }
     return totals
+  }
+
+  /// How long a poll may wait for the first record: 50 ms, or less when the batch in hand
+  /// falls due sooner, so that it is cut on time rather than when the next record comes.
+  private func pollTimeout(commitInterval: Duration) -> Duration {
+    let idle = Duration.milliseconds(50)
+    guard !batch.isEmpty else { return idle }
+    let untilDue = lastSubmittedAt + commitInterval - ContinuousClock.now
+    // Rounded up: librdkafka takes whole milliseconds, and 0 would spin until due.
+    return max(.zero, min(idle, untilDue + .microseconds(999)))
   }
 
   private mutating func handle(_ event: KafkaConsumerEvent) throws {
