@@ -126,13 +126,14 @@ final class BackgroundPoller: Sendable {
   private let finished = DispatchSemaphore(value: 0)
 
   init(client: RdKafkaClient) {
+    // Named from inside (Foundation on Linux names only the running thread), in 15 bytes.
     let thread = Thread { [flag, finished] in
+      Thread.current.name = "kafka-producer"
       while flag.running.load(ordering: .acquiring) {
         client.servePendingEvents(waitingMilliseconds: 50)
       }
       finished.signal()
     }
-    thread.name = "kafka-producer-poller"
     thread.start()
   }
 

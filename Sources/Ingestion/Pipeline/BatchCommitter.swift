@@ -66,12 +66,16 @@ final class BatchCommitter: @unchecked Sendable {
   init(stores: IngestionStores, service: IngestionService) {
     self.stores = stores
     self.service = service
-    let offline = Thread { [self] in self.offlineWork() }
-    offline.name = "idemstream-offline"
-    offline.start()
-    let online = Thread { [self] in self.onlineWork() }
-    online.name = "idemstream-online"
-    online.start()
+    // Named from inside: Foundation on Linux names only the running thread, and the kernel
+    // keeps 15 bytes of a name (what `top -H` and perf show).
+    Thread {
+      Thread.current.name = "idem-offline"
+      self.offlineWork()
+    }.start()
+    Thread {
+      Thread.current.name = "idem-online"
+      self.onlineWork()
+    }.start()
   }
 
   /// Hands a decided batch over; waits while two are already in the committer.
