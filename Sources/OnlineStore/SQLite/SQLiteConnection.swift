@@ -4,7 +4,8 @@ import CSQLite
 /// connection lives here or in `SQLiteStatement`, so the rest of the module sees Swift
 /// types and `SQLiteError`s only.
 final class SQLiteConnection {
-  private let handle: OpaquePointer
+  /// Used by this type's files only (SQLiteConnection+WAL.swift among them).
+  let handle: OpaquePointer
   let path: String
 
   /// Set before SQLite's first use in the process (it refuses later, harmlessly).
