@@ -70,6 +70,37 @@ final class WALRestartTests: OnlineStoreTestCase {
     }
   }
 
+  /// A reader holding a snapshot keeps the log from restarting; the checkpointer then
+  /// tries again a second later, not after every passive checkpoint (each try holds the
+  /// writer off for up to ~20 ms).
+  func testAReaderHoldingTheLogIsWaitedForOnceASecondAtMost() throws {
+    let store = try openStore()
+    let checkpointer = try XCTUnwrap(store.state().checkpointer)
+    checkpointer.restartFrames = 16
+    try apply(store, (0..<2_000).map { user("u\($0)", clicks: 0, at: 1, offset: 0) })
+    let reader = try SQLiteConnection(path: store.databasePath, readOnly: true)
+    try reader.execute("BEGIN")
+    XCTAssertNotNil(try reader.scalarText("SELECT count(*) FROM user_stats_v1"))
+    let start = Date()
+    var offset: Int64 = 1
+    for round in 0..<200 {
+      offset += 1
+      try apply(
+        store,
+        (0..<100).map {
+          user("u\((round * 100 + $0) % 2_000)", clicks: offset, at: offset, offset: offset)
+        })
+    }
+    // Give the checkpointer time to look at the last commits.
+    Thread.sleep(forTimeInterval: 0.3)
+    let seconds = Date().timeIntervalSince(start)
+    try reader.execute("COMMIT")
+    XCTAssertEqual(checkpointer.restarts, 0)
+    XCTAssertGreaterThan(checkpointer.refusedRestarts, 0)
+    XCTAssertLessThanOrEqual(checkpointer.refusedRestarts, Int(seconds) + 1)
+    store.close()
+  }
+
   private func size(_ path: String) -> Int {
     ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.intValue ?? 0
   }

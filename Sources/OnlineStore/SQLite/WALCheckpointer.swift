@@ -23,8 +23,10 @@ final class WALCheckpointer: @unchecked Sendable {
   /// A log this long (16,384 frames: 64 MiB of 4 KiB pages, the store's
   /// `journal_size_limit`) is started over.
   private var restartAt = 16_384
-  /// How many restart checkpoints went through (for tests and curiosity).
+  /// How many restart checkpoints went through, and how many a reader (or the writer)
+  /// kept from finishing (for tests and curiosity).
   private(set) var restarts = 0
+  private(set) var refusedRestarts = 0
   private let path: String
 
   /// Checkpoints after this many commits, or this long after the last one.
@@ -78,8 +80,10 @@ final class WALCheckpointer: @unchecked Sendable {
     // return.
     let connection = try? SQLiteConnection(path: path, readOnly: false)
     // A restart checkpoint holds the writer off while it waits for readers (`online get`,
-    // `verify`): it gives up after ~20 ms rather than stall the service, and tries again.
+    // `verify`): it gives up after ~20 ms rather than stall the service, and tries again
+    // a second later, so a long reader costs the writer one such wait a second at most.
     connection?.retryWhileBusy(attempts: 200)
+    var restartNotBefore = ContinuousClock.now
     condition.lock()
     defer { condition.unlock() }
     while !stopping {
@@ -94,11 +98,15 @@ final class WALCheckpointer: @unchecked Sendable {
       // leaves the pages in the WAL, where the next checkpoint finds them.
       let passive = try? connection?.checkpoint(.passive)
       var restarted = false
-      if let passive, passive.logFrames >= restartAt {
+      var refused = false
+      if let passive, passive.logFrames >= restartAt, ContinuousClock.now >= restartNotBefore {
         restarted = (try? connection?.checkpoint(.restart))?.busy == false
+        refused = !restarted
+        if refused { restartNotBefore = .now + .seconds(1) }
       }
       condition.lock()
       if restarted { restarts += 1 }
+      if refused { refusedRestarts += 1 }
     }
   }
 }
