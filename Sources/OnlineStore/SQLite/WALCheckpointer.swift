@@ -23,10 +23,8 @@ final class WALCheckpointer: @unchecked Sendable {
   /// A log this long (16,384 frames: 64 MiB of 4 KiB pages, the store's
   /// `journal_size_limit`) is started over.
   private var restartAt = 16_384
-  /// How many restart checkpoints went through, and how many a reader (or the writer)
-  /// kept from finishing (for tests and curiosity).
-  private(set) var restarts = 0
-  private(set) var refusedRestarts = 0
+  private var restartCount = 0
+  private var refusedRestartCount = 0
   private let path: String
 
   /// Checkpoints after this many commits, or this long after the last one.
@@ -47,6 +45,11 @@ final class WALCheckpointer: @unchecked Sendable {
     get { condition.withLock { restartAt } }
     set { condition.withLock { restartAt = newValue } }
   }
+
+  /// How many restart checkpoints went through, and how many a reader (or the writer)
+  /// kept from finishing (for tests and curiosity).
+  var restarts: Int { condition.withLock { restartCount } }
+  var refusedRestarts: Int { condition.withLock { refusedRestartCount } }
 
   /// Tells the checkpointer that a transaction committed.
   func noteCommit() {
@@ -105,8 +108,8 @@ final class WALCheckpointer: @unchecked Sendable {
         if refused { restartNotBefore = .now + .seconds(1) }
       }
       condition.lock()
-      if restarted { restarts += 1 }
-      if refused { refusedRestarts += 1 }
+      if restarted { restartCount += 1 }
+      if refused { refusedRestartCount += 1 }
     }
   }
 }
