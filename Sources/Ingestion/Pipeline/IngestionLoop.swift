@@ -38,6 +38,10 @@ struct IngestionLoop {
   static let backlogRecords = 2_000
   /// When the last batch was handed to the committer: `commit_interval_ms` counts from it.
   var lastSubmittedAt = ContinuousClock.now
+  /// When the batch in hand falls due: `commit_interval_ms` after the last commit handed over.
+  var batchDueAt: ContinuousClock.Instant {
+    lastSubmittedAt + .milliseconds(config.offline.commitIntervalMillis)
+  }
   /// The greatest event time of the accepted writes, the clock of the dedup window.
   var newestEventTimeMillis = Int64.min
 
@@ -65,14 +69,13 @@ struct IngestionLoop {
       committer.close()
       stores.waitForCheckpoints()
     }
-    let commitInterval = Duration.milliseconds(config.offline.commitIntervalMillis)
     while !service.isStopRequested {
       try finishCompleted(try committer.takeCompleted())
       let pollStart = ContinuousClock.now
       // The records stay in librdkafka's buffers until `result` is released, at the end of
       // this iteration: each is decoded where it lies.
       let result = try consumer.pollMessages(
-        maxRecords: service.options.pollSize, timeout: pollTimeout(commitInterval: commitInterval))
+        maxRecords: service.options.pollSize, timeout: pollTimeout)
       let records = result.messages
       if !records.isEmpty { batch.counts.addStage("kafka", since: pollStart) }
       if records.isEmpty, totals.firstRecordAtMillis != nil {
@@ -109,7 +112,7 @@ struct IngestionLoop {
       // record: when a commit took longer than the interval, the records that came in
       // meanwhile go at once instead of waiting a further interval.
       let due =
-        ContinuousClock.now - lastSubmittedAt >= commitInterval
+        ContinuousClock.now >= batchDueAt
         || (records.isEmpty && !batch.isEmpty)
       if due && !batch.isEmpty { try commitBatch() }
       if stopAtEnd && assigned && batch.isEmpty && committer.isIdle {
@@ -128,10 +131,10 @@ struct IngestionLoop {
 
   /// How long a poll may wait for the first record: 50 ms, or less when the batch in hand
   /// falls due sooner, so that it is cut on time rather than when the next record comes.
-  private func pollTimeout(commitInterval: Duration) -> Duration {
+  private var pollTimeout: Duration {
     let idle = Duration.milliseconds(50)
     guard !batch.isEmpty else { return idle }
-    let untilDue = lastSubmittedAt + commitInterval - ContinuousClock.now
+    let untilDue = batchDueAt - ContinuousClock.now
     // Rounded up: librdkafka takes whole milliseconds, and 0 would spin until due.
     return max(.zero, min(idle, untilDue + .microseconds(999)))
   }

@@ -2,7 +2,7 @@ import CSQLite
 import Foundation
 
 extension SQLiteConnection {
-  /// How a checkpoint treats the writer and the readers (`sqlite3_wal_checkpoint_v2`).
+  /// How a checkpoint treats the writer and the readers (`PRAGMA wal_checkpoint`).
   enum CheckpointMode {
     /// Copies what it can, waiting for no one.
     case passive
@@ -18,12 +18,11 @@ extension SQLiteConnection {
     }
   }
 
-  /// What a checkpoint saw: the frames in the log and how many of them are now in the
-  /// database; `busy` when a writer or reader kept it from finishing (not an error).
+  /// What a checkpoint saw: the frames in the log; `busy` when a writer or reader kept it
+  /// from finishing (not an error).
   struct CheckpointResult {
     var busy: Bool
     var logFrames: Int
-    var checkpointedFrames: Int
   }
 
   /// The pragma rather than `sqlite3_wal_checkpoint_v2`: a connection that has read nothing
@@ -33,8 +32,7 @@ extension SQLiteConnection {
     let statement = try prepare(mode.sql)
     guard try statement.step() else { throw lastError(mode.sql) }
     return CheckpointResult(
-      busy: statement.int64(at: 0) != 0, logFrames: Int(statement.int64(at: 1)),
-      checkpointedFrames: Int(statement.int64(at: 2)))
+      busy: statement.int64(at: 0) != 0, logFrames: Int(statement.int64(at: 1)))
   }
 
   /// When a lock is busy, tries again every ~0.1 ms, up to `attempts` times, then gives up
