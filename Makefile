@@ -12,19 +12,12 @@ all: build
 
 # Debian packages, installed only when missing (CI and new machines start without them).
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && $$SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@scripts/install-packages.sh $(APT_PACKAGES)
 
 # Python venv for the interop checks (pyarrow, deltalake, confluent-kafka read what we write).
 venv: $(VENV)/.installed
-$(VENV)/.installed: Makefile
-	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install -q --disable-pip-version-check $(PY_PACKAGES)
+$(VENV)/.installed: Makefile scripts/make-venv.sh
+	@scripts/make-venv.sh $(VENV) $(PY_PACKAGES)
 	touch $@
 
 build: deps
