@@ -186,6 +186,27 @@ final class ConfigTests: XCTestCase {
       contains: ["dedup.window '7 days' is not a duration", "500ms, 45s, 30m, 12h or 7d"])
   }
 
+  func testEventTimeAheadLimit() throws {
+    func config(_ value: String) throws -> IdemstreamConfig {
+      try ConfigReader(fileName: "c.yaml").read(
+        yaml: ConfigTests.contractExample.replacingOccurrences(
+          of: "feature_groups:",
+          with: "validation:\n  max_event_time_ahead: \(value)\nfeature_groups:"))
+    }
+    XCTAssertEqual(try config("0").validation.maxEventTimeAheadMillis, 0)
+    XCTAssertEqual(try config("36h").validation.maxEventTimeAheadMillis, 36 * 3_600_000)
+    XCTAssertEqual(
+      try ConfigReader(fileName: "c.yaml").read(yaml: ConfigTests.contractExample).validation
+        .maxEventTimeAheadMillis, 86_400_000)
+    let yaml = ConfigTests.contractExample.replacingOccurrences(
+      of: "feature_groups:", with: "validation:\n  max_event_time_ahead: soon\nfeature_groups:")
+    assertFailure(
+      yaml, line: 15,
+      contains: [
+        "validation.max_event_time_ahead 'soon' is not a duration", "or 0 to turn the check off",
+      ])
+  }
+
   func testUnknownTopLevelKey() {
     let yaml = ConfigTests.contractExample.replacingOccurrences(
       of: "data_dir: ./data", with: "data_directory: ./data")

@@ -100,4 +100,60 @@ final class RecordDeciderTests: XCTestCase {
         TopicPartition("b", -1): 40,
       ])
   }
+
+  /// `validation.max_event_time_ahead`, judged against each record's own Kafka timestamp:
+  /// a write more than the limit ahead is a dead letter naming both times; one at the limit,
+  /// a record without a timestamp, and any write with the check off (0) are decided as usual.
+  func testEventTimeTooFarAheadOfTheRecordIsADeadLetter() throws {
+    let day: Int64 = 86_400_000
+    let stamp: Int64 = 1_700_000_000_000
+    func write(_ id: Int, eventTime: Int64) -> [UInt8] {
+      Array(
+        (#"{"feature_group":"user_stats","idempotency_key":"u-\#(id)","event_time":\#(eventTime),"#
+          + #""key":{"user_id":"u\#(id)"},"values":{"clicks":1}}"#).utf8)
+    }
+    func decide(_ config: IdemstreamConfig) -> PendingBatch {
+      var decider = RecordDecider(
+        config: config, dedup: DedupIndex(windowMillis: config.dedup.windowMillis),
+        offlinePositions: OfflinePositions(), onlinePositions: [:])
+      var batch = PendingBatch(groups: config.featureGroups)
+      let records = [
+        (write(0, eventTime: stamp + day), stamp),  // exactly at the limit
+        (write(1, eventTime: stamp + day + 1), stamp),  // 1 ms beyond it
+        (write(2, eventTime: 253_402_300_799_000), stamp),  // 9999-12-31T23:59:59Z
+        (write(3, eventTime: stamp - 30 * day), stamp),  // the past is never too far
+      ]
+      for (offset, (value, timestamp)) in records.enumerated() {
+        decider.take(
+          KafkaRecord(
+            topic: "features", partition: 0, offset: Int64(offset), key: nil, value: value,
+            timestampMilliseconds: timestamp), into: &batch)
+      }
+      decider.take(
+        KafkaRecord(
+          topic: "features", partition: 0, offset: 4, key: nil,
+          value: write(4, eventTime: stamp + 90 * day)), into: &batch)
+      return batch
+    }
+
+    var config = F.config
+    XCTAssertEqual(config.validation.maxEventTimeAheadMillis, day, "the default is 1d")
+    let checked = decide(config)
+    XCTAssertEqual(checked.groupCounts[0].new, 3)
+    XCTAssertEqual(
+      (0..<checked.rows[0].count).map { checked.rows[0].order(at: $0).offset }, [0, 3, 4])
+    XCTAssertEqual(checked.counts.deadLetters, ["event_time ahead of the record": 2])
+    let errors = (0..<checked.deadLetters.count).map { checked.deadLetters.error(at: $0) }
+    XCTAssertEqual(
+      errors.first,
+      "[event_time ahead of the record] event_time: 2023-11-15T22:13:20.001000Z is more than 1d "
+        + "after the record's Kafka timestamp 2023-11-14T22:13:20.000000Z "
+        + "(validation.max_event_time_ahead)")
+    XCTAssertTrue(errors.last?.contains("9999-12-31T23:59:59.000000Z") ?? false, "\(errors)")
+
+    config.validation.maxEventTimeAheadMillis = 0
+    let unchecked = decide(config)
+    XCTAssertEqual(unchecked.groupCounts[0].new, 5)
+    XCTAssertEqual(unchecked.counts.deadLetters, [:])
+  }
 }

@@ -6,7 +6,7 @@ struct ConfigReader {
   let fileName: String
 
   static let topLevelKeys = [
-    "kafka", "data_dir", "offline", "dedup", "feature_groups", "max_record_bytes",
+    "kafka", "data_dir", "offline", "dedup", "validation", "feature_groups", "max_record_bytes",
   ]
 
   func read(yaml: String) throws(ConfigError) -> IdemstreamConfig {
@@ -39,6 +39,7 @@ struct ConfigReader {
     }
     if let node = members["offline"] { config.offline = try readOffline(node.value) }
     if let node = members["dedup"] { config.dedup = try readDedup(node.value) }
+    if let node = members["validation"] { config.validation = try readValidation(node.value) }
     if let node = members["max_record_bytes"] {
       config.maxRecordBytes = try integer(node.value, "max_record_bytes", range: 1...(1 << 30))
     }
@@ -159,6 +160,18 @@ struct ConfigReader {
       throw failure(window.value, "dedup.window must be longer than zero", fix: fix)
     }
     return DedupSettings(windowMillis: millis)
+  }
+
+  private func readValidation(_ node: Node) throws(ConfigError) -> ValidationSettings {
+    let members = try members(of: node, in: "validation", allowed: ["max_event_time_ahead"])
+    guard let ahead = members["max_event_time_ahead"] else { return ValidationSettings() }
+    let fix = "write a number and a unit (500ms, 45s, 30m, 12h or 7d), or 0 to turn the check off"
+    let text = try string(ahead.value, "validation.max_event_time_ahead", fix: fix)
+    guard let millis = text == "0" ? 0 : DurationParser.millis(text), millis >= 0 else {
+      throw failure(
+        ahead.value, "validation.max_event_time_ahead '\(text)' is not a duration", fix: fix)
+    }
+    return ValidationSettings(maxEventTimeAheadMillis: millis)
   }
 
   // MARK: Node helpers

@@ -25,6 +25,14 @@ enum DurationParser {
     }
     return total
   }
+
+  /// `millis` in the largest unit that divides it (`86400000` → `1d`), as the config takes it.
+  static func text(millis: Int64) -> String {
+    for unit in units.reversed() where millis != 0 && millis % unit.millis == 0 {
+      return "\(millis / unit.millis)\(unit.suffix)"
+    }
+    return "\(millis)ms"
+  }
 }
 
 extension String {

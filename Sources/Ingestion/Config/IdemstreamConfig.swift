@@ -12,6 +12,7 @@ public struct IdemstreamConfig: Sendable, Hashable {
   public var dataDir: String
   public var offline: OfflineSettings
   public var dedup: DedupSettings
+  public var validation: ValidationSettings
   /// Feature groups in file order; `FeatureWrite.groupIndex` indexes this array.
   public var featureGroups: [FeatureGroup]
   /// Record values larger than this are dead-lettered.
@@ -19,13 +20,14 @@ public struct IdemstreamConfig: Sendable, Hashable {
 
   public init(
     kafka: KafkaSettings, dataDir: String = "./data", offline: OfflineSettings = OfflineSettings(),
-    dedup: DedupSettings = DedupSettings(), featureGroups: [FeatureGroup],
-    maxRecordBytes: Int = IdemstreamConfig.defaultMaxRecordBytes
+    dedup: DedupSettings = DedupSettings(), validation: ValidationSettings = ValidationSettings(),
+    featureGroups: [FeatureGroup], maxRecordBytes: Int = IdemstreamConfig.defaultMaxRecordBytes
   ) {
     self.kafka = kafka
     self.dataDir = dataDir
     self.offline = offline
     self.dedup = dedup
+    self.validation = validation
     self.featureGroups = featureGroups
     self.maxRecordBytes = maxRecordBytes
   }

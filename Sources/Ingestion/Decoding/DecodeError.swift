@@ -21,6 +21,7 @@ public struct DecodeError: Error, Sendable, Hashable, CustomStringConvertible {
     case missingKeyColumn = "missing key column"
     case invalidIdempotencyKey = "invalid idempotency key"
     case invalidOperation = "invalid operation"
+    case eventTimeAhead = "event_time ahead of the record"
   }
 
   public let reason: Reason

@@ -35,6 +35,12 @@ struct DeadLetterBuffer {
     reasons[reason, default: 0] += 1
   }
 
+  /// The error text of the dead letter at `index`, as the table will hold it.
+  func error(at index: Int) -> String {
+    if case .string(let text) = errors.value(at: index, as: .string) { return text }
+    return ""
+  }
+
   func columns() -> [ParquetColumnValues] {
     [topics, partitions, offsets, keys, values, errors, ingestedAt].map { $0.finish() }
   }

@@ -69,7 +69,7 @@ package struct RecordDecider {
     if let value = record.value {
       do {
         try decoder.decode(value: value, headers: headers, topic: record.topic, into: &row)
-        failure = nil
+        failure = validate(timestampMillis: record.timestampMilliseconds)
       } catch {
         failure = error
       }
@@ -122,6 +122,29 @@ package struct RecordDecider {
       batch.rows[group].append(
         row, topic: record.topic, partition: record.partition, offset: record.offset)
     }
+  }
+
+  /// The checks a decoded write must pass beside its own fields: an `event_time` too far
+  /// ahead of the record's Kafka timestamp (a broken producer clock, or a sentinel such as
+  /// 9999-12-31) is a dead letter, judged against the record alone so a replay agrees.
+  private func validate(timestampMillis: Int64?) -> DecodeError? {
+    let validation = config.validation
+    guard
+      validation.isTooFarAhead(
+        eventTimeMillis: row.eventTimeMillis, timestampMillis: timestampMillis),
+      let timestampMillis
+    else { return nil }
+    return DecodeError(
+      .eventTimeAhead, at: "event_time",
+      "\(Self.timeText(row.eventTimeMillis)) is more than "
+        + "\(DurationParser.text(millis: validation.maxEventTimeAheadMillis)) after the record's "
+        + "Kafka timestamp \(Self.timeText(timestampMillis)) "
+        + "(validation.max_event_time_ahead)")
+  }
+
+  private static func timeText(_ millis: Int64) -> String {
+    let (micros, overflow) = millis.multipliedReportingOverflow(by: 1000)
+    return overflow ? "\(millis) ms after the epoch" : RFC3339.format(micros: micros)
   }
 
   /// What the stores held of the record's partition, from the dictionaries the first time.
