@@ -109,37 +109,33 @@ final class SetupTests: XCTestCase {
     func remove() { try? FileManager.default.removeItem(at: folder) }
   }
 
-  func testDepsInstallsEveryMissingPackageAsRoot() throws {
-    let shims = try Shims(uid: 0)
+  /// `make deps` as `uid`: every package is asked for, all five are installed in one
+  /// `apt-get install -y`, with `DEBIAN_FRONTEND=noninteractive`, through sudo unless root.
+  func assertDepsInstallsEveryPackage(uid: Int) throws {
+    let shims = try Shims(uid: uid)
     defer { shims.remove() }
     let result = try shims.make(["deps"])
     XCTAssertEqual(result.status, 0, result.output)
     let packages = Self.aptPackages.joined(separator: " ")
-    XCTAssertEqual(
-      try shims.calls().filter { !$0.hasPrefix("dpkg ") },
-      [
-        "apt-get update -qq [DEBIAN_FRONTEND=noninteractive uid=0]",
-        "apt-get install -y -qq \(packages) [DEBIAN_FRONTEND=noninteractive uid=0]",
-      ])
+    let sudo = "sudo env DEBIAN_FRONTEND=noninteractive apt-get"
+    let expected = [
+      uid == 0 ? nil : "\(sudo) update -qq",
+      "apt-get update -qq [DEBIAN_FRONTEND=noninteractive uid=\(uid)]",
+      uid == 0 ? nil : "\(sudo) install -y -qq \(packages)",
+      "apt-get install -y -qq \(packages) [DEBIAN_FRONTEND=noninteractive uid=\(uid)]",
+    ].compactMap { $0 }
+    XCTAssertEqual(try shims.calls().filter { !$0.hasPrefix("dpkg ") }, expected, "uid \(uid)")
     XCTAssertEqual(
       try shims.calls().filter { $0.hasPrefix("dpkg ") }, Self.aptPackages.map { "dpkg -s \($0)" })
     XCTAssertTrue(result.output.contains("installing: \(packages)"), result.output)
   }
 
+  func testDepsInstallsEveryMissingPackageAsRoot() throws {
+    try assertDepsInstallsEveryPackage(uid: 0)
+  }
+
   func testDepsInstallsThroughSudoWhenNotRoot() throws {
-    let shims = try Shims(uid: 1000)
-    defer { shims.remove() }
-    let result = try shims.make(["deps"])
-    XCTAssertEqual(result.status, 0, result.output)
-    let packages = Self.aptPackages.joined(separator: " ")
-    XCTAssertEqual(
-      try shims.calls().filter { !$0.hasPrefix("dpkg ") },
-      [
-        "sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq",
-        "apt-get update -qq [DEBIAN_FRONTEND=noninteractive uid=1000]",
-        "sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \(packages)",
-        "apt-get install -y -qq \(packages) [DEBIAN_FRONTEND=noninteractive uid=1000]",
-      ])
+    try assertDepsInstallsEveryPackage(uid: 1000)
   }
 
   func testVenvInstallsPython3VenvWhenPythonCannotMakeOne() throws {
