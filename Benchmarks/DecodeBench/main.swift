@@ -163,7 +163,10 @@ var index = DedupIndex(windowMillis: config.dedup.windowMillis)
 var accepted = 0
 let decideTime = clock.measure {
   for (offset, write) in writes.enumerated() {
-    if case .accepted = index.decide(write, partition: 0, offset: Int64(offset)) { accepted += 1 }
+    let decision = index.decide(
+      write, version: 1, topic: "features", partition: 0, offset: Int64(offset),
+      clockMillis: Int64(offset))
+    if case .accepted = decision { accepted += 1 }
   }
 }
 print(

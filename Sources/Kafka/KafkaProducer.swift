@@ -36,13 +36,17 @@ public final class KafkaProducer: Sendable {
   }
 
   /// Enqueues a record. `partition` nil: librdkafka's partitioner picks one from the key
-  /// (consistent hashing, so one key always lands in one partition). Waits while the queue
-  /// is full; throws for anything else (unknown partition, oversized record, closed).
+  /// (consistent hashing, so one key always lands in one partition). `timestampMilliseconds`
+  /// nil: the record is stamped with the current time (its CreateTime otherwise). Waits
+  /// while the queue is full; throws for anything else (unknown partition, oversized
+  /// record, closed).
   public func send(
     topic: String, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [],
-    partition: Int32? = nil
+    partition: Int32? = nil, timestampMilliseconds: Int64? = nil
   ) throws {
-    try enqueue(topic, partition, key, value, headers, waiter: nil)
+    try enqueue(
+      topic, partition, key, value, headers, timestampMilliseconds: timestampMilliseconds,
+      waiter: nil)
   }
 
   /// `send` with UTF-8 text for key and value.
@@ -95,7 +99,7 @@ public final class KafkaProducer: Sendable {
 
   private func enqueue(
     _ topic: String, _ partition: Int32?, _ key: [UInt8]?, _ value: [UInt8]?,
-    _ headers: [KafkaHeader], waiter: DeliveryWaiter?
+    _ headers: [KafkaHeader], timestampMilliseconds: Int64? = nil, waiter: DeliveryWaiter?
   ) throws {
     if closed.withLock({ $0 }) {
       throw KafkaError(code: .destroyed, message: "the producer is closed")
@@ -105,7 +109,7 @@ public final class KafkaProducer: Sendable {
       do {
         try client.produce(
           topic: handle, partition: partition, key: key, value: value, headers: headers,
-          waiter: waiter)
+          timestampMilliseconds: timestampMilliseconds, waiter: waiter)
         return
       } catch let error as KafkaError where error.code == .queueFull {
         // Back-pressure: let deliveries drain the queue, then try again.

@@ -11,21 +11,21 @@ public struct DedupEntryRecord: Sendable, Hashable {
   public var fingerprint: UInt64
   public var partition: Int32
   public var offset: Int64
-  /// Epoch milliseconds of the write's event time; the dedup window is measured on it.
-  public var eventTimeMillis: Int64
+  /// Its partition's log clock at the accepted record (ms); the dedup window runs on it.
+  public var clockMillis: Int64
 
   /// 16 (key hash) + 8 (fingerprint) + 4 (partition) + 8 (offset) + 8 (event time).
   public static let encodedSize = 44
 
   public init(
     keyHash: DedupKeyHash, fingerprint: UInt64, partition: Int32, offset: Int64,
-    eventTimeMillis: Int64
+    clockMillis: Int64
   ) {
     self.keyHash = keyHash
     self.fingerprint = fingerprint
     self.partition = partition
     self.offset = offset
-    self.eventTimeMillis = eventTimeMillis
+    self.clockMillis = clockMillis
   }
 
   /// Writes the binary form at `offset` of `bytes`; the caller guarantees `encodedSize` bytes.
@@ -38,7 +38,7 @@ public struct DedupEntryRecord: Sendable, Hashable {
     bytes.storeBytes(
       of: UInt64(bitPattern: self.offset).littleEndian, toByteOffset: offset + 28, as: UInt64.self)
     bytes.storeBytes(
-      of: UInt64(bitPattern: eventTimeMillis).littleEndian, toByteOffset: offset + 36,
+      of: UInt64(bitPattern: clockMillis).littleEndian, toByteOffset: offset + 36,
       as: UInt64.self)
   }
 
@@ -69,7 +69,7 @@ public struct DedupEntryRecord: Sendable, Hashable {
       offset: Int64(
         bitPattern: UInt64(
           littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 28, as: UInt64.self))),
-      eventTimeMillis: Int64(
+      clockMillis: Int64(
         bitPattern: UInt64(
           littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 36, as: UInt64.self))))
   }

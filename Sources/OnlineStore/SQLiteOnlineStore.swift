@@ -79,6 +79,7 @@ public final class SQLiteOnlineStore: OnlineStore {
         """)
       try connection.transaction {
         try connection.execute(MetadataSQL.create)
+        try MetadataSQL.upgrade(on: connection)
         for schema in schemas { try Self.register(schema, on: connection) }
       }
     } else {

@@ -29,6 +29,7 @@ final class DecodedRowTests: XCTestCase {
     var fromRows = F.config.featureGroups.map { OfflineRowBuffer(group: $0) }
     var fromWrites = fromRows
     var failures = 0
+    var keyEncoder = DedupKeyEncoder()
     for (offset, (bytes, topic)) in records().enumerated() {
       let expected: Result<FeatureWrite, DecodeError> = Result {
         () throws(DecodeError) -> FeatureWrite in
@@ -38,10 +39,13 @@ final class DecodedRowTests: XCTestCase {
         try F.decoder.decode(value: bytes, headers: [], topic: topic, into: &row)
         let write = try expected.get()
         XCTAssertEqual(row.write(groupName: write.groupName), write)
+        let group = F.decoder.schemas[row.groupIndex].group
         XCTAssertEqual(
-          F.decoder.schemas[row.groupIndex].nameBytes.withUnsafeBytes { name in
-            row.withIdempotencyKey { DedupKey(group: name, idempotencyKey: $0) }
-          }, DedupKey(write))
+          keyEncoder.key(
+            of: row,
+            groupPrefix: DedupKeyEncoder.groupPrefix(name: group.name, version: group.version),
+            topic: topic, partition: 2),
+          DedupKey(write, version: group.version, topic: topic, partition: 2))
         fromRows[row.groupIndex].append(row, topic: topic, partition: 2, offset: Int64(offset))
         fromWrites[write.groupIndex].append(
           write, topic: topic, partition: 2, offset: Int64(offset))

@@ -6,109 +6,164 @@ import XCTest
 final class DedupIndexTests: XCTestCase {
   let hour: Int64 = 3_600_000
 
-  private func write(key: String, millis: Int64, clicks: Int64 = 1, group: String = "user_stats")
-    -> FeatureWrite
-  {
+  private func write(
+    key: String, clicks: Int64 = 1, group: String = "user_stats", entity: String = "u"
+  ) -> FeatureWrite {
     FeatureWrite(
-      groupIndex: 0, groupName: group, key: [.string("u")], eventTimeMicros: millis * 1000,
+      groupIndex: 0, groupName: group, key: [.string(entity)], eventTimeMicros: 0,
       operation: .upsert,
       values: [.bigint(clicks)], idempotencyKey: key, idempotencyKeyIsDerived: false,
       contentFingerprint: UInt64(clicks) &* 0x9E37_79B9)
   }
 
-  func testDecisions() {
-    var index = DedupIndex(windowMillis: hour)
-    XCTAssertEqual(index.decide(write(key: "a", millis: 0), partition: 0, offset: 10), .accepted)
-    // The same record read again (same position): already held.
-    XCTAssertEqual(index.decide(write(key: "a", millis: 0), partition: 0, offset: 10), .alreadyHeld)
-    // Same key and content elsewhere within the window: duplicate of the first.
-    XCTAssertEqual(
-      index.decide(write(key: "a", millis: hour), partition: 1, offset: 3),
-      .duplicate(DedupPosition(partition: 0, offset: 10)))
-    // Same key, different content: conflict naming the accepted record.
-    XCTAssertEqual(
-      index.decide(write(key: "a", millis: 5, clicks: 2), partition: 0, offset: 11),
-      .conflict(DedupPosition(partition: 0, offset: 10)))
-    // The group is part of the identity.
-    XCTAssertEqual(
-      index.decide(write(key: "a", millis: 0, group: "other"), partition: 0, offset: 12), .accepted)
-    XCTAssertEqual(index.count, 2)
+  private func key(
+    _ idempotencyKey: String, group: String = "user_stats", version: Int = 1,
+    entity: String = "u", partition: Int32 = 0
+  ) -> DedupKey {
+    DedupKey(
+      write(key: idempotencyKey, group: group, entity: entity), version: version,
+      topic: "features", partition: partition)
   }
 
-  func testWindowIsMeasuredInEventTimeBothWays() {
+  private func decide(
+    _ index: inout DedupIndex, _ write: FeatureWrite, version: Int = 1, partition: Int32 = 0,
+    offset: Int64, clock: Int64
+  ) -> DedupDecision {
+    index.decide(
+      write, version: version, topic: "features", partition: partition, offset: offset,
+      clockMillis: clock)
+  }
+
+  func testDecisionsAndWhatTheScopeIsMadeOf() {
     var index = DedupIndex(windowMillis: hour)
+    XCTAssertEqual(decide(&index, write(key: "a"), offset: 10, clock: 0), .accepted)
+    // Same scope and content later within the window: duplicate of the first.
     XCTAssertEqual(
-      index.decide(write(key: "k", millis: 10 * hour), partition: 0, offset: 1), .accepted)
+      decide(&index, write(key: "a"), offset: 11, clock: hour),
+      .duplicate(DedupPosition(partition: 0, offset: 10)))
+    // Same scope, different content: conflict naming the accepted record.
     XCTAssertEqual(
-      index.decide(write(key: "k", millis: 9 * hour), partition: 0, offset: 2),
+      decide(&index, write(key: "a", clicks: 2), offset: 12, clock: hour),
+      .conflict(DedupPosition(partition: 0, offset: 10)))
+    // Group, version, entity and partition are each part of the identity.
+    XCTAssertEqual(decide(&index, write(key: "a", group: "other"), offset: 13, clock: 0), .accepted)
+    XCTAssertEqual(decide(&index, write(key: "a"), version: 2, offset: 14, clock: 0), .accepted)
+    XCTAssertEqual(decide(&index, write(key: "a", entity: "v"), offset: 15, clock: 0), .accepted)
+    XCTAssertEqual(decide(&index, write(key: "a"), partition: 1, offset: 0, clock: 0), .accepted)
+    XCTAssertEqual(index.count, 5)
+    XCTAssertNotEqual(key("a", entity: "ab"), key("a", entity: "a"))
+    XCTAssertNotEqual(key("a"), key("a", partition: 1))
+  }
+
+  func testWindowRunsOnTheLogClock() {
+    var index = DedupIndex(windowMillis: hour)
+    XCTAssertEqual(decide(&index, write(key: "k"), offset: 1, clock: 10 * hour), .accepted)
+    // Exactly a window later: still remembered.
+    XCTAssertEqual(
+      decide(&index, write(key: "k"), offset: 2, clock: 11 * hour),
       .duplicate(DedupPosition(partition: 0, offset: 1)))
+    // Past it: a new write, which takes over the key.
+    XCTAssertEqual(decide(&index, write(key: "k"), offset: 3, clock: 11 * hour + 1), .accepted)
+    XCTAssertEqual(index.entry(for: key("k"))?.offset, 3)
     XCTAssertEqual(
-      index.decide(write(key: "k", millis: 11 * hour), partition: 0, offset: 3),
-      .duplicate(DedupPosition(partition: 0, offset: 1)))
-    // Just outside the window: a new write, which takes over the key.
+      decide(&index, write(key: "k", clicks: 9), offset: 4, clock: 12 * hour),
+      .conflict(DedupPosition(partition: 0, offset: 3)))
+    // A clock not yet set is remembered only at an unset clock; extremes do not overflow.
     XCTAssertEqual(
-      index.decide(write(key: "k", millis: 11 * hour + 1), partition: 0, offset: 4), .accepted)
-    XCTAssertEqual(index.entry(for: DedupKey(group: "user_stats", idempotencyKey: "k"))?.offset, 4)
+      decide(&index, write(key: "n"), offset: 5, clock: LogClock.unset), .accepted)
     XCTAssertEqual(
-      index.decide(write(key: "k", millis: 10 * hour + 1), partition: 0, offset: 5),
-      .duplicate(DedupPosition(partition: 0, offset: 4)))
-    // Extreme times do not overflow the comparison.
-    XCTAssertEqual(
-      index.decide(
-        key: DedupKey(high: 1, low: 2), fingerprint: 0, eventTimeMillis: .max, partition: 0,
-        offset: 6), .accepted)
-    XCTAssertEqual(
-      index.decide(
-        key: DedupKey(high: 1, low: 2), fingerprint: 0, eventTimeMillis: .min, partition: 0,
-        offset: 7), .accepted)
+      decide(&index, write(key: "n"), offset: 6, clock: LogClock.unset),
+      .duplicate(DedupPosition(partition: 0, offset: 5)))
+    XCTAssertEqual(decide(&index, write(key: "n"), offset: 7, clock: .max), .accepted)
+  }
+
+  func testLogClockTakesTheGreatestTimestampOneStepAtATime() {
+    let step = hour
+    var clock = LogClock.unset
+    clock = LogClock.advanced(clock, by: nil, maxStepMillis: step)
+    XCTAssertEqual(clock, LogClock.unset)
+    clock = LogClock.advanced(clock, by: 1_000_000, maxStepMillis: step)
+    XCTAssertEqual(clock, 1_000_000)
+    // Back in time, or no timestamp: the clock stays.
+    XCTAssertEqual(LogClock.advanced(clock, by: 5, maxStepMillis: step), 1_000_000)
+    XCTAssertEqual(LogClock.advanced(clock, by: -1, maxStepMillis: step), 1_000_000)
+    // Far ahead (a broken producer clock): one step at most.
+    clock = LogClock.advanced(clock, by: .max, maxStepMillis: step)
+    XCTAssertEqual(clock, 1_000_000 + step)
+    XCTAssertEqual(LogClock.advanced(.max - 1, by: .max, maxStepMillis: step), .max)
   }
 
   func testPendingCommitAndDiscard() {
     var index = DedupIndex(windowMillis: hour)
-    XCTAssertEqual(index.decide(write(key: "a", millis: 0), partition: 0, offset: 1), .accepted)
+    XCTAssertEqual(decide(&index, write(key: "a"), offset: 1, clock: 0), .accepted)
     XCTAssertEqual(index.pendingCount, 1)
     // A duplicate inside the same batch is caught while still pending.
     XCTAssertEqual(
-      index.decide(write(key: "a", millis: 0), partition: 0, offset: 2),
+      decide(&index, write(key: "a"), offset: 2, clock: 0),
       .duplicate(DedupPosition(partition: 0, offset: 1)))
     let committed = index.commitPending()
     XCTAssertEqual(committed.count, 1)
-    XCTAssertEqual(committed[0].key, DedupKey(group: "user_stats", idempotencyKey: "a"))
+    XCTAssertEqual(committed[0].key, key("a"))
     XCTAssertEqual(committed[0].partition, 0)
     XCTAssertEqual(committed[0].offset, 1)
-    XCTAssertEqual(committed[0].eventTimeMillis, 0)
-    XCTAssertEqual(committed[0].fingerprint, write(key: "a", millis: 0).contentFingerprint)
+    XCTAssertEqual(committed[0].clockMillis, 0)
+    XCTAssertEqual(committed[0].fingerprint, write(key: "a").contentFingerprint)
     XCTAssertEqual(index.pendingCount, 0)
     XCTAssertTrue(index.commitPending().isEmpty)
 
     // A failed batch: its new key disappears and a replaced entry comes back.
-    XCTAssertEqual(index.decide(write(key: "b", millis: 0), partition: 0, offset: 3), .accepted)
-    XCTAssertEqual(
-      index.decide(write(key: "a", millis: 5 * hour), partition: 0, offset: 4), .accepted)
+    XCTAssertEqual(decide(&index, write(key: "b"), offset: 3, clock: 5 * hour), .accepted)
+    XCTAssertEqual(decide(&index, write(key: "a"), offset: 4, clock: 5 * hour), .accepted)
     index.discardPending()
-    XCTAssertNil(index.entry(for: DedupKey(group: "user_stats", idempotencyKey: "b")))
-    XCTAssertEqual(index.entry(for: DedupKey(group: "user_stats", idempotencyKey: "a"))?.offset, 1)
+    XCTAssertNil(index.entry(for: key("b")))
+    XCTAssertEqual(index.entry(for: key("a"))?.offset, 1)
     XCTAssertEqual(index.count, 1)
     // Re-running the batch gives the same verdicts.
-    XCTAssertEqual(index.decide(write(key: "b", millis: 0), partition: 0, offset: 3), .accepted)
-    XCTAssertEqual(
-      index.decide(write(key: "a", millis: 5 * hour), partition: 0, offset: 4), .accepted)
-    let second = index.commitPending()
-    XCTAssertEqual(second.map(\.offset), [3, 4])
+    XCTAssertEqual(decide(&index, write(key: "b"), offset: 3, clock: 5 * hour), .accepted)
+    XCTAssertEqual(decide(&index, write(key: "a"), offset: 4, clock: 5 * hour), .accepted)
+    XCTAssertEqual(index.commitPending().map(\.offset), [3, 4])
   }
 
-  func testPruneKeepsPendingAndRecentEntries() {
+  /// A prune drops only entries no record at or after the floor can remember, and keeps
+  /// pending entries and those of partitions without a floor.
+  func testPruneDropsOnlyWhatNoLaterRecordRemembers() {
     var index = DedupIndex(windowMillis: hour)
-    _ = index.decide(write(key: "old", millis: 0), partition: 0, offset: 1)
-    _ = index.decide(write(key: "new", millis: 10 * hour), partition: 0, offset: 2)
+    _ = decide(&index, write(key: "old"), offset: 1, clock: 0)
+    _ = decide(&index, write(key: "edge"), offset: 2, clock: 9 * hour)
+    _ = decide(&index, write(key: "other-partition"), partition: 7, offset: 1, clock: 0)
     _ = index.commitPending()
-    _ = index.decide(write(key: "pending-old", millis: 0), partition: 0, offset: 3)
-    XCTAssertEqual(index.prune(before: 5 * hour), 1)
-    XCTAssertNil(index.entry(for: DedupKey(group: "user_stats", idempotencyKey: "old")))
-    XCTAssertNotNil(index.entry(for: DedupKey(group: "user_stats", idempotencyKey: "new")))
-    XCTAssertNotNil(index.entry(for: DedupKey(group: "user_stats", idempotencyKey: "pending-old")))
-    // A pruned key is new again.
-    XCTAssertEqual(index.decide(write(key: "old", millis: 0), partition: 0, offset: 1), .accepted)
+    _ = decide(&index, write(key: "pending-old"), offset: 3, clock: 0)
+    XCTAssertEqual(index.prune(floors: [0: 10 * hour]), 1)
+    XCTAssertNil(index.entry(for: key("old")))
+    XCTAssertNotNil(index.entry(for: key("edge")))
+    XCTAssertNotNil(index.entry(for: key("other-partition", partition: 7)))
+    XCTAssertNotNil(index.entry(for: key("pending-old")))
+    // Nothing old enough: nothing dropped.
+    XCTAssertEqual(index.prune(floors: [0: 10 * hour]), 0)
+  }
+
+  /// The promise pruning makes: the same decisions whether it ran after every record or
+  /// never, over random keys, content and clock steps.
+  func testPruningNeverChangesADecision() {
+    var random = SplitMix64(seed: 5)
+    var pruned = DedupIndex(windowMillis: hour)
+    var kept = DedupIndex(windowMillis: hour)
+    var clock: Int64 = 0
+    for offset in 0..<5_000 {
+      clock += Int64(random.next() % UInt64(hour / 20))
+      let candidate = write(
+        key: "k\(random.next() % 200)", clicks: Int64(random.next() % 2))
+      let partition = Int32(random.next() % 2)
+      let first = decide(
+        &pruned, candidate, partition: partition, offset: Int64(offset), clock: clock)
+      let second = decide(
+        &kept, candidate, partition: partition, offset: Int64(offset), clock: clock)
+      XCTAssertEqual(first, second, "offset \(offset)")
+      _ = pruned.commitPending()
+      _ = kept.commitPending()
+      pruned.prune(floors: [0: clock, 1: clock])
+    }
+    XCTAssertLessThan(pruned.count, kept.count)
   }
 
   /// A prune renumbers the table's entries while a batch is pending: the batch still
@@ -116,20 +171,17 @@ final class DedupIndexTests: XCTestCase {
   func testPendingEntriesCommitAfterAPrune() {
     var index = DedupIndex(windowMillis: hour)
     for offset in 0..<50 {
-      _ = index.decide(write(key: "old\(offset)", millis: 0), partition: 0, offset: Int64(offset))
+      _ = decide(&index, write(key: "old\(offset)"), offset: Int64(offset), clock: 0)
     }
-    _ = index.decide(write(key: "new", millis: 10 * hour), partition: 0, offset: 50)
+    _ = decide(&index, write(key: "new"), offset: 50, clock: 10 * hour)
     _ = index.commitPending()
     for offset in 51..<60 {
-      _ = index.decide(
-        write(key: "batch\(offset)", millis: 10 * hour), partition: 0, offset: Int64(offset))
+      _ = decide(&index, write(key: "batch\(offset)"), offset: Int64(offset), clock: 10 * hour)
     }
-    XCTAssertEqual(index.prune(before: 5 * hour), 50)
+    XCTAssertEqual(index.prune(floors: [0: 10 * hour]), 50)
     let committed = index.commitPending()
     XCTAssertEqual(committed.map(\.offset), Array(51..<60))
-    XCTAssertEqual(
-      committed.map(\.key),
-      (51..<60).map { DedupKey(group: "user_stats", idempotencyKey: "batch\($0)") })
+    XCTAssertEqual(committed.map(\.key), (51..<60).map { key("batch\($0)") })
     XCTAssertTrue(index.commitPending().isEmpty)
     XCTAssertEqual(index.count, 10)
   }
@@ -137,8 +189,9 @@ final class DedupIndexTests: XCTestCase {
   func testLoadRestoresDecisions() {
     var first = DedupIndex(windowMillis: hour)
     for offset in 0..<1000 {
-      _ = first.decide(
-        write(key: "k\(offset)", millis: Int64(offset)), partition: 2, offset: Int64(offset))
+      _ = decide(
+        &first, write(key: "k\(offset)"), partition: 2, offset: Int64(offset),
+        clock: Int64(offset))
     }
     let persisted = first.commitPending()
     var restarted = DedupIndex(windowMillis: hour)
@@ -146,26 +199,24 @@ final class DedupIndexTests: XCTestCase {
     XCTAssertEqual(restarted.count, 1000)
     XCTAssertEqual(restarted.pendingCount, 0)
     XCTAssertEqual(
-      restarted.decide(write(key: "k7", millis: 7), partition: 2, offset: 7), .alreadyHeld)
-    XCTAssertEqual(
-      restarted.decide(write(key: "k7", millis: 7), partition: 3, offset: 0),
+      decide(&restarted, write(key: "k7"), partition: 2, offset: 1000, clock: 1000),
       .duplicate(DedupPosition(partition: 2, offset: 7)))
     XCTAssertEqual(Set(restarted.committedEntries()), Set(persisted))
   }
 
-  /// The persisted key must not change between versions: pin one value.
+  /// The persisted key must not change between versions: pin its layout.
   func testDedupKeyIsStable() {
-    let key = DedupKey(group: "user_stats", idempotencyKey: "evt-7-1")
-    var bytes: [UInt8] = [10, 0, 0, 0]
-    bytes += Array("user_stats".utf8) + Array("evt-7-1".utf8)
+    var bytes: [UInt8] = [8, 0, 0, 0] + Array("features".utf8) + [3, 0, 0, 0]
+    bytes += [10, 0, 0, 0] + Array("user_stats".utf8) + [1, 0, 0, 0]
+    bytes += [3, 1, 0, 0, 0] + Array("u".utf8)
+    bytes += [7, 0, 0, 0] + Array("evt-7-1".utf8)
     // XXH64 itself is checked against reference vectors in HashingTests.
     XCTAssertEqual(
-      key,
+      key("evt-7-1", partition: 3),
       DedupKey(
         high: XXHash64.hash(bytes, seed: 0), low: XXHash64.hash(bytes, seed: 0x9E37_79B9_7F4A_7C15))
     )
-    XCTAssertNotEqual(
-      DedupKey(group: "ab", idempotencyKey: "c"), DedupKey(group: "a", idempotencyKey: "bc"))
+    XCTAssertNotEqual(key("c", group: "ab"), key("bc", group: "a"))
   }
 }
 
@@ -186,7 +237,7 @@ final class DedupTableTests: XCTestCase {
         table.put(
           DedupTable.Slot(
             keyHigh: key.high, keyLow: key.low, fingerprint: 0, offset: Int64(step),
-            eventTimeMillis: 0,
+            clockMillis: 0,
             partition: 0, state: .committed))
         model[key] = Int64(step)
       }
@@ -226,7 +277,7 @@ final class DedupTableTests: XCTestCase {
       } else {
         let slot = DedupTable.Slot(
           keyHigh: key.high, keyLow: key.low, fingerprint: 0, offset: Int64(step),
-          eventTimeMillis: Int64(step), partition: 0, state: .pending)
+          clockMillis: Int64(step), partition: 0, state: .pending)
         let (found, number, bucket) = table.locate(key)
         XCTAssertEqual(found?.offset, model[key]?.offset)
         if let number {

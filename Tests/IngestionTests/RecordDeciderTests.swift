@@ -26,15 +26,17 @@ final class RecordDeciderTests: XCTestCase {
     KafkaRecord(topic: topic, partition: partition, offset: offset, key: nil, value: value)
   }
 
+  /// A record at or before the online position was decided before: held, written nowhere.
+  /// After it, a record the offline table took before a crash goes online only.
   func testRecordsAreCheckedAgainstTheirOwnPartitionsHolds() {
     var offline = OfflinePositions()
-    offline.record(table: "user_stats_v1", TopicPartition("features", 0), offset: 5)
+    offline.record(table: "user_stats_v1", TopicPartition("features", 0), offset: 7)
     offline.record(
       table: OfflineTableLayout.deadLetterTableName, TopicPartition("features", 1), offset: 3)
     var decider = RecordDecider(
       config: F.config, dedup: DedupIndex(windowMillis: F.config.dedup.windowMillis),
       offlinePositions: offline,
-      onlinePositions: [TopicPartition("features", 0): 7, TopicPartition("orders-topic", 0): 2])
+      onlinePositions: [TopicPartition("features", 0): 5, TopicPartition("orders-topic", 0): 2])
     var batch = PendingBatch(groups: F.config.featureGroups)
     for offset in 4...9 {
       decider.take(record("features", 0, Int64(offset), Self.userStats(offset)), into: &batch)
@@ -51,9 +53,12 @@ final class RecordDeciderTests: XCTestCase {
     XCTAssertEqual(batch.groupCounts[0].new, 4)
     XCTAssertEqual(
       (0..<batch.rows[0].count).map { batch.rows[0].order(at: $0).offset }, [6, 7, 8, 9])
-    XCTAssertEqual(batch.onlineRows[0], [2, 3])
-    XCTAssertEqual(batch.groupCounts[1].new, 4)
-    XCTAssertEqual(batch.onlineRows[1], [3])
+    XCTAssertEqual(batch.onlineRows[0], [0, 1, 2, 3])
+    XCTAssertEqual(batch.offlineHeldRows[0], [0, 1])
+    XCTAssertEqual(batch.groupCounts[1].held, 3)
+    XCTAssertEqual(batch.groupCounts[1].new, 1)
+    XCTAssertEqual(batch.onlineRows[1], [0])
+    XCTAssertEqual(batch.offlineHeldRows[1], [])
     XCTAssertEqual(batch.counts.deadLetters, ["invalid JSON": 5])
     XCTAssertEqual(batch.deadLetters.count, 1)
     XCTAssertEqual(
@@ -75,7 +80,38 @@ final class RecordDeciderTests: XCTestCase {
     decider.onlinePositions[TopicPartition("features", 0)] = 1
     decider.take(record("features", 0, 1, Self.userStats(1)), into: &batch)
     decider.take(record("features", 0, 2, Self.userStats(2)), into: &batch)
-    XCTAssertEqual(batch.onlineRows[0], [0, 2])
+    XCTAssertEqual(
+      (0..<batch.rows[0].count).map { batch.rows[0].order(at: $0).offset }, [0, 2])
+    XCTAssertEqual(batch.groupCounts[0].held, 1)
+  }
+
+  /// The window is measured on each partition's log clock, which starts from the stored
+  /// clock, takes the greatest timestamp and moves at most `max_clock_step` per record.
+  func testTheWindowRunsOnThePartitionsLogClock() {
+    var config = F.config
+    config.dedup = DedupSettings(windowMillis: 10_000, maxClockStepMillis: 4_000)
+    config.validation = ValidationSettings(maxEventTimeAheadMillis: 0)
+    let partition = TopicPartition("features", 0)
+    var decider = RecordDecider(
+      config: config, dedup: DedupIndex(windowMillis: 10_000),
+      offlinePositions: OfflinePositions(), onlinePositions: [partition: 9],
+      clocks: [partition: 100_000])
+    var batch = PendingBatch(groups: config.featureGroups)
+    func take(_ offset: Int64, timestamp: Int64, id: Int = 1) {
+      let record = KafkaRecord(
+        topic: "features", partition: 0, offset: offset, key: nil, value: Self.userStats(id),
+        timestampMilliseconds: timestamp)
+      decider.take(record, into: &batch)
+    }
+    take(10, timestamp: 100_000)  // accepted at clock 100 s
+    take(11, timestamp: 50_000)  // clock stays at 100 s: duplicate
+    take(12, timestamp: 999_999_999)  // clock 104 s (one step), duplicate
+    take(13, timestamp: 999_999_999)  // 108 s, duplicate
+    take(14, timestamp: 999_999_999)  // 112 s: more than a window after 100 s, accepted
+    XCTAssertEqual(batch.groupCounts[0].new, 2)
+    XCTAssertEqual(batch.groupCounts[0].duplicate, 3)
+    XCTAssertEqual(batch.clocks, [partition: 112_000])
+    XCTAssertEqual(decider.dedup.commitPending().map(\.clockMillis), [112_000])
   }
 
   func testPartitionTableKeepsTopicsAndLargeNumbersApart() {

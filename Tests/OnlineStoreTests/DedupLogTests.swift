@@ -30,7 +30,7 @@ final class DedupLogTests: OnlineStoreTestCase {
     XCTAssertEqual(little(16..<24, as: UInt64.self), entries[1].fingerprint)
     XCTAssertEqual(Int32(bitPattern: little(24..<28, as: UInt32.self)), entries[1].partition)
     XCTAssertEqual(Int64(bitPattern: little(28..<36, as: UInt64.self)), entries[1].offset)
-    XCTAssertEqual(Int64(bitPattern: little(36..<44, as: UInt64.self)), entries[1].eventTimeMillis)
+    XCTAssertEqual(Int64(bitPattern: little(36..<44, as: UInt64.self)), entries[1].clockMillis)
   }
 
   func testATailBeyondTheCommittedLengthIsCutOnReopen() throws {

@@ -9,9 +9,11 @@
 /// Key and value are copied (RD_KAFKA_MSG_F_COPY). On success the message owns `headers`;
 /// on failure the caller still owns them. `opaque` comes back as the delivery report's
 /// `_private`. `partition` may be RD_KAFKA_PARTITION_UA to let the partitioner choose.
+/// `timestamp_ms` is the record's CreateTime; 0 stamps it with the current time.
 rd_kafka_resp_err_t idem_produce(rd_kafka_t *rk, rd_kafka_topic_t *rkt, int32_t partition,
                                  const void *key, size_t key_len, const void *value,
-                                 size_t value_len, rd_kafka_headers_t *headers, void *opaque);
+                                 size_t value_len, rd_kafka_headers_t *headers,
+                                 int64_t timestamp_ms, void *opaque);
 
 /// Pushes `count` errors onto one mock broker's per-API error stack, each answered after
 /// `rtt_ms[i]` milliseconds, through the variadic rd_kafka_mock_broker_push_request_error_rtts.

@@ -149,17 +149,28 @@ struct ConfigReader {
   }
 
   private func readDedup(_ node: Node) throws(ConfigError) -> DedupSettings {
-    let members = try members(of: node, in: "dedup", allowed: ["window"])
-    guard let window = members["window"] else { return DedupSettings() }
+    var dedup = DedupSettings()
+    let members = try members(
+      of: node, in: "dedup", allowed: ["window", "max_clock_step", "prune_interval"])
     let fix = "write a number and a unit: 500ms, 45s, 30m, 12h or 7d"
-    let text = try string(window.value, "dedup.window", fix: fix)
-    guard let millis = DurationParser.millis(text) else {
-      throw failure(window.value, "dedup.window '\(text)' is not a duration", fix: fix)
+    for (name, keyPath) in [
+      ("window", \DedupSettings.windowMillis), ("max_clock_step", \.maxClockStepMillis),
+    ] {
+      guard let member = members[name] else { continue }
+      let text = try string(member.value, "dedup.\(name)", fix: fix)
+      guard let millis = DurationParser.millis(text) else {
+        throw failure(member.value, "dedup.\(name) '\(text)' is not a duration", fix: fix)
+      }
+      guard millis > 0 else {
+        throw failure(member.value, "dedup.\(name) must be longer than zero", fix: fix)
+      }
+      dedup[keyPath: keyPath] = millis
     }
-    guard millis > 0 else {
-      throw failure(window.value, "dedup.window must be longer than zero", fix: fix)
+    if let value = members["prune_interval"] {
+      dedup.pruneIntervalCommits = try integer(
+        value.value, "dedup.prune_interval", range: 1...1_000_000)
     }
-    return DedupSettings(windowMillis: millis)
+    return dedup
   }
 
   private func readValidation(_ node: Node) throws(ConfigError) -> ValidationSettings {

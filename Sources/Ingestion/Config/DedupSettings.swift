@@ -1,12 +1,29 @@
 /// The `dedup:` section.
 public struct DedupSettings: Sendable, Hashable {
-  /// How long an idempotency key is remembered, in milliseconds of event time (`window: 7d`).
+  /// How long an accepted write is remembered, in milliseconds of its partition's log clock
+  /// (`window: 7d`).
   public var windowMillis: Int64
+  /// How far one record may move its partition's log clock forward (`max_clock_step: 1h`):
+  /// one record stamped years ahead by a broken producer clock moves the clock by this
+  /// much, not by years, so it cannot make the partition forget every write at once.
+  public var maxClockStepMillis: Int64
+  /// Commits between two prunes of the dedup index (`prune_interval: 100`). Pruning only
+  /// drops what no later decision can use, so this bounds memory and never changes an
+  /// outcome.
+  public var pruneIntervalCommits: Int
 
   public static let defaultWindowMillis: Int64 = 7 * 24 * 3600 * 1000
+  public static let defaultMaxClockStepMillis: Int64 = 3600 * 1000
+  public static let defaultPruneIntervalCommits = 100
 
-  public init(windowMillis: Int64 = DedupSettings.defaultWindowMillis) {
+  public init(
+    windowMillis: Int64 = DedupSettings.defaultWindowMillis,
+    maxClockStepMillis: Int64 = DedupSettings.defaultMaxClockStepMillis,
+    pruneIntervalCommits: Int = DedupSettings.defaultPruneIntervalCommits
+  ) {
     self.windowMillis = windowMillis
+    self.maxClockStepMillis = maxClockStepMillis
+    self.pruneIntervalCommits = pruneIntervalCommits
   }
 
   /// The window as a `Duration`.

@@ -2,9 +2,6 @@
 public enum DedupDecision: Sendable, Hashable {
   /// New within the window: write it (the index holds it as pending until the batch commits).
   case accepted
-  /// The index holds this very record (same partition and offset): a re-read of a record the
-  /// stores already took. Write nothing.
-  case alreadyHeld
   /// Another record with the same key and the same content was accepted within the window.
   case duplicate(DedupPosition)
   /// Another record with the same key but different content was accepted within the window:

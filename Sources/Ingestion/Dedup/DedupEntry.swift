@@ -9,19 +9,19 @@ public struct DedupEntry: Sendable, Hashable {
   /// Kafka position of the accepted record.
   public var partition: Int32
   public var offset: Int64
-  /// Event time of the accepted write, milliseconds since the epoch (UTC).
-  public var eventTimeMillis: Int64
+  /// The log clock of its partition at the accepted record, in milliseconds.
+  public var clockMillis: Int64
 
   public init(
     keyHigh: UInt64, keyLow: UInt64, fingerprint: UInt64, partition: Int32, offset: Int64,
-    eventTimeMillis: Int64
+    clockMillis: Int64
   ) {
     self.keyHigh = keyHigh
     self.keyLow = keyLow
     self.fingerprint = fingerprint
     self.partition = partition
     self.offset = offset
-    self.eventTimeMillis = eventTimeMillis
+    self.clockMillis = clockMillis
   }
 
   public var key: DedupKey { DedupKey(high: keyHigh, low: keyLow) }

@@ -1,9 +1,15 @@
-/// The in-memory index of accepted idempotency keys, deciding for each record whether it is
-/// new, a re-read, a duplicate or a conflict, in a way that comes out the same on replay.
+/// The in-memory index of accepted writes, deciding for each write whether it is new, a
+/// duplicate or a conflict, by the contract's rules alone (DESIGN.md, "Why every decision
+/// is deterministic").
 ///
-/// Decisions only look at the record (key, content fingerprint, position, event time) and at
-/// entries of earlier accepted records, never at the wall clock: the window compares event
-/// times, so replaying a topic meets the same verdicts.
+/// A key is a write's scope in one partition (`DedupKey`), and the window is measured on
+/// that partition's log clock (`LogClock`): an accepted write W is remembered for a later
+/// write R while `clock(R) - clock(W) <= window`. The clock never goes back, so once W is
+/// forgotten it is forgotten for every later record of its partition; a write accepted
+/// under the same key is therefore only ever accepted when the earlier one is forgotten,
+/// and one entry per key — the latest — holds everything a later decision can use. An
+/// index that kept every accepted write would decide exactly the same, at the cost of
+/// memory.
 ///
 /// Entries accepted during a batch stay *pending* until `commitPending()` (after both stores
 /// committed) or `discardPending()` (the batch failed), which restores the index exactly as
@@ -19,7 +25,7 @@ public struct DedupIndex: Sendable {
     var entry: Int
   }
 
-  /// How far apart (in event time, milliseconds) two writes may be to count as the same.
+  /// How long an accepted write is remembered, in milliseconds of its partition's log clock.
   public let windowMillis: Int64
   private var table = DedupTable()
   private var pending: [PendingChange] = []
@@ -33,32 +39,31 @@ public struct DedupIndex: Sendable {
   /// Entries accepted since the last commit or discard.
   public var pendingCount: Int { pending.count }
 
-  /// Decides on `write`, read at (`partition`, `offset`); an accepted write is recorded as
-  /// pending.
-  public mutating func decide(_ write: FeatureWrite, partition: Int32, offset: Int64)
-    -> DedupDecision
-  {
+  /// Decides on `write`, of group version `version`, read at (`topic`, `partition`,
+  /// `offset`) when the partition's log clock stood at `clockMillis`; an accepted write is
+  /// recorded as pending.
+  public mutating func decide(
+    _ write: FeatureWrite, version: Int, topic: String, partition: Int32, offset: Int64,
+    clockMillis: Int64
+  ) -> DedupDecision {
     decide(
-      key: DedupKey(write), fingerprint: write.contentFingerprint,
-      eventTimeMillis: write.eventTimeMillis,
+      key: DedupKey(write, version: version, topic: topic, partition: partition),
+      fingerprint: write.contentFingerprint, clockMillis: clockMillis,
       partition: partition, offset: offset)
   }
 
   /// Decides on a write given by its parts (for callers that computed the key already).
   public mutating func decide(
-    key: DedupKey, fingerprint: UInt64, eventTimeMillis: Int64, partition: Int32, offset: Int64
+    key: DedupKey, fingerprint: UInt64, clockMillis: Int64, partition: Int32, offset: Int64
   ) -> DedupDecision {
     let (existing, number, bucket) = table.locate(key)
-    if let existing {
-      if existing.partition == partition && existing.offset == offset { return .alreadyHeld }
-      if isWithinWindow(existing.eventTimeMillis, eventTimeMillis) {
-        let position = DedupPosition(partition: existing.partition, offset: existing.offset)
-        return existing.fingerprint == fingerprint ? .duplicate(position) : .conflict(position)
-      }
+    if let existing, isRemembered(acceptedAt: existing.clockMillis, at: clockMillis) {
+      let position = DedupPosition(partition: existing.partition, offset: existing.offset)
+      return existing.fingerprint == fingerprint ? .duplicate(position) : .conflict(position)
     }
     let accepted = DedupTable.Slot(
       keyHigh: key.high, keyLow: key.low, fingerprint: fingerprint, offset: offset,
-      eventTimeMillis: eventTimeMillis, partition: partition, state: .pending)
+      clockMillis: clockMillis, partition: partition, state: .pending)
     let entry: Int
     if let number {
       table.replace(entry: number, with: accepted)
@@ -70,12 +75,19 @@ public struct DedupIndex: Sendable {
     return .accepted
   }
 
-  /// |a − b| ≤ window, without overflow for any pair of Int64 times.
+  /// Whether a write accepted when its partition's clock stood at `accepted` is remembered
+  /// by a record at clock `now`: `now - accepted <= window`, without overflow. A clock
+  /// never seen to move (`LogClock.unset`) is remembered only by records at the same
+  /// unset clock.
   @inline(__always)
-  func isWithinWindow(_ a: Int64, _ b: Int64) -> Bool {
-    let (difference, overflow) = a.subtractingReportingOverflow(b)
-    guard !overflow else { return false }
-    return difference.magnitude <= UInt64(clamping: windowMillis)
+  func isRemembered(acceptedAt accepted: Int64, at now: Int64) -> Bool {
+    Self.isRemembered(acceptedAt: accepted, at: now, window: windowMillis)
+  }
+
+  @inline(__always)
+  static func isRemembered(acceptedAt accepted: Int64, at now: Int64, window: Int64) -> Bool {
+    let (elapsed, overflow) = now.subtractingReportingOverflow(accepted)
+    return !overflow && elapsed <= window
   }
 
   /// Makes the pending entries durable (in memory) and returns them, in acceptance order, for
@@ -106,15 +118,23 @@ public struct DedupIndex: Sendable {
     pending.removeAll(keepingCapacity: true)
   }
 
-  /// Drops committed entries whose event time is before `cutoffMillis` (the caller computes
-  /// it, e.g. the greatest event time seen minus the window, so that it is replay-stable).
-  /// Pending entries are kept. Returns how many were dropped.
+  /// Drops committed entries that no later record can remember: those whose partition's
+  /// clock floor (`floors`: per partition number, the least clock of that partition in any
+  /// topic) is more than a window past their own clock. Clocks never go back, so no
+  /// decision changes whether this runs or not; an entry of a partition without a floor is
+  /// kept. Pending entries are kept. Returns how many were dropped.
   @discardableResult
-  public mutating func prune(before cutoffMillis: Int64) -> Int {
-    // Nothing that old: no rebuild (this runs every 100 commits on the decide thread).
-    guard cutoffMillis > table.eventTimeLowerBound else { return 0 }
+  public mutating func prune(floors: [Int32: Int64]) -> Int {
+    // Nothing that old: no rebuild.
+    guard let highest = floors.values.max(),
+      !isRemembered(acceptedAt: table.clockLowerBound, at: highest)
+    else { return 0 }
     let before = table.count
-    table.filter { $0.state == .pending || $0.eventTimeMillis >= cutoffMillis }
+    let window = windowMillis
+    table.filter { slot in
+      guard slot.state == .committed, let floor = floors[slot.partition] else { return true }
+      return Self.isRemembered(acceptedAt: slot.clockMillis, at: floor, window: window)
+    }
     // The rebuilt table numbers its entries anew; every pending key is still in it.
     for index in pending.indices {
       pending[index].entry = table.locate(pending[index].key).entry ?? -1
@@ -131,7 +151,7 @@ public struct DedupIndex: Sendable {
         DedupTable.Slot(
           keyHigh: entry.keyHigh, keyLow: entry.keyLow, fingerprint: entry.fingerprint,
           offset: entry.offset,
-          eventTimeMillis: entry.eventTimeMillis, partition: entry.partition, state: .committed))
+          clockMillis: entry.clockMillis, partition: entry.partition, state: .committed))
     }
   }
 
@@ -149,6 +169,6 @@ public struct DedupIndex: Sendable {
     DedupEntry(
       keyHigh: slot.keyHigh, keyLow: slot.keyLow, fingerprint: slot.fingerprint,
       partition: slot.partition,
-      offset: slot.offset, eventTimeMillis: slot.eventTimeMillis)
+      offset: slot.offset, clockMillis: slot.clockMillis)
   }
 }

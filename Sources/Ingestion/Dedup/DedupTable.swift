@@ -19,7 +19,7 @@ struct DedupTable: Sendable {
     var keyLow: UInt64
     var fingerprint: UInt64
     var offset: Int64
-    var eventTimeMillis: Int64
+    var clockMillis: Int64
     var partition: Int32
     var state: State
 
@@ -34,9 +34,9 @@ struct DedupTable: Sendable {
   private var mask: Int
   private var chunks: [[Slot]] = []
   private(set) var count = 0
-  /// At most the least event time of any entry (removals may leave it lower): lets a prune
+  /// At most the least clock of any entry (removals may leave it lower): lets a prune
   /// with nothing to drop return without a scan.
-  private(set) var eventTimeLowerBound = Int64.max
+  private(set) var clockLowerBound = Int64.max
 
   init(minimumCapacity: Int = 0) {
     var capacity = 16
@@ -91,7 +91,7 @@ struct DedupTable: Sendable {
 
   /// Replaces the slot of entry `number` (from `locate`), which must hold the same key.
   mutating func replace(entry number: Int, with slot: Slot) {
-    eventTimeLowerBound = min(eventTimeLowerBound, slot.eventTimeMillis)
+    clockLowerBound = min(clockLowerBound, slot.clockMillis)
     setEntry(number, slot)
   }
 
@@ -99,7 +99,7 @@ struct DedupTable: Sendable {
   /// returns its entry number.
   @discardableResult
   mutating func insert(_ slot: Slot, absentAt bucket: Int) -> Int {
-    eventTimeLowerBound = min(eventTimeLowerBound, slot.eventTimeMillis)
+    clockLowerBound = min(clockLowerBound, slot.clockMillis)
     if (count + 1) * 10 > buckets.count * 7 {
       grow(to: buckets.count * 2)
       append(slot, bucket: probe(slot.key).bucket)
@@ -127,7 +127,7 @@ struct DedupTable: Sendable {
 
   /// Inserts or replaces the slot for `slot.key`.
   mutating func put(_ slot: Slot) {
-    eventTimeLowerBound = min(eventTimeLowerBound, slot.eventTimeMillis)
+    clockLowerBound = min(clockLowerBound, slot.clockMillis)
     if (count + 1) * 10 > buckets.count * 7 { grow(to: buckets.count * 2) }
     let (bucket, found) = probe(slot.key)
     if let found {

@@ -60,6 +60,36 @@ struct OfflineRowBuffer {
     offsets.append(int64: offset)
   }
 
+  /// A copy without the rows `removed` (indices in ascending order): the offline part of a
+  /// batch whose other rows the table already holds. Copies value by value; it runs only
+  /// for the first batch after a crash between the two commits.
+  func removing(_ removed: [Int32]) -> OfflineRowBuffer {
+    var copy = OfflineRowBuffer(group: group)
+    var skip = removed.makeIterator()
+    var nextSkipped = skip.next()
+    for row in 0..<count {
+      if let skipped = nextSkipped, Int(skipped) == row {
+        nextSkipped = skip.next()
+        continue
+      }
+      for index in keyColumns.indices {
+        copy.keyColumns[index].append(keyColumns[index].value(at: row, as: keyTypes[index]))
+      }
+      copy.eventTimes.append(int64: eventTimes.int64(at: row))
+      for index in valueColumns.indices {
+        copy.valueColumns[index].append(
+          valueColumns[index].value(at: row, as: valueTypes[index]))
+      }
+      copy.operations.append(operations.value(at: row, as: .string))
+      copy.deletes.append(deletes[row])
+      copy.idempotencyKeys.append(idempotencyKeys.value(at: row, as: .string))
+      copy.topics.append(topics.value(at: row, as: .string))
+      copy.partitions.append(int32: partitions.int32(at: row))
+      copy.offsets.append(int64: offsets.int64(at: row))
+    }
+    return copy
+  }
+
   // MARK: Reading a row back, for the online apply (`OnlineRowsView`)
 
   func order(at row: Int) -> OnlineWriteOrder {

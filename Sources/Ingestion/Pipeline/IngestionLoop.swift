@@ -42,8 +42,6 @@ struct IngestionLoop {
   var batchDueAt: ContinuousClock.Instant {
     lastSubmittedAt + .milliseconds(config.offline.commitIntervalMillis)
   }
-  /// The greatest event time of the accepted writes, the clock of the dedup window.
-  var newestEventTimeMillis = Int64.min
 
   static var nowMillis: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
@@ -192,8 +190,12 @@ struct IngestionLoop {
   mutating func commitBatch() throws {
     batch.foldCounts()
     let entries = decider.dedup.commitPending().map(\.record)
-    for entry in entries {
-      newestEventTimeMillis = max(newestEventTimeMillis, entry.eventTimeMillis)
+    if entries.isEmpty && batch.changesNothing(beyond: decider.onlinePositions) {
+      // Records the stores hold already: no commit, so that no file changes.
+      totals.add(batch.counts)
+      progress.merge(batch.positions) { max($0, $1) }
+      batch = PendingBatch(groups: config.featureGroups)
+      return
     }
     if var dryRun {
       batch.counts.commits = 0
@@ -209,6 +211,7 @@ struct IngestionLoop {
       return
     }
     decider.onlinePositions.merge(batch.positions) { max($0, $1) }
+    decider.submittedClocks.merge(batch.clocks) { max($0, $1) }
     let submitted = batch
     batch = PendingBatch(groups: config.featureGroups)
     let submitStart = ContinuousClock.now
@@ -235,7 +238,7 @@ struct IngestionLoop {
       positions.advance(completed.batch.positions)
       progress.merge(completed.batch.positions) { max($0, $1) }
       try? consumer.commitAsync(completed.batch.positions.mapValues { $0 + 1 })
-      if totals.commits % 100 == 0 { try pruneDedupIndex() }
+      if totals.commits % config.dedup.pruneIntervalCommits == 0 { try pruneDedupIndex() }
       service.options.onCommit?(totals)
     }
   }
@@ -254,13 +257,11 @@ struct IngestionLoop {
     }
   }
 
-  /// Forgets idempotency keys whose event time is more than two windows older than the
-  /// newest accepted write, and rewrites the dedup log without them. Two windows, not one:
-  /// a write up to a window out of order still meets every key it could match.
+  /// Forgets the dedup entries no later record can remember (`DedupIndex.prune`) and
+  /// rewrites the dedup log without them. It changes no decision, so how often it runs
+  /// (`dedup.prune_interval`) is a matter of memory alone.
   mutating func pruneDedupIndex() throws {
-    guard newestEventTimeMillis != Int64.min, dryRun == nil else { return }
-    let cutoff = newestEventTimeMillis - 2 * decider.dedup.windowMillis
-    guard decider.dedup.prune(before: cutoff) > 0 else { return }
+    guard dryRun == nil, decider.dedup.prune(floors: decider.clockFloors) > 0 else { return }
     // Only while nothing is committing: every entry the index holds as committed is then
     // in both stores, so the rewritten log holds nothing a crash could take back.
     let live = decider.dedup.committedEntries().map(\.record)

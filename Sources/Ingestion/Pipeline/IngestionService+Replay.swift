@@ -26,13 +26,12 @@ extension IngestionService {
     }
     defer { scratch.map { try? FileManager.default.removeItem(at: $0) } }
     let stores = try IngestionStores(config: config, logger: logger)
-    if !dryRun { try OnlineCatchUp(stores: stores, logger: logger).run() }
     var dedup = DedupIndex(windowMillis: config.dedup.windowMillis)
     dedup.load(try stores.online.loadDedupEntries().map(DedupEntry.init))
     let held = try stores.onlinePositions()
     let decider = RecordDecider(
       config: config, dedup: dedup, offlinePositions: stores.offlinePositions,
-      onlinePositions: held)
+      onlinePositions: held, clocks: try stores.onlineClocks())
 
     var consumerConfig = try consumerConfiguration()
     consumerConfig.groupID = nil

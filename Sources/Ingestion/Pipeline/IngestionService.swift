@@ -50,13 +50,12 @@ public final class IngestionService: Sendable {
   public func run() throws -> IngestionCounts {
     let openStart = ContinuousClock.now
     let stores = try IngestionStores(config: config, logger: logger)
-    try OnlineCatchUp(stores: stores, logger: logger).run()
     var dedup = DedupIndex(windowMillis: config.dedup.windowMillis)
     dedup.load(try stores.online.loadDedupEntries().map(DedupEntry.init))
     let onlinePositions = try stores.onlinePositions()
     let decider = RecordDecider(
       config: config, dedup: dedup, offlinePositions: stores.offlinePositions,
-      onlinePositions: onlinePositions)
+      onlinePositions: onlinePositions, clocks: try stores.onlineClocks())
     let positions = PositionBook(onlinePositions)
 
     let consumer = try KafkaConsumer(configuration: consumerConfiguration())

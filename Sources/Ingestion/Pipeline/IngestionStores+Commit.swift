@@ -10,24 +10,36 @@ extension IngestionStores {
   /// having recorded in the batch which tables already took it, so that a retry of the same
   /// batch skips them.
   func commitOffline(_ batch: inout PendingBatch) throws {
-    let transactions = batch.positions.map { partition, offset in
-      (
-        appId: TransactionID(
-          groupID: config.kafka.groupID, topic: partition.topic, partition: partition.partition
-        ).appID, version: offset
-      )
+    let positions = batch.positions
+    // A table's txn versions only move forward: a batch re-decided after a crash may end
+    // below what a table took before it.
+    func transactions(of table: String) -> [(appId: String, version: Int64)] {
+      positions.compactMap { partition, offset in
+        guard offset > offlinePositions.position(table: table, partition) ?? -1 else {
+          return nil
+        }
+        return (
+          appId: TransactionID(
+            groupID: config.kafka.groupID, topic: partition.topic,
+            partition: partition.partition
+          ).appID, version: offset
+        )
+      }
     }
     try Failpoint.midBatch.reach()
     let offlineStart = ContinuousClock.now
     // 1. Data files for every table with rows; invisible until their commit lands.
     var adds: [Int: AddFile] = [:]
     for (index, rows) in batch.rows.enumerated()
-    where !rows.isEmpty && batch.committedTables[config.featureGroups[index].tableName] == nil {
-      adds[index] = try groupTables[index].writeDataFile(rows.columns())
+    where batch.committedTables[config.featureGroups[index].tableName] == nil {
+      let held = batch.offlineHeldRows[index]
+      guard rows.count > held.count else { continue }
+      let columns = held.isEmpty ? rows.columns() : rows.removing(held).columns()
+      adds[index] = try groupTables[index].writeDataFile(columns)
     }
+    let deadLetterName = OfflineTableLayout.deadLetterTableName
     let deadLetterAdd =
-      batch.deadLetters.isEmpty
-        || batch.committedTables[OfflineTableLayout.deadLetterTableName] != nil
+      batch.deadLetters.isEmpty || batch.committedTables[deadLetterName] != nil
       ? nil : try deadLetterTable.writeDataFile(batch.deadLetters.columns())
     try Failpoint.afterOfflineDataFiles.reach()
     // One commit in all (one table's rows, no dead letters, no table took the batch yet):
@@ -35,21 +47,27 @@ extension IngestionStores {
     let oneCommit = adds.count == 1 && batch.deadLetters.isEmpty && batch.committedTables.isEmpty
     // 2. One commit per group table with rows, each with a txn per partition of the batch.
     for (index, add) in adds.sorted(by: { $0.key < $1.key }) {
+      let name = config.featureGroups[index].tableName
       let version = try groupTables[index].commit(
-        actions: [.add(add)], appTransactions: transactions, operation: "STREAMING UPDATE",
+        actions: [.add(add)], appTransactions: transactions(of: name),
+        operation: "STREAMING UPDATE",
         operationParameters: oneCommit ? BatchEnd.operationParameters : [:])
       batch.committedTables[config.featureGroups[index].tableName] = version
       try Failpoint.betweenOfflineCommits.reach()
     }
-    // 3. Otherwise the dead-letter table last: its commit ends the batch.
-    if !oneCommit && batch.committedTables[OfflineTableLayout.deadLetterTableName] == nil {
-      batch.committedTables[OfflineTableLayout.deadLetterTableName] = try deadLetterTable.commit(
-        actions: deadLetterAdd.map { [DeltaAction.add($0)] } ?? [], appTransactions: transactions,
-        operation: "STREAMING UPDATE")
+    // 3. Otherwise the dead-letter table last: its commit ends the batch. Not when it would
+    // carry nothing (no dead letter, no position past the table's): a batch re-decided after
+    // a crash, or one a replay over complete stores made.
+    let deadLetterTransactions = transactions(of: deadLetterName)
+    if !oneCommit && batch.committedTables[deadLetterName] == nil
+      && (deadLetterAdd != nil || !deadLetterTransactions.isEmpty)
+    {
+      batch.committedTables[deadLetterName] = try deadLetterTable.commit(
+        actions: deadLetterAdd.map { [DeltaAction.add($0)] } ?? [],
+        appTransactions: deadLetterTransactions, operation: "STREAMING UPDATE")
     }
-    let appliedVersions = batch.committedTables
-    for name in appliedVersions.keys {
-      for (partition, offset) in batch.positions {
+    for name in batch.committedTables.keys {
+      for (partition, offset) in positions {
         recordOfflinePosition(table: name, partition, offset: offset)
       }
     }
@@ -76,8 +94,10 @@ extension IngestionStores {
     let result = try online.apply(
       OnlineBatch(
         writes: writes, dedupEntries: dedupEntries,
-        positions: batch.positions.map {
-          PartitionPosition(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
+        positions: batch.clocks.map { partition, clock in
+          PartitionPosition(
+            topic: partition.topic, partition: partition.partition,
+            offset: batch.positions[partition] ?? -1, logClockMillis: clock)
         }),
       beforeCommit: {
         let waitStart = ContinuousClock.now

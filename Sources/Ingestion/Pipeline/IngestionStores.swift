@@ -82,4 +82,14 @@ final class IngestionStores {
     }
     return positions
   }
+
+  /// Each partition's log clock at the online store's position (partitions whose clock is
+  /// not known are absent).
+  func onlineClocks() throws -> [TopicPartition: Int64] {
+    var clocks: [TopicPartition: Int64] = [:]
+    for position in try online.positions() where position.logClockMillis != LogClock.unset {
+      clocks[TopicPartition(position.topic, position.partition)] = position.logClockMillis
+    }
+    return clocks
+  }
 }

@@ -10,6 +10,8 @@ struct PartitionHolds {
   /// Where this partition's offsets per feature group's offline table start in
   /// `RecordDecider.tablePositions`.
   let firstTable: Int
+  /// The partition's slot in `RecordDecider`'s log clocks.
+  let clock: Int
 
   /// Whether the dead-letter table already took the record at `offset`.
   func deadLettersHold(offset: Int64) -> Bool {

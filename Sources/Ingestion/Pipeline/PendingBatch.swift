@@ -8,11 +8,16 @@ package struct PendingBatch {
   /// Per group, the indices of the rows in `rows` that go online too (a row the online
   /// store already holds does not).
   var onlineRows: [[Int32]]
+  /// Per group, the rows in `rows` the offline table already holds (it took them before a
+  /// crash the online store did not see): they go online only. Almost always empty.
+  var offlineHeldRows: [[Int32]]
   var deadLetters = DeadLetterBuffer()
   /// Per partition, the last offset decided in this batch. Built on each read: it is read
   /// a few times per commit, while `lastDecided` is written once per record.
-  package var positions: [TopicPartition: Int64] { lastDecided.dictionary }
-  private var lastDecided = PartitionTable<Int64>()
+  package var positions: [TopicPartition: Int64] { lastDecided.dictionary.mapValues(\.offset) }
+  /// Per partition, the log clock at the last record decided in this batch.
+  var clocks: [TopicPartition: Int64] { lastDecided.dictionary.mapValues(\.clock) }
+  private var lastDecided = PartitionTable<(offset: Int64, clock: Int64)>()
   var counts = IngestionCounts()
   /// Per group (by index), what was decided; folded into `counts` at commit. An array, not
   /// a dictionary by name, because it is touched once per record.
@@ -32,6 +37,7 @@ package struct PendingBatch {
   package init(groups: [FeatureGroup]) {
     rows = groups.map { OfflineRowBuffer(group: $0) }
     onlineRows = groups.map { _ in [] }
+    offlineHeldRows = groups.map { _ in [] }
     groupCounts = groups.map { _ in GroupCounts() }
     self.groups = groups
   }
@@ -52,14 +58,23 @@ package struct PendingBatch {
 
   var isEmpty: Bool { lastDecided.isEmpty }
 
-  /// Notes that the record at `offset` of (`topic`, `partition`) was decided in this batch.
+  /// Notes that the record at `offset` of (`topic`, `partition`) was decided in this batch,
+  /// with the partition's log clock at it.
   @inline(__always)
-  mutating func decided(topic: String, partition: Int32, offset: Int64) {
+  mutating func decided(topic: String, partition: Int32, offset: Int64, clock: Int64) {
     if let slot = lastDecided.slot(topic: topic, partition: partition) {
-      lastDecided[slot] = offset
+      lastDecided[slot] = (offset, clock)
     } else {
-      _ = lastDecided.insert(topic: topic, partition: partition, offset)
+      _ = lastDecided.insert(topic: topic, partition: partition, (offset, clock))
     }
+  }
+
+  /// Whether committing this batch would change no store: no row, no dead letter, and no
+  /// partition past `held` (what the stores hold). A replay over complete stores makes
+  /// only such batches, and commits none of them.
+  func changesNothing(beyond held: [TopicPartition: Int64]) -> Bool {
+    rows.allSatisfy(\.isEmpty) && deadLetters.isEmpty
+      && positions.allSatisfy { $0.value <= held[$0.key, default: -1] }
   }
 
   /// Per group, the rows that go online, as the online store reads them.

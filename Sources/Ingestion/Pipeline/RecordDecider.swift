@@ -2,11 +2,15 @@ import Foundation
 import Kafka
 import OnlineStore
 
-/// Decodes each record and decides what becomes of it — accepted, duplicate, conflict,
-/// already held or dead-lettered — adding it to the batch in hand (DESIGN.md, step 3).
+/// Decodes each record and decides what becomes of it — accepted, duplicate, conflict or
+/// dead-lettered — adding it to the batch in hand (DESIGN.md, step 3).
 ///
 /// The same decider serves `run` and `replay`, so that a replay applies the very rules of
-/// the service rather than a second copy of them.
+/// the service rather than a second copy of them. It holds the state a decision depends
+/// on — the dedup index and each partition's log clock — as of the online store's position,
+/// and decides only records after it: a record at or before it was decided already (by
+/// this process or a run before it), and deciding it again against a later state could
+/// come out differently.
 package struct RecordDecider {
   let config: IdemstreamConfig
   let decoder: FeatureWriteDecoder
@@ -16,19 +20,32 @@ package struct RecordDecider {
   var offlinePositions: OfflinePositions {
     didSet { forgetHolds() }
   }
+  /// Per partition, the last offset decided: what the online store holds, then what this
+  /// process handed to the committer.
   package var onlinePositions: [TopicPartition: Int64] {
     didSet { forgetHolds() }
   }
   /// Per group (by index), its offline table's name: `FeatureGroup.tableName` builds the
   /// string anew on every call.
   private let tableNames: [String]
+  /// Per group, its part of every dedup key (`DedupKeyEncoder.groupPrefix`).
+  private let groupPrefixes: [[UInt8]]
   /// `offlinePositions` and `onlinePositions` per partition, as each record is checked
   /// against them.
   private var holds = PartitionTable<PartitionHolds>()
   /// Per partition in `holds`, per group, the last offset the group's offline table took.
   private var tablePositions: [Int64?] = []
+  /// Each partition's log clock after the last record decided, filled from the online
+  /// store's clocks the first time a partition is met. Never reset: `holds` points into it.
+  private var clocks = PartitionTable<Int64>()
+  private let storedClocks: [TopicPartition: Int64]
+  /// Each partition's log clock at the last batch handed to the committer (the stored
+  /// clocks before that): the state a rewritten dedup log must agree with, because the
+  /// batch in hand may yet be lost to a crash.
+  package var submittedClocks: [TopicPartition: Int64]
   /// Every record is decoded into this one row, whose buffers are reused.
   private var row = DecodedRow()
+  private var keyEncoder = DedupKeyEncoder()
   /// Records until the next one whose decode and decide steps are timed.
   private var untilTimed = 0
   /// One record in this many is timed, and its times count for all of them: three clock
@@ -37,14 +54,29 @@ package struct RecordDecider {
 
   package init(
     config: IdemstreamConfig, dedup: DedupIndex, offlinePositions: OfflinePositions,
-    onlinePositions: [TopicPartition: Int64]
+    onlinePositions: [TopicPartition: Int64], clocks: [TopicPartition: Int64] = [:]
   ) {
     self.config = config
     self.decoder = FeatureWriteDecoder(config)
     self.dedup = dedup
     self.offlinePositions = offlinePositions
     self.onlinePositions = onlinePositions
+    storedClocks = clocks
+    submittedClocks = clocks
     tableNames = config.featureGroups.map(\.tableName)
+    groupPrefixes = config.featureGroups.map {
+      DedupKeyEncoder.groupPrefix(name: $0.name, version: $0.version)
+    }
+  }
+
+  /// Per partition number, the least submitted log clock of that partition in any topic:
+  /// what `DedupIndex.prune` may forget by.
+  var clockFloors: [Int32: Int64] {
+    var floors: [Int32: Int64] = [:]
+    for (partition, clock) in submittedClocks {
+      floors[partition.partition] = min(floors[partition.partition] ?? .max, clock)
+    }
+    return floors
   }
 
   package mutating func take(_ record: KafkaRecord, into batch: inout PendingBatch) {
@@ -56,26 +88,27 @@ package struct RecordDecider {
   package mutating func take(_ record: KafkaMessage, into batch: inout PendingBatch) {
     batch.counts.consumed += 1
     batch.inputBytes += record.value?.count ?? 0
-    batch.decided(topic: record.topic, partition: record.partition, offset: record.offset)
     let held = holds(topic: record.topic, partition: record.partition)
+    if record.offset <= held.online {
+      countHeld(record, into: &batch)
+      batch.decided(
+        topic: record.topic, partition: record.partition, offset: record.offset,
+        clock: clocks[held.clock])
+      return
+    }
+    let clock = LogClock.advanced(
+      clocks[held.clock], by: record.timestampMilliseconds,
+      maxStepMillis: config.dedup.maxClockStepMillis)
+    clocks[held.clock] = clock
+    batch.decided(
+      topic: record.topic, partition: record.partition, offset: record.offset, clock: clock)
     if let timestamp = record.timestampMilliseconds {
       batch.newestRecordTimestamp = max(batch.newestRecordTimestamp ?? timestamp, timestamp)
     }
     let timed = untilTimed == 0
     untilTimed = timed ? Int(Self.timingStride) - 1 : untilTimed - 1
     let decodeStart = timed ? MonotonicNanoseconds.now : 0
-    let headers = record.headers.map { RecordHeader(key: $0.name, value: $0.value) }
-    let failure: DecodeError?
-    if let value = record.value {
-      do {
-        try decoder.decode(value: value, headers: headers, topic: record.topic, into: &row)
-        failure = validate(timestampMillis: record.timestampMilliseconds)
-      } catch {
-        failure = error
-      }
-    } else {
-      failure = DecodeError(.nullValue, at: "", "the record value is null")
-    }
+    let failure = decode(record)
     let decideStart = timed ? MonotonicNanoseconds.now : 0
     defer {
       if timed {
@@ -90,15 +123,13 @@ package struct RecordDecider {
       return
     }
     let group = row.groupIndex
-    let key = decoder.schemas[group].nameBytes.withUnsafeBytes { name in
-      row.withIdempotencyKey { DedupKey(group: name, idempotencyKey: $0) }
-    }
+    let key = keyEncoder.key(
+      of: row, groupPrefix: groupPrefixes[group], topic: record.topic,
+      partition: record.partition)
     let decision = dedup.decide(
-      key: key, fingerprint: row.contentFingerprint, eventTimeMillis: row.eventTimeMillis,
+      key: key, fingerprint: row.contentFingerprint, clockMillis: clock,
       partition: record.partition, offset: record.offset)
     switch decision {
-    case .alreadyHeld:
-      batch.groupCounts[group].held += 1
     case .duplicate:
       batch.groupCounts[group].duplicate += 1
     case .conflict(let first):
@@ -110,18 +141,37 @@ package struct RecordDecider {
           + "'\(config.featureGroups[group].name)' was accepted at \(first) with other content",
         held: held, into: &batch)
     case .accepted:
-      if let taken = tablePositions[held.firstTable + group], record.offset <= taken {
-        // A re-read record the table already took (its dedup entry has since expired).
-        batch.groupCounts[group].held += 1
-        return
-      }
       batch.groupCounts[group].new += 1
-      if record.offset > held.online {
-        batch.onlineRows[group].append(Int32(batch.rows[group].count))
+      let rowIndex = Int32(batch.rows[group].count)
+      batch.onlineRows[group].append(rowIndex)
+      if let taken = tablePositions[held.firstTable + group], record.offset <= taken {
+        // The offline table took it before a crash the online store did not see: decided
+        // again as it was then, it goes online only.
+        batch.offlineHeldRows[group].append(rowIndex)
       }
       batch.rows[group].append(
         row, topic: record.topic, partition: record.partition, offset: record.offset)
     }
+  }
+
+  /// Decodes the record into `row` and validates it; the reason it cannot be taken, if any.
+  private mutating func decode(_ record: KafkaMessage) -> DecodeError? {
+    guard let value = record.value else {
+      return DecodeError(.nullValue, at: "", "the record value is null")
+    }
+    let headers = record.headers.map { RecordHeader(key: $0.name, value: $0.value) }
+    do {
+      try decoder.decode(value: value, headers: headers, topic: record.topic, into: &row)
+      return validate(timestampMillis: record.timestampMilliseconds)
+    } catch {
+      return error
+    }
+  }
+
+  /// A record decided before: counted under its group when it decodes, written nowhere.
+  private mutating func countHeld(_ record: KafkaMessage, into batch: inout PendingBatch) {
+    guard decode(record) == nil else { return }
+    batch.groupCounts[row.groupIndex].held += 1
   }
 
   /// The checks a decoded write must pass beside its own fields: an `event_time` too far
@@ -151,10 +201,14 @@ package struct RecordDecider {
   private mutating func holds(topic: String, partition: Int32) -> PartitionHolds {
     if let slot = holds.slot(topic: topic, partition: partition) { return holds[slot] }
     let key = TopicPartition(topic, partition)
+    let clock =
+      clocks.slot(topic: topic, partition: partition)
+      ?? clocks.insert(
+        topic: topic, partition: partition, storedClocks[key] ?? LogClock.unset)
     let found = PartitionHolds(
       online: onlinePositions[key, default: -1],
       deadLetters: offlinePositions.position(table: OfflineTableLayout.deadLetterTableName, key),
-      firstTable: tablePositions.count)
+      firstTable: tablePositions.count, clock: clock)
     tablePositions += tableNames.map { offlinePositions.position(table: $0, key) }
     _ = holds.insert(topic: topic, partition: partition, found)
     return found

@@ -8,12 +8,13 @@ extension RdKafkaClient {
     rd_kafka_conf_set_dr_msg_cb(conf, deliveryReportCallback)
   }
 
-  /// Enqueues one record without waiting. Throws `.queueFull` when librdkafka's queue is
+  /// Enqueues one record without waiting. `timestampMilliseconds` nil: librdkafka stamps
+  /// the record with the current time (its 0). Throws `.queueFull` when librdkafka's queue is
   /// full (the caller decides how to wait). `waiter`, if given, is retained until the
   /// record's delivery report releases it.
   func produce(
     topic: RdKafkaTopicHandles.Handle, partition: Int32?, key: [UInt8]?, value: [UInt8]?,
-    headers: [KafkaHeader], waiter: DeliveryWaiter?
+    headers: [KafkaHeader], timestampMilliseconds: Int64? = nil, waiter: DeliveryWaiter?
   ) throws {
     let headerList: OpaquePointer? = headers.isEmpty ? nil : Self.makeHeaders(headers)
     let opaque = waiter.map { Unmanaged.passRetained($0).toOpaque() }
@@ -21,7 +22,7 @@ extension RdKafkaClient {
       Self.withBytes(value) { valuePointer, valueCount in
         idem_produce(
           handle, topic.pointer, partition ?? idem_partition_unassigned(), keyPointer, keyCount,
-          valuePointer, valueCount, headerList, opaque)
+          valuePointer, valueCount, headerList, timestampMilliseconds ?? 0, opaque)
       }
     }
     guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return }

@@ -8,7 +8,7 @@ enum MetadataSQL {
       definition TEXT NOT NULL, PRIMARY KEY (group_name, version)) STRICT;
     CREATE TABLE IF NOT EXISTS _idemstream_positions (
       topic TEXT NOT NULL, kafka_partition INTEGER NOT NULL, last_offset INTEGER NOT NULL,
-      PRIMARY KEY (topic, kafka_partition)) WITHOUT ROWID, STRICT;
+      log_clock INTEGER, PRIMARY KEY (topic, kafka_partition)) WITHOUT ROWID, STRICT;
     CREATE TABLE IF NOT EXISTS _idemstream_applied_versions (
       table_name TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID, STRICT;
     CREATE TABLE IF NOT EXISTS _idemstream_dedup_log (
@@ -16,6 +16,21 @@ enum MetadataSQL {
       committed_length INTEGER NOT NULL, generation INTEGER NOT NULL) STRICT;
     INSERT OR IGNORE INTO _idemstream_dedup_log VALUES (1, 'dedup.log', 0, 0);
     """
+
+  /// Adds what later versions keep beside the positions to a store an earlier one made:
+  /// `log_clock` (null there: the clock starts again from the next record's timestamp).
+  static func upgrade(on connection: SQLiteConnection) throws {
+    if try !hasColumn("log_clock", on: connection) {
+      try connection.execute("ALTER TABLE _idemstream_positions ADD COLUMN log_clock INTEGER")
+    }
+  }
+
+  private static func hasColumn(_ name: String, on connection: SQLiteConnection) throws -> Bool {
+    let columns = try connection.prepare(
+      "SELECT 1 FROM pragma_table_info('_idemstream_positions') WHERE name = ?1")
+    try columns.bind(name, at: 1)
+    return try columns.step()
+  }
 
   static func storedDefinition(of schema: OnlineTableSchema, on connection: SQLiteConnection) throws
     -> String?
@@ -45,17 +60,24 @@ enum MetadataSQL {
   }
 
   /// Positions only move forward: replaying an earlier range must not send consumption back.
+  /// The clock moves with the position it belongs to.
   static func advance(_ positions: [PartitionPosition], on connection: SQLiteConnection) throws {
     guard !positions.isEmpty else { return }
     let upsert = try connection.prepare(
       """
-      INSERT INTO _idemstream_positions VALUES (?1, ?2, ?3) ON CONFLICT (topic, kafka_partition)
-      DO UPDATE SET last_offset = max(last_offset, excluded.last_offset)
+      INSERT INTO _idemstream_positions VALUES (?1, ?2, ?3, ?4) ON CONFLICT (topic, kafka_partition)
+      DO UPDATE SET last_offset = excluded.last_offset, log_clock = excluded.log_clock
+      WHERE excluded.last_offset > last_offset
       """)
     for position in positions {
       try upsert.bind(position.topic, at: 1)
       try upsert.bind(Int64(position.partition), at: 2)
       try upsert.bind(position.offset, at: 3)
+      if position.logClockMillis == .min {
+        try upsert.bindNull(at: 4)
+      } else {
+        try upsert.bind(position.logClockMillis, at: 4)
+      }
       try upsert.run()
     }
   }
@@ -76,15 +98,20 @@ enum MetadataSQL {
   }
 
   static func positions(on connection: SQLiteConnection) throws -> [PartitionPosition] {
+    // A store of an earlier version, opened read-only, has no `log_clock` yet.
+    let clock = try hasColumn("log_clock", on: connection) ? "log_clock" : "NULL"
     let select = try connection.prepare(
-      "SELECT topic, kafka_partition, last_offset FROM _idemstream_positions ORDER BY topic, kafka_partition"
-    )
+      """
+      SELECT topic, kafka_partition, last_offset, \(clock) FROM _idemstream_positions
+      ORDER BY topic, kafka_partition
+      """)
     var positions: [PartitionPosition] = []
     while try select.step() {
       positions.append(
         PartitionPosition(
           topic: select.text(at: 0), partition: Int32(truncatingIfNeeded: select.int64(at: 1)),
-          offset: select.int64(at: 2)))
+          offset: select.int64(at: 2),
+          logClockMillis: select.isNull(at: 3) ? .min : select.int64(at: 3)))
     }
     return positions
   }
