@@ -9,7 +9,7 @@
 /// log's committed length).
 ///
 /// The lock file is never removed: removing it would let a third process lock a fresh file
-/// while the second still waits on the old one.
+/// while the second still waits on the old one. It holds the holder's pid while locked.
 final class DataDirectoryLock {
   private let file: SystemFile
 
@@ -31,5 +31,11 @@ final class DataDirectoryLock {
     let digits = buffer.prefix(count).prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     return Int32(String(decoding: digits, as: UTF8.self))
   }
-  // Closing the descriptor (SystemFile's deinit) releases the flock.
+
+  deinit {
+    // Empty again once released, so that a process that changed nothing (a replay over
+    // complete stores) leaves every file under the data dir as it found it. Closing the
+    // descriptor (SystemFile's deinit) then releases the flock.
+    try? file.truncate(to: 0)
+  }
 }
