@@ -207,6 +207,26 @@ final class ConfigTests: XCTestCase {
       ])
   }
 
+  func testDedupClockStepAndPruneInterval() throws {
+    func yaml(_ dedup: String) -> String {
+      ConfigTests.contractExample.replacingOccurrences(
+        of: "  window: 7d                            # how long an idempotency key is remembered",
+        with: dedup)
+    }
+    let defaults = try ConfigReader(fileName: "c.yaml").read(yaml: ConfigTests.contractExample)
+    XCTAssertEqual(defaults.dedup.maxClockStepMillis, 3_600_000)
+    XCTAssertEqual(defaults.dedup.pruneIntervalCommits, 100)
+    let set = try ConfigReader(fileName: "c.yaml").read(
+      yaml: yaml("  window: 15m\n  max_clock_step: 5m\n  prune_interval: 1"))
+    XCTAssertEqual(set.dedup, DedupSettings(windowMillis: 900_000, maxClockStepMillis: 300_000, pruneIntervalCommits: 1))
+    assertFailure(
+      yaml("  max_clock_step: later"), line: 13,
+      contains: ["dedup.max_clock_step 'later' is not a duration", "500ms, 45s"])
+    assertFailure(
+      yaml("  prune_interval: 0"), line: 13,
+      contains: ["dedup.prune_interval", "from 1 to 1000000"])
+  }
+
   func testUnknownTopLevelKey() {
     let yaml = ConfigTests.contractExample.replacingOccurrences(
       of: "data_dir: ./data", with: "data_directory: ./data")
