@@ -38,7 +38,7 @@ struct LoopPathBench {
   func takeAll(config: IdemstreamConfig, maxBatchBytes: Int = 8 << 20) -> Int {
     var decider = RecordDecider(
       config: config, dedup: DedupIndex(windowMillis: config.dedup.windowMillis),
-      offlinePositions: OfflinePositions(), onlinePositions: [:])
+      offlinePositions: OfflinePositions(), onlinePositions: OnlinePositions())
     var batch = PendingBatch(groups: config.featureGroups)
     var rows = 0
     for record in records {
@@ -46,7 +46,7 @@ struct LoopPathBench {
       if batch.rowCount >= config.offline.maxRowsPerCommit || batch.inputBytes >= maxBatchBytes {
         rows += batch.rowCount
         _ = decider.dedup.commitPending()
-        decider.onlinePositions.merge(batch.positions) { max($0, $1) }
+        _ = decider.submit(batch)
         batch = PendingBatch(groups: config.featureGroups)
       }
     }

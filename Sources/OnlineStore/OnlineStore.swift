@@ -27,7 +27,7 @@ public protocol OnlineStore: AnyObject {
   /// The number of live entities of a group.
   func count(group: String) throws -> Int
 
-  /// Every partition's position, sorted by topic and partition.
+  /// Every table's position in every partition, sorted by table, topic and partition.
   func positions() throws -> [PartitionPosition]
 
   /// Per Delta table name, the last table version the store has applied.

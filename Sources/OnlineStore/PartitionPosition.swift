@@ -1,6 +1,10 @@
-/// How far a store has taken one Kafka partition: the last offset it has decided on
-/// (accepted, duplicate, stale or dead-lettered). Consumption resumes at `offset + 1`.
+/// How far the store has taken one Kafka partition into one group version's table: the
+/// last offset that table has decided on (accepted, duplicate, stale or dead-lettered), and
+/// the partition's log clock there. Each table has positions of its own, so a new group
+/// version can fill from the earliest offset while the others go on from theirs.
 public struct PartitionPosition: Sendable, Hashable {
+  /// The group version's table (`<group>_v<version>`).
+  public var table: String
   public var topic: String
   public var partition: Int32
   public var offset: Int64
@@ -9,7 +13,10 @@ public struct PartitionPosition: Sendable, Hashable {
   /// as an uninterrupted run would.
   public var logClockMillis: Int64
 
-  public init(topic: String, partition: Int32, offset: Int64, logClockMillis: Int64 = .min) {
+  public init(
+    table: String, topic: String, partition: Int32, offset: Int64, logClockMillis: Int64 = .min
+  ) {
+    self.table = table
     self.topic = topic
     self.partition = partition
     self.offset = offset

@@ -148,7 +148,7 @@ final class LatestOfflineWritesTests: XCTestCase {
               values: []),
           ]
         ],
-        positions: [PartitionPosition(topic: "t", partition: 0, offset: 4)]))
+        positions: [PartitionPosition(table: "g_v1", topic: "t", partition: 0, offset: 4)]))
 
     let verifier = Verifier(inspector: try StoreInspector(config: config))
     let clean = try verifier.verify(group: "g", repair: false)

@@ -1,4 +1,5 @@
 import Kafka
+import OnlineStore
 import XCTest
 
 @testable import Ingestion
@@ -20,6 +21,18 @@ final class RecordDeciderTests: XCTestCase {
         + #""key":{"shop":"s","order_id":\#(id)},"values":{"amount":1.5}}"#).utf8)
   }
 
+  /// The same online position (and clock) in every table of the config.
+  static func online(_ offsets: [TopicPartition: Int64], clock: Int64 = .min) -> OnlinePositions {
+    OnlinePositions(
+      F.config.featureGroups.flatMap { group in
+        offsets.map {
+          PartitionPosition(
+            table: group.tableName, topic: $0.key.topic, partition: $0.key.partition,
+            offset: $0.value, logClockMillis: clock)
+        }
+      })
+  }
+
   func record(_ topic: String, _ partition: Int32, _ offset: Int64, _ value: [UInt8]?)
     -> KafkaRecord
   {
@@ -36,7 +49,9 @@ final class RecordDeciderTests: XCTestCase {
     var decider = RecordDecider(
       config: F.config, dedup: DedupIndex(windowMillis: F.config.dedup.windowMillis),
       offlinePositions: offline,
-      onlinePositions: [TopicPartition("features", 0): 5, TopicPartition("orders-topic", 0): 2])
+      onlinePositions: Self.online([
+        TopicPartition("features", 0): 5, TopicPartition("orders-topic", 0): 2,
+      ]))
     var batch = PendingBatch(groups: F.config.featureGroups)
     for offset in 4...9 {
       decider.take(record("features", 0, Int64(offset), Self.userStats(offset)), into: &batch)
@@ -73,15 +88,20 @@ final class RecordDeciderTests: XCTestCase {
   func testNewOnlinePositionsAreSeenByTheNextRecord() {
     var decider = RecordDecider(
       config: F.config, dedup: DedupIndex(windowMillis: F.config.dedup.windowMillis),
-      offlinePositions: OfflinePositions(), onlinePositions: [:])
+      offlinePositions: OfflinePositions(), onlinePositions: OnlinePositions())
     var batch = PendingBatch(groups: F.config.featureGroups)
     decider.take(record("features", 0, 0, Self.userStats(0)), into: &batch)
     XCTAssertEqual(batch.onlineRows[0], [0])
-    decider.onlinePositions[TopicPartition("features", 0)] = 1
+    decider.take(record("features", 0, 1, Self.userStats(1)), into: &batch)
+    // Handed to the committer: every table now stands at offset 1.
+    let submitted = decider.submit(batch)
+    XCTAssertEqual(submitted.map(\.offset), [1, 1])
+    XCTAssertEqual(Set(submitted.map(\.table)), Set(F.config.featureGroups.map(\.tableName)))
+    batch = PendingBatch(groups: F.config.featureGroups)
     decider.take(record("features", 0, 1, Self.userStats(1)), into: &batch)
     decider.take(record("features", 0, 2, Self.userStats(2)), into: &batch)
     XCTAssertEqual(
-      (0..<batch.rows[0].count).map { batch.rows[0].order(at: $0).offset }, [0, 2])
+      (0..<batch.rows[0].count).map { batch.rows[0].order(at: $0).offset }, [2])
     XCTAssertEqual(batch.groupCounts[0].held, 1)
   }
 
@@ -94,8 +114,8 @@ final class RecordDeciderTests: XCTestCase {
     let partition = TopicPartition("features", 0)
     var decider = RecordDecider(
       config: config, dedup: DedupIndex(windowMillis: 10_000),
-      offlinePositions: OfflinePositions(), onlinePositions: [partition: 9],
-      clocks: [partition: 100_000])
+      offlinePositions: OfflinePositions(),
+      onlinePositions: Self.online([partition: 9], clock: 100_000))
     var batch = PendingBatch(groups: config.featureGroups)
     func take(_ offset: Int64, timestamp: Int64, id: Int = 1) {
       let record = KafkaRecord(
@@ -110,7 +130,7 @@ final class RecordDeciderTests: XCTestCase {
     take(14, timestamp: 999_999_999)  // 112 s: more than a window after 100 s, accepted
     XCTAssertEqual(batch.groupCounts[0].new, 2)
     XCTAssertEqual(batch.groupCounts[0].duplicate, 3)
-    XCTAssertEqual(batch.clocks, [partition: 112_000])
+    XCTAssertEqual(Set(decider.submit(batch).map(\.logClockMillis)), [112_000])
     XCTAssertEqual(decider.dedup.commitPending().map(\.clockMillis), [112_000])
   }
 
@@ -151,7 +171,7 @@ final class RecordDeciderTests: XCTestCase {
     func decide(_ config: IdemstreamConfig) -> PendingBatch {
       var decider = RecordDecider(
         config: config, dedup: DedupIndex(windowMillis: config.dedup.windowMillis),
-        offlinePositions: OfflinePositions(), onlinePositions: [:])
+        offlinePositions: OfflinePositions(), onlinePositions: OnlinePositions())
       var batch = PendingBatch(groups: config.featureGroups)
       let records = [
         (write(0, eventTime: stamp + day), stamp),  // exactly at the limit

@@ -9,8 +9,8 @@ final class AtomicBatchTests: OnlineStoreTestCase {
     OnlineBatch(
       writes: ["user_stats": writes], dedupEntries: dedup,
       positions: [
-        PartitionPosition(topic: "features", partition: 0, offset: offset),
-        PartitionPosition(topic: "features", partition: 1, offset: offset + 10),
+        PartitionPosition(table: "user_stats_v1", topic: "features", partition: 0, offset: offset),
+        PartitionPosition(table: "user_stats_v1", topic: "features", partition: 1, offset: offset + 10),
       ],
       appliedVersions: ["user_stats_v1": version, "_dead_letters": version + 100])
   }
@@ -27,8 +27,8 @@ final class AtomicBatchTests: OnlineStoreTestCase {
     XCTAssertEqual(
       try store.positions(),
       [
-        PartitionPosition(topic: "features", partition: 0, offset: 4),
-        PartitionPosition(topic: "features", partition: 1, offset: 14),
+        PartitionPosition(table: "user_stats_v1", topic: "features", partition: 0, offset: 4),
+        PartitionPosition(table: "user_stats_v1", topic: "features", partition: 1, offset: 14),
       ])
     XCTAssertEqual(try store.appliedVersions(), ["user_stats_v1": 1, "_dead_letters": 101])
     XCTAssertEqual(try store.loadDedupEntries(), [dedupEntry(1)])
@@ -43,7 +43,7 @@ final class AtomicBatchTests: OnlineStoreTestCase {
     XCTAssertEqual(try store.positions().map(\.offset), [50, 60])
     XCTAssertEqual(try store.appliedVersions()["user_stats_v1"], 5)
     _ = try store.apply(
-      OnlineBatch(positions: [PartitionPosition(topic: "other", partition: 0, offset: 0)]))
+      OnlineBatch(positions: [PartitionPosition(table: "user_stats_v1", topic: "other", partition: 0, offset: 0)]))
     XCTAssertEqual(try store.positions().map(\.topic), ["features", "features", "other"])
   }
 
@@ -161,5 +161,55 @@ final class AtomicBatchTests: OnlineStoreTestCase {
     XCTAssertEqual(try store.apply(OnlineBatch()), OnlineApplyResult())
     let result = try store.apply(OnlineBatch(writes: ["user_stats": []]))
     XCTAssertEqual(result["user_stats"], OnlineGroupCounts())
+  }
+
+  /// Positions are per table: one table moves without the other, and a store an earlier
+  /// version left, with one shared position per partition, gives that position to each of
+  /// its tables (read-only as well), while a table registered later starts with none.
+  func testPositionsPerTableAndTheUpgradeFromSharedOnes() throws {
+    let databasePath: String
+    do {
+      let store = try openStore()
+      databasePath = store.databasePath
+      _ = try store.apply(
+        OnlineBatch(positions: [
+          PartitionPosition(
+            table: "user_stats_v1", topic: "features", partition: 0, offset: 9,
+            logClockMillis: 1_000)
+        ]))
+      XCTAssertEqual(
+        try store.positions(),
+        [
+          PartitionPosition(
+            table: "user_stats_v1", topic: "features", partition: 0, offset: 9,
+            logClockMillis: 1_000)
+        ])
+      store.close()
+    }
+    // Turn the store into one an earlier version made.
+    let connection = try SQLiteConnection(path: databasePath, readOnly: false)
+    try connection.execute(
+      """
+      DROP TABLE _idemstream_table_positions;
+      CREATE TABLE _idemstream_positions (
+        topic TEXT NOT NULL, kafka_partition INTEGER NOT NULL, last_offset INTEGER NOT NULL,
+        PRIMARY KEY (topic, kafka_partition)) WITHOUT ROWID, STRICT;
+      INSERT INTO _idemstream_positions VALUES ('features', 0, 41), ('features', 1, 7)
+      """)
+    let shared = ["shop_sales_v2", "user_stats_v1"].flatMap { table in
+      [
+        PartitionPosition(table: table, topic: "features", partition: 0, offset: 41),
+        PartitionPosition(table: table, topic: "features", partition: 1, offset: 7),
+      ]
+    }
+    let reader = try openStore(access: .readOnly)
+    XCTAssertEqual(try reader.positions(), shared)
+    reader.close()
+    let newVersion = OnlineTableSchema(
+      group: "user_stats", version: 2, primaryKey: ["user_id"],
+      features: [("user_id", .string), ("clicks", .bigint)])
+    let upgraded = try openStore([newVersion, Self.shopSales])
+    XCTAssertEqual(try upgraded.positions(), shared)
+    XCTAssertFalse(try upgraded.positions().contains { $0.table == "user_stats_v2" })
   }
 }

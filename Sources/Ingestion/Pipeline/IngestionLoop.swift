@@ -190,7 +190,7 @@ struct IngestionLoop {
   mutating func commitBatch() throws {
     batch.foldCounts()
     let entries = decider.dedup.commitPending().map(\.record)
-    if entries.isEmpty && batch.changesNothing(beyond: decider.onlinePositions) {
+    if entries.isEmpty && batch.changesNothing(beyond: decider.resumePositions) {
       // Records the stores hold already: no commit, so that no file changes.
       totals.add(batch.counts)
       progress.merge(batch.positions) { max($0, $1) }
@@ -210,8 +210,7 @@ struct IngestionLoop {
       batch = PendingBatch(groups: config.featureGroups)
       return
     }
-    decider.onlinePositions.merge(batch.positions) { max($0, $1) }
-    decider.submittedClocks.merge(batch.clocks) { max($0, $1) }
+    batch.onlinePositions = decider.submit(batch)
     let submitted = batch
     batch = PendingBatch(groups: config.featureGroups)
     let submitStart = ContinuousClock.now

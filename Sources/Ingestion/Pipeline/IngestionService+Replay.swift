@@ -28,10 +28,10 @@ extension IngestionService {
     let stores = try IngestionStores(config: config, logger: logger)
     var dedup = DedupIndex(windowMillis: config.dedup.windowMillis)
     dedup.load(try stores.online.loadDedupEntries().map(DedupEntry.init))
-    let held = try stores.onlinePositions()
     let decider = RecordDecider(
       config: config, dedup: dedup, offlinePositions: stores.offlinePositions,
-      onlinePositions: held, clocks: try stores.onlineClocks())
+      onlinePositions: try stores.onlinePositions())
+    let held = decider.resumePositions
 
     var consumerConfig = try consumerConfiguration()
     consumerConfig.groupID = nil

@@ -52,11 +52,10 @@ public final class IngestionService: Sendable {
     let stores = try IngestionStores(config: config, logger: logger)
     var dedup = DedupIndex(windowMillis: config.dedup.windowMillis)
     dedup.load(try stores.online.loadDedupEntries().map(DedupEntry.init))
-    let onlinePositions = try stores.onlinePositions()
     let decider = RecordDecider(
       config: config, dedup: dedup, offlinePositions: stores.offlinePositions,
-      onlinePositions: onlinePositions, clocks: try stores.onlineClocks())
-    let positions = PositionBook(onlinePositions)
+      onlinePositions: try stores.onlinePositions())
+    let positions = PositionBook(decider.resumePositions)
 
     let consumer = try KafkaConsumer(configuration: consumerConfiguration())
     // Each assigned partition resumes after what the stores hold, never at Kafka's

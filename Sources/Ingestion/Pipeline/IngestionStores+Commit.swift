@@ -94,11 +94,7 @@ extension IngestionStores {
     let result = try online.apply(
       OnlineBatch(
         writes: writes, dedupEntries: dedupEntries,
-        positions: batch.clocks.map { partition, clock in
-          PartitionPosition(
-            topic: partition.topic, partition: partition.partition,
-            offset: batch.positions[partition] ?? -1, logClockMillis: clock)
-        }),
+        positions: batch.onlinePositions),
       beforeCommit: {
         let waitStart = ContinuousClock.now
         defer { waited += waitStart.duration(to: .now) }

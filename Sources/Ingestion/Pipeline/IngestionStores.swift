@@ -75,21 +75,8 @@ final class IngestionStores {
       + [(deadLetterTable, OfflineTableLayout.deadLetterTableName)]
   }
 
-  func onlinePositions() throws -> [TopicPartition: Int64] {
-    var positions: [TopicPartition: Int64] = [:]
-    for position in try online.positions() {
-      positions[TopicPartition(position.topic, position.partition)] = position.offset
-    }
-    return positions
-  }
-
-  /// Each partition's log clock at the online store's position (partitions whose clock is
-  /// not known are absent).
-  func onlineClocks() throws -> [TopicPartition: Int64] {
-    var clocks: [TopicPartition: Int64] = [:]
-    for position in try online.positions() where position.logClockMillis != LogClock.unset {
-      clocks[TopicPartition(position.topic, position.partition)] = position.logClockMillis
-    }
-    return clocks
+  /// Every table's online positions, with the log clocks there.
+  func onlinePositions() throws -> OnlinePositions {
+    OnlinePositions(try online.positions())
   }
 }

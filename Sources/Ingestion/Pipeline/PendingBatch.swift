@@ -14,10 +14,11 @@ package struct PendingBatch {
   var deadLetters = DeadLetterBuffer()
   /// Per partition, the last offset decided in this batch. Built on each read: it is read
   /// a few times per commit, while `lastDecided` is written once per record.
-  package var positions: [TopicPartition: Int64] { lastDecided.dictionary.mapValues(\.offset) }
-  /// Per partition, the log clock at the last record decided in this batch.
-  var clocks: [TopicPartition: Int64] { lastDecided.dictionary.mapValues(\.clock) }
-  private var lastDecided = PartitionTable<(offset: Int64, clock: Int64)>()
+  package var positions: [TopicPartition: Int64] { lastDecided.dictionary }
+  private var lastDecided = PartitionTable<Int64>()
+  /// Each table's new online position (with its log clock) in every partition the batch
+  /// moves it in, set when the batch is handed to the committer (`RecordDecider.submit`).
+  var onlinePositions: [PartitionPosition] = []
   var counts = IngestionCounts()
   /// Per group (by index), what was decided; folded into `counts` at commit. An array, not
   /// a dictionary by name, because it is touched once per record.
@@ -58,19 +59,18 @@ package struct PendingBatch {
 
   var isEmpty: Bool { lastDecided.isEmpty }
 
-  /// Notes that the record at `offset` of (`topic`, `partition`) was decided in this batch,
-  /// with the partition's log clock at it.
+  /// Notes that the record at `offset` of (`topic`, `partition`) was decided in this batch.
   @inline(__always)
-  mutating func decided(topic: String, partition: Int32, offset: Int64, clock: Int64) {
+  mutating func decided(topic: String, partition: Int32, offset: Int64) {
     if let slot = lastDecided.slot(topic: topic, partition: partition) {
-      lastDecided[slot] = (offset, clock)
+      lastDecided[slot] = offset
     } else {
-      _ = lastDecided.insert(topic: topic, partition: partition, (offset, clock))
+      _ = lastDecided.insert(topic: topic, partition: partition, offset)
     }
   }
 
   /// Whether committing this batch would change no store: no row, no dead letter, and no
-  /// partition past `held` (what the stores hold). A replay over complete stores makes
+  /// partition past `held` (what every table holds). A replay over complete stores makes
   /// only such batches, and commits none of them.
   func changesNothing(beyond held: [TopicPartition: Int64]) -> Bool {
     rows.allSatisfy(\.isEmpty) && deadLetters.isEmpty

@@ -14,12 +14,16 @@ final class PositionBook: Sendable {
     positions.withLock { held in held.merge(batch) { max($0, $1) } }
   }
 
-  /// Where each partition resumes: after what the stores hold, else the beginning.
+  /// Where each partition resumes: after what every table holds, else (a table holds
+  /// nothing of it: -1 or absent) at the earliest offset Kafka still holds.
   func startOffsets(for partitions: [TopicPartition]) -> [TopicPartition: KafkaOffset] {
     positions.withLock { held in
       Dictionary(
         uniqueKeysWithValues: partitions.map { partition in
-          (partition, held[partition].map { KafkaOffset.exact($0 + 1) } ?? .beginning)
+          (
+            partition,
+            held[partition].flatMap { $0 >= 0 ? KafkaOffset.exact($0 + 1) : nil } ?? .beginning
+          )
         })
     }
   }

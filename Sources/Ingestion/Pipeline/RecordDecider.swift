@@ -7,42 +7,41 @@ import OnlineStore
 ///
 /// The same decider serves `run` and `replay`, so that a replay applies the very rules of
 /// the service rather than a second copy of them. It holds the state a decision depends
-/// on — the dedup index and each partition's log clock — as of the online store's position,
-/// and decides only records after it: a record at or before it was decided already (by
-/// this process or a run before it), and deciding it again against a later state could
-/// come out differently.
+/// on — the dedup index and, per table, each partition's log clock — as of each table's
+/// online position, and decides a record for a table only after that table's position: a
+/// record at or before it was decided already (by this process or a run before it), and
+/// deciding it again against a later state could come out differently.
 package struct RecordDecider {
   let config: IdemstreamConfig
   let decoder: FeatureWriteDecoder
   package var dedup: DedupIndex
-  /// What the stores held when this process started deciding: records at or below these
-  /// positions are never written to that store again.
+  /// Per offline table and partition, the last offset the table took: an accepted write at
+  /// or below it goes online only.
   var offlinePositions: OfflinePositions {
     didSet { forgetHolds() }
   }
-  /// Per partition, the last offset decided: what the online store holds, then what this
-  /// process handed to the committer.
-  package var onlinePositions: [TopicPartition: Int64] {
+  /// Per table and partition, the last offset decided and the log clock there: what the
+  /// online store holds, then what this process handed to the committer (`submit`).
+  package private(set) var onlinePositions: OnlinePositions {
     didSet { forgetHolds() }
   }
-  /// Per group (by index), its offline table's name: `FeatureGroup.tableName` builds the
-  /// string anew on every call.
-  private let tableNames: [String]
+  /// Per group (by index), its tables' name: `FeatureGroup.tableName` builds the string
+  /// anew on every call.
+  let tableNames: [String]
   /// Per group, its part of every dedup key (`DedupKeyEncoder.groupPrefix`).
   private let groupPrefixes: [[UInt8]]
-  /// `offlinePositions` and `onlinePositions` per partition, as each record is checked
-  /// against them.
+  /// The positions per partition, as each record is checked against them.
   private var holds = PartitionTable<PartitionHolds>()
-  /// Per partition in `holds`, per group, the last offset the group's offline table took.
+  /// Per partition in `holds` (from its `firstTable`), per group: the last offset the
+  /// group's offline table took, and the group's online position (-1: none).
   private var tablePositions: [Int64?] = []
-  /// Each partition's log clock after the last record decided, filled from the online
-  /// store's clocks the first time a partition is met. Never reset: `holds` points into it.
-  private var clocks = PartitionTable<Int64>()
-  private let storedClocks: [TopicPartition: Int64]
-  /// Each partition's log clock at the last batch handed to the committer (the stored
-  /// clocks before that): the state a rewritten dedup log must agree with, because the
-  /// batch in hand may yet be lost to a crash.
-  package var submittedClocks: [TopicPartition: Int64]
+  private var onlineTablePositions: [Int64] = []
+  /// Per partition (from its slot in `clockSlots`), per group: the log clock of the
+  /// group's table after the last record it decided. Each table keeps its own, because a
+  /// table filling from the earliest offset meets records the others decided long ago.
+  /// Never reset: `holds` points into it.
+  private var clockSlots = PartitionTable<Int>()
+  private var clocks: [Int64] = []
   /// Every record is decoded into this one row, whose buffers are reused.
   private var row = DecodedRow()
   private var keyEncoder = DedupKeyEncoder()
@@ -54,29 +53,49 @@ package struct RecordDecider {
 
   package init(
     config: IdemstreamConfig, dedup: DedupIndex, offlinePositions: OfflinePositions,
-    onlinePositions: [TopicPartition: Int64], clocks: [TopicPartition: Int64] = [:]
+    onlinePositions: OnlinePositions
   ) {
     self.config = config
     self.decoder = FeatureWriteDecoder(config)
     self.dedup = dedup
     self.offlinePositions = offlinePositions
     self.onlinePositions = onlinePositions
-    storedClocks = clocks
-    submittedClocks = clocks
     tableNames = config.featureGroups.map(\.tableName)
     groupPrefixes = config.featureGroups.map {
       DedupKeyEncoder.groupPrefix(name: $0.name, version: $0.version)
     }
   }
 
-  /// Per partition number, the least submitted log clock of that partition in any topic:
-  /// what `DedupIndex.prune` may forget by.
-  var clockFloors: [Int32: Int64] {
-    var floors: [Int32: Int64] = [:]
-    for (partition, clock) in submittedClocks {
-      floors[partition.partition] = min(floors[partition.partition] ?? .max, clock)
+  /// Per partition, the least online position over the config's tables: every table holds
+  /// the records up to it, and consumption resumes after it.
+  var resumePositions: [TopicPartition: Int64] {
+    onlinePositions.leastPositions(over: tableNames)
+  }
+
+  /// What `DedupIndex.prune` may forget by: the least submitted clock per partition.
+  var clockFloors: [Int32: Int64] { onlinePositions.clockFloors(over: tableNames) }
+
+  /// Books `batch` as handed to the committer: each table takes the batch's end in every
+  /// partition past its own position, with its log clock there. Returns those positions,
+  /// for the online commit. The batch is cut right after its last record, so the clocks
+  /// are the clocks at its end.
+  package mutating func submit(_ batch: PendingBatch) -> [PartitionPosition] {
+    var written: [PartitionPosition] = []
+    for (partition, end) in batch.positions {
+      guard let slot = clockSlots.slot(topic: partition.topic, partition: partition.partition)
+      else { continue }
+      let base = clockSlots[slot]
+      for (group, table) in tableNames.enumerated()
+      where end > onlinePositions.held(table: table, partition)?.offset ?? -1 {
+        let clock = clocks[base + group]
+        onlinePositions.advance(table: table, partition, offset: end, clockMillis: clock)
+        written.append(
+          PartitionPosition(
+            table: table, topic: partition.topic, partition: partition.partition, offset: end,
+            logClockMillis: clock))
+      }
     }
-    return floors
+    return written
   }
 
   package mutating func take(_ record: KafkaRecord, into batch: inout PendingBatch) {
@@ -89,19 +108,18 @@ package struct RecordDecider {
     batch.counts.consumed += 1
     batch.inputBytes += record.value?.count ?? 0
     let held = holds(topic: record.topic, partition: record.partition)
-    if record.offset <= held.online {
+    batch.decided(topic: record.topic, partition: record.partition, offset: record.offset)
+    if record.offset <= held.everyTable {
       countHeld(record, into: &batch)
-      batch.decided(
-        topic: record.topic, partition: record.partition, offset: record.offset,
-        clock: clocks[held.clock])
       return
     }
-    let clock = LogClock.advanced(
-      clocks[held.clock], by: record.timestampMilliseconds,
-      maxStepMillis: config.dedup.maxClockStepMillis)
-    clocks[held.clock] = clock
-    batch.decided(
-      topic: record.topic, partition: record.partition, offset: record.offset, clock: clock)
+    // Every table that decides this record moves its clock, whichever group it is of.
+    for group in tableNames.indices
+    where record.offset > onlineTablePositions[held.firstTable + group] {
+      clocks[held.firstClock + group] = LogClock.advanced(
+        clocks[held.firstClock + group], by: record.timestampMilliseconds,
+        maxStepMillis: config.dedup.maxClockStepMillis)
+    }
     if let timestamp = record.timestampMilliseconds {
       batch.newestRecordTimestamp = max(batch.newestRecordTimestamp ?? timestamp, timestamp)
     }
@@ -123,6 +141,12 @@ package struct RecordDecider {
       return
     }
     let group = row.groupIndex
+    if record.offset <= onlineTablePositions[held.firstTable + group] {
+      // Decided before for this group's table, which other tables are still filling past.
+      batch.groupCounts[group].held += 1
+      return
+    }
+    let clock = clocks[held.firstClock + group]
     let key = keyEncoder.key(
       of: row, groupPrefix: groupPrefixes[group], topic: record.topic,
       partition: record.partition)
@@ -201,15 +225,23 @@ package struct RecordDecider {
   private mutating func holds(topic: String, partition: Int32) -> PartitionHolds {
     if let slot = holds.slot(topic: topic, partition: partition) { return holds[slot] }
     let key = TopicPartition(topic, partition)
-    let clock =
-      clocks.slot(topic: topic, partition: partition)
-      ?? clocks.insert(
-        topic: topic, partition: partition, storedClocks[key] ?? LogClock.unset)
+    let firstClock: Int
+    if let slot = clockSlots.slot(topic: topic, partition: partition) {
+      firstClock = clockSlots[slot]
+    } else {
+      firstClock = clocks.count
+      clocks += tableNames.map {
+        onlinePositions.held(table: $0, key)?.clockMillis ?? LogClock.unset
+      }
+      _ = clockSlots.insert(topic: topic, partition: partition, firstClock)
+    }
+    let online = tableNames.map { onlinePositions.held(table: $0, key)?.offset ?? -1 }
     let found = PartitionHolds(
-      online: onlinePositions[key, default: -1],
+      everyTable: online.min() ?? -1,
       deadLetters: offlinePositions.position(table: OfflineTableLayout.deadLetterTableName, key),
-      firstTable: tablePositions.count, clock: clock)
+      firstTable: tablePositions.count, firstClock: firstClock)
     tablePositions += tableNames.map { offlinePositions.position(table: $0, key) }
+    onlineTablePositions += online
     _ = holds.insert(topic: topic, partition: partition, found)
     return found
   }
@@ -217,6 +249,7 @@ package struct RecordDecider {
   private mutating func forgetHolds() {
     holds = PartitionTable()
     tablePositions = []
+    onlineTablePositions = []
   }
 
   private func deadLetter(

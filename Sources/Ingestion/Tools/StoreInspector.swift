@@ -51,13 +51,13 @@ public final class StoreInspector {
     while let row = try cursor.next() { try body(RowJSON.line(group: group, row: row)) }
   }
 
-  /// Per partition, where the online store stands.
-  public func onlinePositions() throws -> [TopicPartition: Int64] {
-    var positions: [TopicPartition: Int64] = [:]
-    for position in try online.positions() {
-      positions[TopicPartition(position.topic, position.partition)] = position.offset
+  /// Per partition, where the online store stands: the least position over the config's
+  /// tables, or over `table` alone. A partition some table holds nothing of is absent.
+  public func onlinePositions(table: String? = nil) throws -> [TopicPartition: Int64] {
+    let tables = table.map { [$0] } ?? config.featureGroups.map(\.tableName)
+    return OnlinePositions(try online.positions()).leastPositions(over: tables).filter {
+      $0.value >= 0
     }
-    return positions
   }
 
   /// Per partition, where the offline store as a whole stands (`BatchEnd.positions`).

@@ -37,7 +37,7 @@ public struct Verifier {
     let group = try inspector.group(named: name)
     let table = try inspector.offlineTable(group.tableName)
     let snapshot = try table.snapshot()
-    let held = HeldOffsets(try inspector.onlinePositions())
+    let held = HeldOffsets(try inspector.onlinePositions(table: group.tableName))
     let files = try snapshot.files.map {
       try OfflineFileColumns.read($0, of: table, snapshot: snapshot, group: group)
     }

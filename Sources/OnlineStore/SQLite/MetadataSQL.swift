@@ -6,9 +6,10 @@ enum MetadataSQL {
     CREATE TABLE IF NOT EXISTS _idemstream_schemas (
       group_name TEXT NOT NULL, version INTEGER NOT NULL, table_name TEXT NOT NULL,
       definition TEXT NOT NULL, PRIMARY KEY (group_name, version)) STRICT;
-    CREATE TABLE IF NOT EXISTS _idemstream_positions (
-      topic TEXT NOT NULL, kafka_partition INTEGER NOT NULL, last_offset INTEGER NOT NULL,
-      log_clock INTEGER, PRIMARY KEY (topic, kafka_partition)) WITHOUT ROWID, STRICT;
+    CREATE TABLE IF NOT EXISTS _idemstream_table_positions (
+      table_name TEXT NOT NULL, topic TEXT NOT NULL, kafka_partition INTEGER NOT NULL,
+      last_offset INTEGER NOT NULL, log_clock INTEGER,
+      PRIMARY KEY (table_name, topic, kafka_partition)) WITHOUT ROWID, STRICT;
     CREATE TABLE IF NOT EXISTS _idemstream_applied_versions (
       table_name TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID, STRICT;
     CREATE TABLE IF NOT EXISTS _idemstream_dedup_log (
@@ -17,19 +18,31 @@ enum MetadataSQL {
     INSERT OR IGNORE INTO _idemstream_dedup_log VALUES (1, 'dedup.log', 0, 0);
     """
 
-  /// Adds what later versions keep beside the positions to a store an earlier one made:
-  /// `log_clock` (null there: the clock starts again from the next record's timestamp).
+  /// Moves a store an earlier version made, with one position per partition shared by all
+  /// tables (`_idemstream_positions`), to positions per table: each registered table starts
+  /// from the shared one, with no log clock (it starts again from the next record's
+  /// timestamp). Runs in the opening transaction, after `create`.
   static func upgrade(on connection: SQLiteConnection) throws {
-    if try !hasColumn("log_clock", on: connection) {
-      try connection.execute("ALTER TABLE _idemstream_positions ADD COLUMN log_clock INTEGER")
-    }
+    guard try hasSharedPositions(on: connection) else { return }
+    try connection.execute(
+      """
+      INSERT OR IGNORE INTO _idemstream_table_positions
+      SELECT s.table_name, p.topic, p.kafka_partition, p.last_offset, NULL
+      FROM _idemstream_positions p, _idemstream_schemas s;
+      DROP TABLE _idemstream_positions
+      """)
   }
 
-  private static func hasColumn(_ name: String, on connection: SQLiteConnection) throws -> Bool {
-    let columns = try connection.prepare(
-      "SELECT 1 FROM pragma_table_info('_idemstream_positions') WHERE name = ?1")
-    try columns.bind(name, at: 1)
-    return try columns.step()
+  private static func hasSharedPositions(on connection: SQLiteConnection) throws -> Bool {
+    let select = try connection.prepare(
+      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_idemstream_positions'")
+    return try select.step()
+  }
+
+  private static func hasTablePositions(on connection: SQLiteConnection) throws -> Bool {
+    let select = try connection.prepare(
+      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_idemstream_table_positions'")
+    return try select.step()
   }
 
   static func storedDefinition(of schema: OnlineTableSchema, on connection: SQLiteConnection) throws
@@ -65,18 +78,20 @@ enum MetadataSQL {
     guard !positions.isEmpty else { return }
     let upsert = try connection.prepare(
       """
-      INSERT INTO _idemstream_positions VALUES (?1, ?2, ?3, ?4) ON CONFLICT (topic, kafka_partition)
+      INSERT INTO _idemstream_table_positions VALUES (?1, ?2, ?3, ?4, ?5)
+      ON CONFLICT (table_name, topic, kafka_partition)
       DO UPDATE SET last_offset = excluded.last_offset, log_clock = excluded.log_clock
       WHERE excluded.last_offset > last_offset
       """)
     for position in positions {
-      try upsert.bind(position.topic, at: 1)
-      try upsert.bind(Int64(position.partition), at: 2)
-      try upsert.bind(position.offset, at: 3)
+      try upsert.bind(position.table, at: 1)
+      try upsert.bind(position.topic, at: 2)
+      try upsert.bind(Int64(position.partition), at: 3)
+      try upsert.bind(position.offset, at: 4)
       if position.logClockMillis == .min {
-        try upsert.bindNull(at: 4)
+        try upsert.bindNull(at: 5)
       } else {
-        try upsert.bind(position.logClockMillis, at: 4)
+        try upsert.bind(position.logClockMillis, at: 5)
       }
       try upsert.run()
     }
@@ -98,20 +113,26 @@ enum MetadataSQL {
   }
 
   static func positions(on connection: SQLiteConnection) throws -> [PartitionPosition] {
-    // A store of an earlier version, opened read-only, has no `log_clock` yet.
-    let clock = try hasColumn("log_clock", on: connection) ? "log_clock" : "NULL"
+    // A store of an earlier version opened read-only: its shared positions, per table.
+    let source =
+      try hasTablePositions(on: connection)
+      ? "SELECT table_name, topic, kafka_partition, last_offset, log_clock FROM _idemstream_table_positions"
+      : try hasSharedPositions(on: connection)
+        ? """
+          SELECT s.table_name, p.topic, p.kafka_partition, p.last_offset, NULL
+          FROM _idemstream_positions p, _idemstream_schemas s
+          """ : nil
+    guard let source else { return [] }
     let select = try connection.prepare(
-      """
-      SELECT topic, kafka_partition, last_offset, \(clock) FROM _idemstream_positions
-      ORDER BY topic, kafka_partition
-      """)
+      "SELECT * FROM (\(source)) ORDER BY 1, 2, 3")
     var positions: [PartitionPosition] = []
     while try select.step() {
       positions.append(
         PartitionPosition(
-          topic: select.text(at: 0), partition: Int32(truncatingIfNeeded: select.int64(at: 1)),
-          offset: select.int64(at: 2),
-          logClockMillis: select.isNull(at: 3) ? .min : select.int64(at: 3)))
+          table: select.text(at: 0), topic: select.text(at: 1),
+          partition: Int32(truncatingIfNeeded: select.int64(at: 2)),
+          offset: select.int64(at: 3),
+          logClockMillis: select.isNull(at: 4) ? .min : select.int64(at: 4)))
     }
     return positions
   }
