@@ -13,6 +13,14 @@ public struct OnlineWriteOrder: Sendable, Hashable, Comparable {
     self.offset = offset
   }
 
+  /// Last-write-wins, the one rule both the store and a dry run apply: a write whose order
+  /// is not greater than the entity's held one (row or tombstone) is stale.
+  @inline(__always)
+  public func isStale(against held: OnlineWriteOrder?) -> Bool {
+    guard let held else { return false }
+    return self <= held
+  }
+
   public static func < (lhs: Self, rhs: Self) -> Bool {
     if lhs.eventTime != rhs.eventTime { return lhs.eventTime < rhs.eventTime }
     if lhs.partition != rhs.partition { return lhs.partition < rhs.partition }

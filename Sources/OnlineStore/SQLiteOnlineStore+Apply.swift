@@ -121,7 +121,7 @@ extension SQLiteOnlineStore {
     for (index, row) in rows.enumerated() {
       let slot = Int(slotOfWrite[index])
       let order = reader.columns.order(at: Int(row))
-      if let held = greatest[slot], order <= held {
+      if order.isStale(against: greatest[slot]) {
         counts.stale += 1
       } else {
         counts.applied += 1

@@ -12,6 +12,9 @@ public final class SQLiteOnlineStore: OnlineStore {
   public enum Access: Sendable {
     case readWrite
     case readOnly
+    /// Read-only, and a schema with no table yet (a new group version) reads as an empty
+    /// table instead of failing: what a dry run of the service sees.
+    case readOnlyNewTablesEmpty
   }
 
   public let schemas: [OnlineTableSchema]
@@ -20,6 +23,8 @@ public final class SQLiteOnlineStore: OnlineStore {
   public var databasePath: String { directory + "/online.db" }
   public var lockPath: String { directory + "/online.lock" }
   let access: Access
+  /// Groups whose table does not exist yet (`readOnlyNewTablesEmpty`).
+  private var emptyGroups: Set<String> = []
 
   /// What an open store holds; nil after `close()`.
   struct OpenState {
@@ -57,7 +62,7 @@ public final class SQLiteOnlineStore: OnlineStore {
       lock = try DataDirectoryLock(path: directory + "/online.lock")
     }
     let connection = try SQLiteConnection(
-      path: directory + "/online.db", readOnly: access == .readOnly)
+      path: directory + "/online.db", readOnly: access != .readWrite)
     if access == .readWrite {
       // Wait for a lock rather than fail at once: a connection closing in this process
       // (the WAL checkpointer of a store just closed) may still hold one for a moment.
@@ -83,11 +88,24 @@ public final class SQLiteOnlineStore: OnlineStore {
         for schema in schemas { try Self.register(schema, on: connection) }
       }
     } else {
-      for schema in schemas { try Self.checkRegistered(schema, on: connection) }
+      for schema in schemas {
+        if access == .readOnlyNewTablesEmpty,
+          try MetadataSQL.storedDefinition(of: schema, on: connection) == nil
+        {
+          continue
+        }
+        try Self.checkRegistered(schema, on: connection)
+      }
     }
 
     var tables: [String: GroupTable] = [:]
     for schema in schemas {
+      if access == .readOnlyNewTablesEmpty,
+        try MetadataSQL.storedDefinition(of: schema, on: connection) == nil
+      {
+        emptyGroups.insert(schema.group)
+        continue
+      }
       let table = GroupTable(schema: schema, connection: connection)
       if access == .readWrite { try connection.execute(table.createSQL) }
       tables[schema.group] = table
@@ -95,7 +113,7 @@ public final class SQLiteOnlineStore: OnlineStore {
     let dedupState = try MetadataSQL.dedupLogState(on: connection)
     let dedupLog = try DedupLog(
       directory: directory, fileName: dedupState.fileName,
-      committedLength: dedupState.committedLength, readOnly: access == .readOnly)
+      committedLength: dedupState.committedLength, readOnly: access != .readWrite)
     if access == .readWrite {
       try Self.removeStrayDedupLogs(in: directory, keeping: dedupState.fileName)
     }
@@ -203,6 +221,7 @@ public final class SQLiteOnlineStore: OnlineStore {
   /// compares against this.
   public func storedOrder(group: String, key: [OnlineValue]) throws -> OnlineWriteOrder? {
     let state = try state()
+    if emptyGroups.contains(group) { return nil }
     let table = try table(group, in: state)
     return try table.storedOrder(key: checkedKey(key, for: table))
   }

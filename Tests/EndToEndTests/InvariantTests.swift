@@ -50,6 +50,49 @@ final class InvariantTests: XCTestCase {
     XCTAssertEqual(try fixture.snapshot("a"), before)
   }
 
+  /// Invariant 5's second half: `replay --dry-run` runs beside the service (no lock), decides
+  /// by the service's rules, and writes nothing — also when the config names a group
+  /// version that has no table yet, whose every record it reports as new.
+  func testDryRunBesideTheRunningServiceWritesNothing() throws {
+    let fixture = try IngestionFixture(writes: 400)
+    defer { fixture.tearDown() }
+    let config = try fixture.config(name: "a")
+    _ = try fixture.runToEnd(config)
+    let accepted = try XCTUnwrap(
+      (try GroupVersionTests.snapshot(fixture, "a", groups: Workload.groupsJSON)["groups"]
+        as? [String: [String: [Any]]])?["user_stats"]?["offline"]?.count)
+    let service = try Idemstream.start(["run", "--config", config])
+    defer { service.stop() }
+    let lock = fixture.dataDir("a") + "/online/online.lock"
+    for _ in 0..<100 where ((try? Data(contentsOf: URL(fileURLWithPath: lock)))?.count ?? 0) == 0 {
+      usleep(50_000)
+    }
+    XCTAssertGreaterThan(try Data(contentsOf: URL(fileURLWithPath: lock)).count, 0)
+    let files = try Self.fileContents(under: fixture.dataDir("a"))
+
+    func dryRun(_ config: String) throws -> [String: [String: Int]] {
+      let replay = try Idemstream.run(
+        ["replay", "--config", config, "--from-beginning", "--dry-run", "--json"])
+      XCTAssertEqual(replay.status, 0, replay.stderr)
+      let report =
+        try JSONSerialization.jsonObject(with: Data(replay.stdout.utf8)) as? [String: Any]
+      return try XCTUnwrap(report?["groups"] as? [String: [String: Int]], replay.stdout)
+    }
+    XCTAssertEqual(try dryRun(config).values.map { $0["new"] ?? -1 }.reduce(0, +), 0)
+    let bumped = fixture.directory.url.appendingPathComponent("bumped.yaml").path
+    try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(
+      of: GroupVersionTests.userStatsV1, with: "  - name: user_stats\n    version: 2"
+    ).write(toFile: bumped, atomically: true, encoding: .utf8)
+    let report = try dryRun(bumped)
+    XCTAssertEqual(report["user_stats"]?["new"], accepted, "v2 would take what v1 holds")
+    XCTAssertEqual(report["merchant_daily"]?["new"], 0)
+
+    XCTAssertTrue(service.process.isRunning)
+    XCTAssertEqual(try Self.fileContents(under: fixture.dataDir("a")), files)
+    XCTAssertFalse(
+      FileManager.default.fileExists(atPath: fixture.dataDir("a") + "/offline/user_stats_v2"))
+  }
+
   /// Every file under `directory` by relative path, but SQLite's database and WAL, which a
   /// reader may checkpoint: those are compared by their logical dump.
   static func fileContents(under directory: String) throws -> [String: Data] {

@@ -17,7 +17,7 @@ struct DryRunState {
       var current = orders[group.name]?[key]
       // A tombstone counts as much as a row: a write older than it is stale.
       if current == nil { current = try store.storedOrder(group: group.name, key: key) }
-      if let current, !(current < order) {
+      if order.isStale(against: current) {
         stale += 1
         continue
       }

@@ -25,7 +25,10 @@ extension IngestionService {
       scratch = url
     }
     defer { scratch.map { try? FileManager.default.removeItem(at: $0) } }
-    let stores = try IngestionStores(config: config, logger: logger)
+    // A dry run over existing stores opens them read-only: no lock, so it runs beside the
+    // service, and nothing under the data dir is created or changed.
+    let stores = try IngestionStores(
+      config: config, logger: logger, readOnly: dryRun && scratch == nil)
     var dedup = DedupIndex(windowMillis: config.dedup.windowMillis)
     dedup.load(try stores.online.loadDedupEntries().map(DedupEntry.init))
     let decider = RecordDecider(

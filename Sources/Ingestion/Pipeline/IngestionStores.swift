@@ -17,12 +17,24 @@ final class IngestionStores {
   private(set) var offlinePositions = OfflinePositions()
   private let logger: Logger
 
+  /// A read-only dry run's stand-ins for tables the data dir does not have yet (a new group
+  /// version): empty tables in a scratch directory outside it, removed on `deinit`.
+  private let scratch: URL?
+
+  /// Opens both stores. `readOnly` (a dry run): no lock, nothing created or changed under
+  /// the data dir, and a table that does not exist yet reads as empty.
   init(config: IdemstreamConfig, logger: Logger, readOnly: Bool = false) throws {
     self.config = config
     self.logger = logger
     let dataDir = URL(fileURLWithPath: config.dataDir)
     online = try SQLiteOnlineStore(
-      dataDirectory: config.dataDir, schemas: config.featureGroups.map(\.onlineSchema))
+      dataDirectory: config.dataDir, schemas: config.featureGroups.map(\.onlineSchema),
+      access: readOnly ? .readOnlyNewTablesEmpty : .readWrite)
+    let scratch =
+      readOnly
+      ? FileManager.default.temporaryDirectory.appendingPathComponent(
+        "idemstream-dry-run-\(UUID().uuidString)") : nil
+    self.scratch = scratch
     let offline = dataDir.appendingPathComponent("offline")
     // Checkpoints in the background: a commit every few milliseconds (a short
     // commit_interval_ms) must not wait for one.
@@ -32,12 +44,12 @@ final class IngestionStores {
       try Self.openOrCreate(
         offline.appendingPathComponent(group.tableName),
         schema: OfflineTableLayout.schema(of: group),
-        name: group.tableName, options: options)
+        name: group.tableName, options: options, scratch: scratch)
     }
     deadLetterTable = try Self.openOrCreate(
       offline.appendingPathComponent(OfflineTableLayout.deadLetterTableName),
       schema: OfflineTableLayout.deadLetterSchema, name: OfflineTableLayout.deadLetterTableName,
-      options: options)
+      options: options, scratch: scratch)
     try loadOfflinePositions()
   }
 
@@ -47,10 +59,16 @@ final class IngestionStores {
     deadLetterTable.waitForCheckpoints()
   }
 
+  deinit {
+    if let scratch { try? FileManager.default.removeItem(at: scratch) }
+  }
+
+  /// Opens the table at `url`, else creates it there, or in `scratch` when given.
   private static func openOrCreate(
-    _ url: URL, schema: DeltaSchema, name: String, options: DeltaTable.Options
+    _ url: URL, schema: DeltaSchema, name: String, options: DeltaTable.Options, scratch: URL?
   ) throws -> DeltaTable {
     if DeltaTable.exists(at: url) { return try DeltaTable.open(at: url, options: options) }
+    let url = scratch?.appendingPathComponent(name) ?? url
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return try DeltaTable.create(at: url, schema: schema, name: name, options: options)
   }

@@ -119,9 +119,9 @@ enum MetadataSQL {
       ? "SELECT table_name, topic, kafka_partition, last_offset, log_clock FROM _idemstream_table_positions"
       : try hasSharedPositions(on: connection)
         ? """
-          SELECT s.table_name, p.topic, p.kafka_partition, p.last_offset, NULL
-          FROM _idemstream_positions p, _idemstream_schemas s
-          """ : nil
+        SELECT s.table_name, p.topic, p.kafka_partition, p.last_offset, NULL
+        FROM _idemstream_positions p, _idemstream_schemas s
+        """ : nil
     guard let source else { return [] }
     let select = try connection.prepare(
       "SELECT * FROM (\(source)) ORDER BY 1, 2, 3")
