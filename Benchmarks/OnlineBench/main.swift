@@ -114,7 +114,8 @@ func makeBatch(seed: UInt64, baseTime: Int64, nextOffsets: inout [Int64]) -> Onl
         partition: partition, offset: offset, clockMillis: eventTime / 1000))
   }
   let positions = (0..<partitions).map {
-    PartitionPosition(table: "user_stats_v1", topic: "features", partition: $0, offset: nextOffsets[Int($0)] - 1)
+    PartitionPosition(
+      table: "user_stats_v1", topic: "features", partition: $0, offset: nextOffsets[Int($0)] - 1)
   }
   return OnlineBatch(
     writes: [schema.group: writes], dedupEntries: dedup, positions: positions,

@@ -121,6 +121,12 @@ extension SQLiteOnlineStore {
     for (index, row) in rows.enumerated() {
       let slot = Int(slotOfWrite[index])
       let order = reader.columns.order(at: Int(row))
+      if let held = greatest[slot], held.partition != order.partition {
+        counts.partitionViolations += 1
+        if counts.violatingKeys.count < OnlineGroupCounts.violatingKeysKept {
+          counts.violatingKeys.append(reader.key(Int(row)))
+        }
+      }
       if order.isStale(against: greatest[slot]) {
         counts.stale += 1
       } else {

@@ -218,7 +218,9 @@ final class ConfigTests: XCTestCase {
     XCTAssertEqual(defaults.dedup.pruneIntervalCommits, 100)
     let set = try ConfigReader(fileName: "c.yaml").read(
       yaml: yaml("  window: 15m\n  max_clock_step: 5m\n  prune_interval: 1"))
-    XCTAssertEqual(set.dedup, DedupSettings(windowMillis: 900_000, maxClockStepMillis: 300_000, pruneIntervalCommits: 1))
+    XCTAssertEqual(
+      set.dedup,
+      DedupSettings(windowMillis: 900_000, maxClockStepMillis: 300_000, pruneIntervalCommits: 1))
     assertFailure(
       yaml("  max_clock_step: later"), line: 13,
       contains: ["dedup.max_clock_step 'later' is not a duration", "500ms, 45s"])

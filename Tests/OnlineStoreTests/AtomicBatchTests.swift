@@ -10,7 +10,8 @@ final class AtomicBatchTests: OnlineStoreTestCase {
       writes: ["user_stats": writes], dedupEntries: dedup,
       positions: [
         PartitionPosition(table: "user_stats_v1", topic: "features", partition: 0, offset: offset),
-        PartitionPosition(table: "user_stats_v1", topic: "features", partition: 1, offset: offset + 10),
+        PartitionPosition(
+          table: "user_stats_v1", topic: "features", partition: 1, offset: offset + 10),
       ],
       appliedVersions: ["user_stats_v1": version, "_dead_letters": version + 100])
   }
@@ -43,7 +44,9 @@ final class AtomicBatchTests: OnlineStoreTestCase {
     XCTAssertEqual(try store.positions().map(\.offset), [50, 60])
     XCTAssertEqual(try store.appliedVersions()["user_stats_v1"], 5)
     _ = try store.apply(
-      OnlineBatch(positions: [PartitionPosition(table: "user_stats_v1", topic: "other", partition: 0, offset: 0)]))
+      OnlineBatch(positions: [
+        PartitionPosition(table: "user_stats_v1", topic: "other", partition: 0, offset: 0)
+      ]))
     XCTAssertEqual(try store.positions().map(\.topic), ["features", "features", "other"])
   }
 

@@ -21,6 +21,27 @@ final class LastWriteWinsTests: OnlineStoreTestCase {
     XCTAssertEqual(row.order, OnlineWriteOrder(eventTime: 400, partition: 0, offset: 2))
   }
 
+  /// An entity written from a second partition is counted (against its stored write and
+  /// against an earlier write of the same batch), and its key kept for the log.
+  func testWritesOfAnEntityFromASecondPartitionAreCounted() throws {
+    let store = try openStore()
+    XCTAssertEqual(
+      try apply(store, [user("u1", clicks: 1, at: 100, partition: 0, offset: 0)])
+        .partitionViolations, 0)
+    let counts = try apply(
+      store,
+      [
+        user("u1", clicks: 2, at: 200, partition: 1, offset: 0),
+        user("u2", clicks: 1, at: 100, partition: 1, offset: 1),
+        user("u2", clicks: 2, at: 50, partition: 2, offset: 0),
+        user("u3", clicks: 1, at: 100, partition: 2, offset: 1),
+      ])
+    XCTAssertEqual(counts.partitionViolations, 2)
+    XCTAssertEqual(counts.violatingKeys, [[.string("u1")], [.string("u2")]])
+    XCTAssertEqual(counts.applied, 3)
+    XCTAssertEqual(counts.stale, 1)
+  }
+
   func testEqualEventTimesAreBrokenByPartitionThenOffset() throws {
     let store = try openStore()
     try apply(store, [user("u1", clicks: 1, at: 500, partition: 1, offset: 50)])
@@ -140,8 +161,11 @@ final class LastWriteWinsTests: OnlineStoreTestCase {
       let counts = try apply(single, [write])
       singleCounts.applied += counts.applied
       singleCounts.stale += counts.stale
+      singleCounts.partitionViolations += counts.partitionViolations
     }
-    XCTAssertEqual(batchCounts, singleCounts)
+    XCTAssertEqual(batchCounts.applied, singleCounts.applied)
+    XCTAssertEqual(batchCounts.stale, singleCounts.stale)
+    XCTAssertEqual(batchCounts.partitionViolations, singleCounts.partitionViolations)
     XCTAssertEqual(batchCounts.applied + batchCounts.stale, writes.count)
     var expected: [OnlineRow] = []
     var actual: [OnlineRow] = []

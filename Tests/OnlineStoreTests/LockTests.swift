@@ -58,7 +58,8 @@ final class LockTests: OnlineStoreTestCase {
       OnlineBatch(
         writes: ["user_stats": [user("u1", clicks: 1, at: 1, offset: 0)]],
         dedupEntries: [dedupEntry(1)],
-        positions: [PartitionPosition(table: "user_stats_v1", topic: "t", partition: 0, offset: 0)]))
+        positions: [PartitionPosition(table: "user_stats_v1", topic: "t", partition: 0, offset: 0)])
+    )
     let reader = try openStore(access: .readOnly)
     XCTAssertEqual(try clicks(reader, "u1"), 1)
     XCTAssertEqual(try reader.positions().count, 1)

@@ -29,6 +29,8 @@ public struct IngestionCounts: Sendable, Hashable, Codable {
   /// Dead letters by reason (decode failures and conflicts).
   public var deadLetters: [String: Int] = [:]
   public var commits = 0
+  /// Writes of an entity whose greatest write came from another partition.
+  public var entityPartitionViolations = 0
   /// Time spent per stage, in nanoseconds: kafka (polling), decode, dedup (deciding and
   /// laying out rows), offline and online (the two commits).
   public var stageNanoseconds: [String: Int64] = [:]
@@ -52,6 +54,7 @@ public struct IngestionCounts: Sendable, Hashable, Codable {
     for (name, counts) in other.groups { groups[name, default: GroupCounts()] += counts }
     for (reason, count) in other.deadLetters { deadLetters[reason, default: 0] += count }
     commits += other.commits
+    entityPartitionViolations += other.entityPartitionViolations
     for (stage, nanos) in other.stageNanoseconds { stageNanoseconds[stage, default: 0] += nanos }
   }
 

@@ -30,6 +30,10 @@ struct IngestionLoop {
   /// Record timestamp to taken from the consumer: the part of freshness Kafka accounts for.
   var deliverySamples: [Int64] = []
 
+  /// Entities already logged as written from a second partition.
+  var loggedViolations = Set<String>()
+  static let loggedViolationsKept = 10_000
+
   /// When the fetchers were last nudged (`nudgeFetchersIfBehind`).
   var lastNudgeAt = ContinuousClock.now
   /// Records polled since a poll last drained librdkafka's queue.
@@ -246,6 +250,8 @@ struct IngestionLoop {
     var counts = batch.counts
     for (group, online) in result.groups {
       counts.groups[group, default: GroupCounts()].stale += online.stale
+      counts.entityPartitionViolations += online.partitionViolations
+      noteViolations(online, group: group)
     }
     counts.commits = 1
     totals.add(counts)
@@ -253,6 +259,25 @@ struct IngestionLoop {
     if let newest = batch.newestRecordTimestamp {
       let now = Int64(Date().timeIntervalSince1970 * 1000)
       Timer(label: "idemstream_freshness_seconds").recordMilliseconds(max(0, now - newest))
+    }
+  }
+
+  /// Counts the writes of entities seen in a second partition and logs each such entity
+  /// once (up to `loggedViolationsKept` of them, so that a producer that never keys by
+  /// entity cannot grow the set without bound).
+  private mutating func noteViolations(_ online: OnlineGroupCounts, group: String) {
+    guard online.partitionViolations > 0 else { return }
+    Counter(label: "idemstream_entity_partition_violations_total", dimensions: [("group", group)])
+      .increment(by: online.partitionViolations)
+    for key in online.violatingKeys where loggedViolations.count < Self.loggedViolationsKept {
+      let keyText = "[" + key.map(RowJSON.encode).joined(separator: ",") + "]"
+      guard loggedViolations.insert(group + " " + keyText).inserted else { continue }
+      logger.warning(
+        """
+        an entity was written from a second partition: producers must key records by \
+        entity, or its last write depends on which partition is read first
+        """,
+        metadata: ["group": "\(group)", "key": "\(keyText)"])
     }
   }
 

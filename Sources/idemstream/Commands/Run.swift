@@ -113,6 +113,9 @@ extension IngestionCounts {
     ]
     if total.conflict > 0 { parts.append("conflicts \(total.conflict)") }
     if total.held > 0 { parts.append("already held \(total.held)") }
+    if entityPartitionViolations > 0 {
+      parts.append("writes from a second partition of their entity \(entityPartitionViolations)")
+    }
     parts.append("commits \(commits)")
     return parts.joined(separator: " · ")
   }
