@@ -89,6 +89,26 @@ public struct OnlineTableSchema: Sendable, Hashable {
 
   /// A canonical text form stored beside the table, so that reopening with a different
   /// definition of the same group and version is refused instead of misreading rows.
+  /// The schema `canonicalDefinition` describes, as the store registered it (nil: not
+  /// in that form).
+  init?(group: String, version: Int, canonicalDefinition definition: String) {
+    guard definition.hasPrefix("key="), let split = definition.range(of: ";features=") else {
+      return nil
+    }
+    let key = definition[definition.index(definition.startIndex, offsetBy: 4)..<split.lowerBound]
+    var columns: [OnlineColumn] = []
+    for column in definition[split.upperBound...].split(separator: ",") {
+      let parts = column.split(separator: ":", maxSplits: 1)
+      guard parts.count == 2, let type = OnlineColumnType(rawValue: String(parts[1])) else {
+        return nil
+      }
+      columns.append(OnlineColumn(name: String(parts[0]), type: type))
+    }
+    self.init(
+      group: group, version: version, primaryKey: key.split(separator: ",").map(String.init),
+      features: columns)
+  }
+
   var canonicalDefinition: String {
     let columns = features.map { "\($0.name):\($0.type.rawValue)" }.joined(separator: ",")
     return "key=\(primaryKey.joined(separator: ","));features=\(columns)"

@@ -219,6 +219,11 @@ public final class SQLiteOnlineStore: OnlineStore {
   /// The order of the greatest write the store holds for an entity, its row's or its
   /// tombstone's (which `get` does not show); nil when it holds neither. Last-write-wins
   /// compares against this.
+  /// Every group version this store has a table for (the config's and earlier ones).
+  public func registeredSchemas() throws -> [OnlineTableSchema] {
+    try MetadataSQL.registeredSchemas(on: state().connection)
+  }
+
   public func storedOrder(group: String, key: [OnlineValue]) throws -> OnlineWriteOrder? {
     let state = try state()
     if emptyGroups.contains(group) { return nil }

@@ -18,6 +18,11 @@ final class GroupVersionTests: XCTestCase {
     let oldFiles = try InvariantTests.fileContents(under: oldTable)
     let merchantFiles = try InvariantTests.fileContents(
       under: fixture.dataDir("a") + "/offline/merchant_daily_v2")
+    let v1Dump = try Idemstream.run(["online", "dump", "--config", config, "--group", "user_stats"])
+    let v1History = try Idemstream.run(
+      ["offline", "history", "--config", config, "--group", "user_stats", "--json", "u7"])
+    XCTAssertFalse(v1Dump.stdout.isEmpty)
+    XCTAssertFalse(v1History.stdout.isEmpty, v1History.stderr)
 
     let text = try String(contentsOfFile: config, encoding: .utf8)
     XCTAssertTrue(text.contains(Self.userStatsV1))
@@ -41,6 +46,17 @@ final class GroupVersionTests: XCTestCase {
     XCTAssertEqual(
       try InvariantTests.fileContents(under: fixture.dataDir("a") + "/offline/merchant_daily_v2"),
       merchantFiles)
+    // The read tools still reach v1, by --group-version.
+    let old = ["--config", config, "--group", "user_stats", "--group-version", "1"]
+    XCTAssertEqual(try Idemstream.run(["online", "dump"] + old).stdout, v1Dump.stdout)
+    XCTAssertEqual(
+      try Idemstream.run(["offline", "history"] + old + ["--json", "u7"]).stdout, v1History.stdout)
+    let missing = try Idemstream.run(
+      ["online", "dump", "--config", config, "--group", "user_stats", "--group-version", "7"])
+    XCTAssertNotEqual(missing.status, 0)
+    XCTAssertTrue(
+      missing.stderr.contains("has no version 7 in this data dir; versions there: 1, 2"),
+      missing.stderr)
   }
 
   func testAGroupBackInTheConfigGetsEveryRecordItsTableLacks() throws {

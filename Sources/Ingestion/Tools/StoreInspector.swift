@@ -21,6 +21,35 @@ public final class StoreInspector {
       access: forRepair ? .readWrite : .readOnly)
   }
 
+  /// `config` with group `name` at `version` as the data dir's online store registered it:
+  /// what the read tools' `--group-version` reads, for versions the config no longer names
+  /// (their tables stay as they were when the config moved on).
+  public static func config(
+    _ config: IdemstreamConfig, group name: String, version: Int
+  ) throws -> IdemstreamConfig {
+    guard let index = config.featureGroups.firstIndex(where: { $0.name == name }) else {
+      throw ToolError.unknownGroup(name, known: config.featureGroups.map(\.name))
+    }
+    if config.featureGroups[index].version == version { return config }
+    guard FileManager.default.fileExists(atPath: config.dataDir) else {
+      throw ToolError.noDataDirectory(config.dataDir)
+    }
+    let store = try SQLiteOnlineStore(
+      dataDirectory: config.dataDir, schemas: [], access: .readOnly)
+    defer { store.close() }
+    let registered = try store.registeredSchemas().filter { $0.group == name }
+    guard let schema = registered.first(where: { $0.version == version }) else {
+      throw ToolError.noGroupVersion(name, version, known: registered.map(\.version))
+    }
+    var selected = config
+    selected.featureGroups[index] = FeatureGroup(
+      name: name, version: version, primaryKey: schema.primaryKey,
+      features: schema.features.map {
+        Feature(name: $0.name, type: FeatureType(rawValue: $0.type.rawValue) ?? .string)
+      })
+    return selected
+  }
+
   /// The configured group of that name, or an error that lists the names there are.
   public func group(named name: String) throws -> FeatureGroup {
     guard let group = config.featureGroups.first(where: { $0.name == name }) else {
@@ -79,6 +108,7 @@ public enum ToolError: Error, CustomStringConvertible {
   case noOfflineTable(String)
   case badKey(String)
   case badAsOf(String)
+  case noGroupVersion(String, Int, known: [Int])
 
   public var description: String {
     switch self {
@@ -89,6 +119,10 @@ public enum ToolError: Error, CustomStringConvertible {
     case .noOfflineTable(let path):
       return "no Delta table at \(path): nothing has been ingested with this config yet"
     case .badKey(let reason): return "bad KEY: \(reason)"
+    case .noGroupVersion(let name, let version, let known):
+      return
+        "feature group '\(name)' has no version \(version) in this data dir; versions there: "
+        + (known.isEmpty ? "none" : known.map(String.init).joined(separator: ", "))
     case .badAsOf(let text):
       return "bad --as-of '\(text)': give a table version (integer) or an RFC 3339 time"
     }

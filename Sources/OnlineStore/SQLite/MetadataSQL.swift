@@ -55,6 +55,22 @@ enum MetadataSQL {
     return try select.step() ? select.text(at: 0) : nil
   }
 
+  /// Every group version the store has a table for, in (group, version) order.
+  static func registeredSchemas(on connection: SQLiteConnection) throws -> [OnlineTableSchema] {
+    let select = try connection.prepare(
+      "SELECT group_name, version, definition FROM _idemstream_schemas ORDER BY 1, 2")
+    var schemas: [OnlineTableSchema] = []
+    while try select.step() {
+      if let schema = OnlineTableSchema(
+        group: select.text(at: 0), version: Int(select.int64(at: 1)),
+        canonicalDefinition: select.text(at: 2))
+      {
+        schemas.append(schema)
+      }
+    }
+    return schemas
+  }
+
   static func groupOwning(tableName: String, on connection: SQLiteConnection) throws -> String? {
     let select = try connection.prepare(
       "SELECT group_name FROM _idemstream_schemas WHERE lower(table_name) = lower(?1)")

@@ -27,6 +27,26 @@ struct ConfigOptions: ParsableArguments {
   }
 }
 
+/// `--group` and `--group-version` of the read tools.
+struct GroupOptions: ParsableArguments {
+  @Option(help: "The feature group.") var group: String
+  @Option(
+    help: """
+      Read this version of the group (default: the config's). Earlier versions' tables stay \
+      as they were when the config moved on.
+      """)
+  var groupVersion: Int?
+
+  /// The stores of `options`' config, with the group at `--group-version` when given.
+  func inspector(_ options: ConfigOptions) throws -> StoreInspector {
+    var config = try options.load()
+    if let groupVersion {
+      config = try StoreInspector.config(config, group: group, version: groupVersion)
+    }
+    return try StoreInspector(config: config)
+  }
+}
+
 /// Logs go to standard error, so that standard output stays for results and `--json`.
 enum LoggingSetup {
   private static let once: Void = {

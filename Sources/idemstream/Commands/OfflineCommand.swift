@@ -14,14 +14,15 @@ struct Offline: ParsableCommand {
         latest version. KEY as for `online get`.
         """)
     @OptionGroup var options: ConfigOptions
-    @Option(help: "The feature group.") var group: String
+    @OptionGroup var groupOptions: GroupOptions
+    var group: String { groupOptions.group }
     @Option(help: "A table version or an RFC 3339 time.") var asOf: String?
     @Flag(help: "Print JSON lines only.") var json = false
     @Argument(help: "Entity keys.") var keys: [String]
 
     func run() throws {
       do {
-        let inspector = try StoreInspector(config: try options.load())
+        let inspector = try groupOptions.inspector(options)
         let history = OfflineHistory(inspector: inspector)
         let asOf = try OfflineHistory.AsOf(argument: self.asOf)
         for key in keys {

@@ -14,11 +14,15 @@ struct Online: ParsableCommand {
         key columns ('{"merchant_id":7,"day":"2026-01-01"}'). Exits 1 when a KEY is absent.
         """)
     @OptionGroup var options: ConfigOptions
-    @Option(help: "The feature group.") var group: String
+    @OptionGroup var groupOptions: GroupOptions
+    var group: String { groupOptions.group }
     @Argument(help: "Entity keys.") var keys: [String]
 
     func run() throws {
-      let inspector = try StoreInspector(config: try options.load())
+      let inspector: StoreInspector
+      do { inspector = try groupOptions.inspector(options) } catch {
+        throw CommandFailure("\(error)")
+      }
       var absent = 0
       for key in keys {
         do {
@@ -37,11 +41,12 @@ struct Online: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Print every live online row of a group as JSON lines, in primary-key order.")
     @OptionGroup var options: ConfigOptions
-    @Option(help: "The feature group.") var group: String
+    @OptionGroup var groupOptions: GroupOptions
+    var group: String { groupOptions.group }
 
     func run() throws {
       do {
-        let inspector = try StoreInspector(config: try options.load())
+        let inspector = try groupOptions.inspector(options)
         try inspector.onlineDump(group: group) { print($0) }
       } catch let failure as CommandFailure {
         throw failure
