@@ -93,21 +93,9 @@ final class CrashTests: XCTestCase {
     let expected = try fixture.snapshot("reference")
     let config = try fixture.config(name: "killed", maxRowsPerCommit: 60)
     var rng = SplitMix64(seed: 7)
-    let logs = ["user_stats_v1", "merchant_daily_v2", "_dead_letters"].map {
-      fixture.dataDir("killed") + "/offline/\($0)/_delta_log"
-    }
-    for _ in 0..<iterations {
-      let before = Self.logEntries(logs)
-      let run = try Idemstream.start(["run", "--config", config, "--stop-at-end"])
-      // Kill while it works: once a new commit shows, after a random pause.
-      let deadline = Date().addingTimeInterval(20)
-      while Self.logEntries(logs) == before && run.process.isRunning && Date() < deadline {
-        usleep(2_000)
-      }
-      usleep(useconds_t(rng.next() % 150_000))
-      run.signal(SIGKILL)
-      _ = run.wait()
-    }
+    try Self.killNine(
+      times: iterations, config: config, dataDir: fixture.dataDir("killed"),
+      pauseMicroseconds: 150_000, random: &rng)
     _ = try fixture.runToEnd(config)
     XCTAssertEqual(try fixture.snapshot("killed"), expected)
     let report = try fixture.checkInvariants("killed")
@@ -130,6 +118,28 @@ final class CrashTests: XCTestCase {
   }
 
   /// How many log entries the tables have: a rising count means commits are landing.
+  /// Starts `run --stop-at-end` `times` times and `kill -9`s it while it works: once a new
+  /// commit shows in one of the workload's tables, after a random pause.
+  static func killNine(
+    times: Int, config: String, dataDir: String, pauseMicroseconds: UInt64,
+    random: inout SplitMix64
+  ) throws {
+    let logs = ["user_stats_v1", "merchant_daily_v2", "_dead_letters"].map {
+      dataDir + "/offline/\($0)/_delta_log"
+    }
+    for _ in 0..<times {
+      let before = logEntries(logs)
+      let run = try Idemstream.start(["run", "--config", config, "--stop-at-end"])
+      let deadline = Date().addingTimeInterval(20)
+      while logEntries(logs) == before && run.process.isRunning && Date() < deadline {
+        usleep(2_000)
+      }
+      usleep(useconds_t(random.next() % pauseMicroseconds))
+      run.signal(SIGKILL)
+      _ = run.wait()
+    }
+  }
+
   static func logEntries(_ logs: [String]) -> Int {
     logs.reduce(0) { $0 + ((try? FileManager.default.contentsOfDirectory(atPath: $1))?.count ?? 0) }
   }

@@ -86,20 +86,9 @@ final class DeterminismTests: XCTestCase {
 
     let killed = try config("killed", maxRows: 5)
     var random = SplitMix64(seed: 3)
-    let logs = ["user_stats_v1", "merchant_daily_v2", "_dead_letters"].map {
-      directory.url.appendingPathComponent("killed/offline/\($0)/_delta_log").path
-    }
-    for _ in 0..<5 {
-      let before = Self.logEntries(logs)
-      let run = try Idemstream.start(["run", "--config", killed, "--stop-at-end"])
-      let deadline = Date().addingTimeInterval(20)
-      while Self.logEntries(logs) == before && run.process.isRunning && Date() < deadline {
-        usleep(2_000)
-      }
-      usleep(useconds_t(random.next() % 200_000))
-      run.signal(SIGKILL)
-      _ = run.wait()
-    }
+    try CrashTests.killNine(
+      times: 5, config: killed, dataDir: directory.url.appendingPathComponent("killed").path,
+      pauseMicroseconds: 200_000, random: &random)
     try runToEnd(killed)
     XCTAssertEqual(try snapshot("killed"), reference, "five kill -9s")
     print(
@@ -144,10 +133,6 @@ final class DeterminismTests: XCTestCase {
     XCTAssertTrue(
       output.contains("writes from a second partition of their entity 2")
         || output.contains("writes from a second partition of their entity 3"), output)
-  }
-
-  static func logEntries(_ logs: [String]) -> Int {
-    logs.reduce(0) { $0 + ((try? FileManager.default.contentsOfDirectory(atPath: $1).count) ?? 0) }
   }
 }
 
