@@ -30,6 +30,6 @@ public struct FeatureGroup: Sendable, Hashable {
     return features.filter { !keyColumns.contains($0.name) }
   }
 
-  /// The offline table directory name under `offline/` (CONTRACT section 5).
+  /// The offline table directory name under `offline/` (docs/reference.md, "On disk").
   public var tableName: String { "\(name)_v\(version)" }
 }

@@ -1,4 +1,4 @@
-/// The column types a feature may have (CONTRACT section 2). Nothing is coerced between them
+/// The column types a feature may have (docs/reference.md). Nothing is coerced between them
 /// except a JSON integer given for a `double`.
 public enum FeatureType: String, Sendable, CaseIterable, Hashable {
   /// A JSON integer within the signed 64-bit range.

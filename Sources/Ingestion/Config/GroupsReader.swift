@@ -10,7 +10,7 @@ struct GroupsReader {
 
   let reader: ConfigReader
 
-  /// Columns every offline table has besides the features (CONTRACT section 5).
+  /// Columns every offline table has besides the features (docs/reference.md, "On disk").
   static let reservedColumns = [
     "event_time", "_op", "_idempotency_key", "_kafka_topic", "_kafka_partition", "_kafka_offset",
   ]

@@ -1,7 +1,7 @@
 import Foundation
 import Yams
 
-/// The service configuration (CONTRACT section 3), loaded from YAML and validated as a whole
+/// The service configuration (docs/reference.md, "Configuration"), loaded from YAML and validated as a whole
 /// before anything starts: every error names the file, the line and the fix.
 public struct IdemstreamConfig: Sendable, Hashable {
   /// Default `max_record_bytes`: the contract's 1 MiB record size limit.

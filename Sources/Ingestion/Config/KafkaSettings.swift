@@ -1,6 +1,6 @@
 /// The `kafka:` section.
 public struct KafkaSettings: Sendable, Hashable {
-  /// nil: the embedded broker (CONTRACT section 7).
+  /// nil: the embedded broker (`idemstream broker`).
   public var bootstrapServers: String?
   public var topics: [String]
   public var groupID: String

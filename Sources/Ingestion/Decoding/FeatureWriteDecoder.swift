@@ -1,5 +1,5 @@
 /// Turns a Kafka record value (plus its headers and topic) into a `FeatureWrite`, following
-/// CONTRACT section 2 exactly, or says precisely why it cannot (`DecodeError`).
+/// docs/reference.md ("Feature writes on Kafka") exactly, or says precisely why it cannot (`DecodeError`).
 ///
 /// The record is read in one pass by `JSONReader` and a `DecodedRow` is filled as the members
 /// go by; only when `key` or `values` come before `feature_group` (so their schema is not yet

@@ -1,4 +1,4 @@
-/// Converts the two timestamp forms of CONTRACT section 2 to microseconds since the Unix
+/// Converts the two timestamp forms of a feature write (docs/reference.md) to microseconds since the Unix
 /// epoch, UTC: epoch milliseconds, or an RFC 3339 string with up to six fraction digits and
 /// a `Z` or `±hh:mm` offset (normalised to UTC).
 ///

@@ -1,6 +1,6 @@
 import Delta
 
-/// The offline table of a feature group, as CONTRACT.md section 5 lays it out: the
+/// The offline table of a feature group, as docs/reference.md ("On disk") lays it out: the
 /// primary-key columns, `event_time`, the features (nullable), then the bookkeeping columns
 /// `_op`, `_idempotency_key`, `_kafka_topic`, `_kafka_partition`, `_kafka_offset`.
 enum OfflineTableLayout {

@@ -1,4 +1,4 @@
-/// The Delta `txn` appId of a Kafka partition (CONTRACT.md section 5):
+/// The Delta `txn` appId of a Kafka partition (docs/reference.md, "On disk"):
 /// `idemstream-<group_id>-<topic>-<partition>`. Its `version` is the last offset the
 /// table has taken from that partition.
 import Delta

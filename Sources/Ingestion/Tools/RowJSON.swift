@@ -1,7 +1,7 @@
 import OnlineStore
 
 /// JSON lines of rows as the tools print them: the primary-key columns, `event_time`
-/// (RFC 3339, UTC, microseconds), then every feature, null included (CONTRACT.md section 7).
+/// (RFC 3339, UTC, microseconds), then every feature, null included (docs/reference.md).
 public enum RowJSON {
   public static func line(group: FeatureGroup, row: OnlineRow) -> String {
     var fields: [(String, String)] = []

@@ -1,7 +1,7 @@
 import Foundation
 import Kafka
 
-/// Per partition: the high watermark and where each store stands (CONTRACT.md section 7).
+/// Per partition: the high watermark and where each store stands (`idemstream status`).
 public struct PartitionStatus: Sendable, Codable, Hashable {
   public var topic: String
   public var partition: Int32

@@ -5,7 +5,7 @@ import OnlineStore
 
 /// Compares the online store with the offline table: each entity's online row must equal its
 /// greatest offline write (or be absent after a greatest tombstone), counting only offline
-/// rows the online store has also taken (CONTRACT.md section 6, invariant 3).
+/// rows the online store has also taken (the stores agree: DESIGN.md).
 public struct Verifier {
   public struct Difference: Sendable, Codable, Hashable {
     public var key: String

@@ -1,6 +1,6 @@
 import Kafka
 
-/// The shared benchmark workload (as `shared/bench/gen.py` makes it): writes to
+/// The benchmark workload (as the peer's generator, gen.py, makes it): writes to
 /// `user_stats` over `keys` entities, a fraction re-sent (duplicates) and a fraction with
 /// an older event time (out of order), keyed by entity.
 struct BenchWorkload {

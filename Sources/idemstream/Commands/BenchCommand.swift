@@ -22,7 +22,8 @@ struct Bench: ParsableCommand {
   @Flag(help: "After the drain, time `verify` over the stores.") var verify = false
   @Option(help: "Sustained-load mode: writes per second.") var rate: Int?
   @Option(help: "Sustained-load duration in seconds.") var duration = 20
-  @Option(help: "Path of shared/bench/peer_pipeline.py, to run the peer on the same backlog.")
+  @Option(
+    help: "Path of the Python peer pipeline (peer_pipeline.py), to run it on the same backlog.")
   var peer: String?
   @Option(help: "Python for the peer.") var python = "python3"
   @Option(help: "Commit interval for the service (ms); at most 10 with --rate.")

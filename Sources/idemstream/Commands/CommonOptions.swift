@@ -5,7 +5,7 @@ import Logging
 
 /// `--config` and logging, shared by every command that works on a data dir.
 struct ConfigOptions: ParsableArguments {
-  @Option(name: .long, help: "The YAML configuration file (see CONTRACT.md section 3).")
+  @Option(name: .long, help: "The YAML configuration file (see docs/reference.md).")
   var config: String
 
   @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
