@@ -133,6 +133,25 @@ final class DeterminismTests: XCTestCase {
     XCTAssertTrue(
       output.contains("writes from a second partition of their entity 2")
         || output.contains("writes from a second partition of their entity 3"), output)
+
+    // The counter, as a scraper reads it from a service that keeps running.
+    let scraped = directory.url.appendingPathComponent("scraped.yaml").path
+    try Workload.config(
+      bootstrap: broker.bootstrap, topic: "features",
+      dataDir: directory.url.appendingPathComponent("scraped").path, groupID: "scraped"
+    ).write(toFile: scraped, atomically: true, encoding: .utf8)
+    let port = MetricsScrape.freePort()
+    let service = try Idemstream.start(
+      ["run", "--config", scraped, "--metrics-port", "\(port)"])
+    defer { service.stop() }
+    var counted: Double?
+    let deadline = Date().addingTimeInterval(30)
+    while Date() < deadline {
+      counted = MetricsScrape.value("idemstream_entity_partition_violations_total", port: port)
+      if let counted, counted >= 2 { break }
+      usleep(100_000)
+    }
+    XCTAssertTrue([2, 3].contains(counted ?? 0), "scraped \(String(describing: counted))")
   }
 }
 
