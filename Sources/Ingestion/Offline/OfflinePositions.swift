@@ -7,11 +7,6 @@ package struct OfflinePositions: Sendable {
 
   package init() {}
 
-  func holds(table: String, _ partition: TopicPartition, offset: Int64) -> Bool {
-    guard let taken = tables[table]?[partition] else { return false }
-    return offset <= taken
-  }
-
   func position(table: String, _ partition: TopicPartition) -> Int64? {
     tables[table]?[partition]
   }

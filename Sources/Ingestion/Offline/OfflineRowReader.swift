@@ -2,7 +2,7 @@ import OnlineStore
 import Parquet
 
 /// Turns the columns of one offline data file back into decoded writes with their Kafka
-/// positions: what the online catch-up and `verify` need from the offline table.
+/// positions: what `offline history` and `verify` need from the offline table.
 struct OfflineRowReader {
   let group: FeatureGroup
   let columns: [String: ParquetColumnValues]
