@@ -15,11 +15,10 @@ package struct RecordDecider {
   let config: IdemstreamConfig
   let decoder: FeatureWriteDecoder
   package var dedup: DedupIndex
-  /// Per offline table and partition, the last offset the table took: an accepted write at
-  /// or below it goes online only.
-  var offlinePositions: OfflinePositions {
-    didSet { forgetHolds() }
-  }
+  /// Per offline table and partition, the last offset the table took when this process
+  /// started: an accepted write at or below it goes online only. It never changes: what
+  /// this process commits later lies past the positions it decides from.
+  let offlinePositions: OfflinePositions
   /// Per table and partition, the last offset decided and the log clock there: what the
   /// online store holds, then what this process handed to the committer (`submit`).
   package private(set) var onlinePositions: OnlinePositions {
