@@ -111,7 +111,7 @@ func makeBatch(seed: UInt64, baseTime: Int64, nextOffsets: inout [Int64]) -> Onl
     dedup.append(
       DedupEntryRecord(
         keyHash: DedupKeyHash(high: random.next(), low: random.next()), fingerprint: random.next(),
-        partition: partition, offset: offset, clockMillis: eventTime / 1000))
+        partition: partition, offset: offset, clockMillis: eventTime / 1000, tableTag: 1))
   }
   let positions = (0..<partitions).map {
     PartitionPosition(
@@ -173,7 +173,7 @@ do {
     extra.append(
       DedupEntryRecord(
         keyHash: DedupKeyHash(high: random.next(), low: random.next()), fingerprint: random.next(),
-        partition: 0, offset: Int64(index), clockMillis: 1_700_000_000_000))
+        partition: 0, offset: Int64(index), clockMillis: 1_700_000_000_000, tableTag: 1))
   }
   _ = try store.apply(OnlineBatch(dedupEntries: extra))
   store.close()

@@ -26,7 +26,8 @@ extension SQLiteOnlineStore {
       replacement = try state.dedupLog.writeReplacement(liveEntries, name: name)
       try faultInjection?(.compactionBeforeSwitch)
       logState = MetadataSQL.DedupLogState(
-        fileName: name, committedLength: replacement.length, generation: generation)
+        fileName: name, committedLength: replacement.length, generation: generation,
+        recordSize: DedupEntryRecord.encodedSize)
       // The old file is deleted right after, so this commit must survive a power loss too.
       try state.connection.execute("PRAGMA synchronous = FULL")
       defer { try? state.connection.execute("PRAGMA synchronous = NORMAL") }

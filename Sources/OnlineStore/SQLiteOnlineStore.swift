@@ -113,7 +113,8 @@ public final class SQLiteOnlineStore: OnlineStore {
     let dedupState = try MetadataSQL.dedupLogState(on: connection)
     let dedupLog = try DedupLog(
       directory: directory, fileName: dedupState.fileName,
-      committedLength: dedupState.committedLength, readOnly: access != .readWrite)
+      committedLength: dedupState.committedLength, recordSize: dedupState.recordSize,
+      readOnly: access != .readWrite)
     if access == .readWrite {
       try Self.removeStrayDedupLogs(in: directory, keeping: dedupState.fileName)
     }
@@ -122,6 +123,13 @@ public final class SQLiteOnlineStore: OnlineStore {
     openState = OpenState(
       connection: connection, tables: tables, dedupLog: dedupLog, lock: lock,
       checkpointer: checkpointer)
+    if access == .readWrite && dedupLog.recordSize != DedupEntryRecord.encodedSize {
+      // A log from before entries named their table, rewritten once with each entry's
+      // table unknown, so that everything appended to it is of one record size.
+      var entries: [DedupEntryRecord] = []
+      try dedupLog.forEachEntry { entries.append($0) }
+      try compactDedupLog(liveEntries: entries)
+    }
   }
 
   /// Releases the database and the lock. Later calls throw `OnlineStoreError.closed`.

@@ -57,21 +57,7 @@ final class DeterminismTests: XCTestCase {
       XCTAssertEqual(run.status, 0, run.stderr)
     }
     func snapshot(_ name: String) throws -> String {
-      let config = directory.url.appendingPathComponent("\(name).yaml").path
-      let folder = directory.url.appendingPathComponent("\(name)-dump").path
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-      for group in ["user_stats", "merchant_daily"] {
-        let dump = try Idemstream.run(["online", "dump", "--config", config, "--group", group])
-        XCTAssertEqual(dump.status, 0, dump.stderr)
-        try dump.stdout.write(
-          toFile: "\(folder)/\(group).jsonl", atomically: true, encoding: .utf8)
-      }
-      return try Python.run(
-        try interopScript("stores.py"),
-        [
-          "snapshot", directory.url.appendingPathComponent(name).path, Workload.groupsJSON,
-          folder,
-        ])
+      try Self.snapshot(name, in: directory)
     }
 
     try runToEnd(try config("one-batch", maxRows: 100_000))
@@ -96,6 +82,98 @@ final class DeterminismTests: XCTestCase {
         + "duplicates \(expected.duplicates), dead letters \(expected.deadLetters.count) "
         + "(conflicts \(expected.deadLetters.values.filter { $0 == "conflict" }.count)) "
         + "| one batch = batches of 3 = prune every commit = 5 kill -9s = model")
+  }
+
+  /// A group out of the config keeps what it remembered: while it is away the other groups'
+  /// clocks run a window past its writes and the index is pruned after every commit, yet a
+  /// re-send of one of its writes, decided when the group comes back, is still a duplicate,
+  /// as in a run where the group never left.
+  func testAGroupOutOfTheConfigForgetsNothingWhileAway() throws {
+    let broker = try EmbeddedBrokerProcess(partitions: 1, topic: "features")
+    defer { broker.stop() }
+    let directory = try TemporaryDirectory("idemstream-away")
+    defer { directory.remove() }
+    let start: Int64 = 1_767_225_600_000
+    func send(_ records: [(value: String, timestamp: Int64)]) throws {
+      let producer = try KafkaProducer(
+        configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrap))
+      for record in records {
+        try producer.send(
+          topic: "features", key: nil, value: Array(record.value.utf8), partition: 0,
+          timestampMilliseconds: record.timestamp)
+      }
+      try producer.flush()
+      try producer.close()
+    }
+    let click =
+      #"{"feature_group":"user_stats","key":{"user_id":"u1"},"event_time":1767225600000,"#
+      + #""values":{"clicks":1},"idempotency_key":"k1"}"#
+    func order(_ merchant: Int, _ orders: Int) -> String {
+      #"{"feature_group":"merchant_daily","key":{"merchant_id":\#(merchant),"day":"d"},"#
+        + #""event_time":1767225600000,"values":{"orders":\#(orders)}}"#
+    }
+    func config(_ name: String, groups: String) throws -> String {
+      let path = directory.url.appendingPathComponent("\(name).yaml").path
+      try """
+      kafka:
+        bootstrap_servers: "\(broker.bootstrap)"
+        topics: [features]
+        group_id: \(name)
+        settings:
+          session.timeout.ms: "3000"
+          heartbeat.interval.ms: "1000"
+      data_dir: \(directory.url.appendingPathComponent(name).path)
+      offline:
+        commit_interval_ms: 200
+        max_rows_per_commit: 1
+      dedup:
+        window: 1m
+        max_clock_step: 1h
+        prune_interval: 1
+      \(groups)
+      """.write(toFile: path, atomically: true, encoding: .utf8)
+      return path
+    }
+    func runToEnd(_ config: String) throws {
+      let run = try Idemstream.run(["run", "--config", config, "--stop-at-end"])
+      XCTAssertEqual(run.status, 0, run.stderr)
+    }
+    let merchantOnly = try XCTUnwrap(
+      Workload.configGroups.range(of: "  - name: merchant_daily")
+    ).lowerBound
+    let withoutUsers =
+      "feature_groups:\n" + Workload.configGroups[merchantOnly...]
+
+    try send([(click, start), (order(1, 1), start)])
+    let away = try config("away", groups: Workload.configGroups)
+    try runToEnd(away)
+    // The re-send, then the merchants' clock ten windows on; users are out of the config.
+    try send([
+      (click, start + 10_000), (order(1, 2), start + 600_000), (order(2, 1), start + 601_000),
+      (order(3, 1), start + 602_000),
+    ])
+    _ = try config("away", groups: withoutUsers)
+    try runToEnd(away)
+    _ = try config("away", groups: Workload.configGroups)
+    try runToEnd(away)
+
+    let never = try config("never-away", groups: Workload.configGroups)
+    try runToEnd(never)
+    let history = try Idemstream.run(
+      ["offline", "history", "--config", away, "--group", "user_stats", "--json", "u1"])
+    XCTAssertEqual(history.status, 0, history.stderr)
+    XCTAssertEqual(
+      history.stdout.split(separator: "\n").count, 1,
+      "the re-send is a duplicate, not a second row: \(history.stdout)")
+    func snapshot(_ name: String) throws -> String {
+      try Self.snapshot(name, in: directory)
+    }
+    // The dead letters differ: a user_stats record read while the group was away is one.
+    func groups(_ name: String) throws -> NSDictionary? {
+      let object = try JSONSerialization.jsonObject(with: Data(try snapshot(name).utf8))
+      return (object as? [String: Any])?["groups"] as? NSDictionary
+    }
+    XCTAssertEqual(try groups("away"), try groups("never-away"))
   }
 
   /// Determinism is promised when producers key by entity; an entity written from a second
@@ -152,6 +230,26 @@ final class DeterminismTests: XCTestCase {
       usleep(100_000)
     }
     XCTAssertTrue([2, 3].contains(counted ?? 0), "scraped \(String(describing: counted))")
+  }
+}
+
+extension DeterminismTests {
+  /// `stores.py snapshot` of data dir `name` under `directory`: both stores' rows of the
+  /// workload's groups (the online store as `online dump` gives it) and the dead letters.
+  static func snapshot(_ name: String, in directory: TemporaryDirectory) throws -> String {
+    let config = directory.url.appendingPathComponent("\(name).yaml").path
+    let folder = directory.url.appendingPathComponent("\(name)-dump").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    for group in ["user_stats", "merchant_daily"] {
+      let dump = try Idemstream.run(["online", "dump", "--config", config, "--group", group])
+      XCTAssertEqual(dump.status, 0, dump.stderr)
+      try dump.stdout.write(toFile: "\(folder)/\(group).jsonl", atomically: true, encoding: .utf8)
+    }
+    return try Python.run(
+      try interopScript("stores.py"),
+      [
+        "snapshot", directory.url.appendingPathComponent(name).path, Workload.groupsJSON, folder,
+      ])
   }
 }
 

@@ -1,3 +1,4 @@
+import OnlineStore
 import TestSupport
 import XCTest
 
@@ -23,6 +24,20 @@ final class DedupIndexTests: XCTestCase {
     DedupKey(
       write(key: idempotencyKey, group: group, entity: entity), version: version,
       topic: "features", partition: partition)
+  }
+
+  /// Floors where every table in `tables` stands at the clock given per partition.
+  private func floors(
+    _ clocks: [Int32: Int64], tables: [String] = ["user_stats_v1"]
+  ) -> DedupClockFloors {
+    var floors = DedupClockFloors()
+    for table in tables {
+      for (partition, clock) in clocks {
+        floors.add(
+          tableTag: DedupEntry.tableTag(of: table), partition: partition, clockMillis: clock)
+      }
+    }
+    return floors
   }
 
   private func decide(
@@ -133,13 +148,60 @@ final class DedupIndexTests: XCTestCase {
     _ = decide(&index, write(key: "other-partition"), partition: 7, offset: 1, clock: 0)
     _ = index.commitPending()
     _ = decide(&index, write(key: "pending-old"), offset: 3, clock: 0)
-    XCTAssertEqual(index.prune(floors: [0: 10 * hour]), 1)
+    XCTAssertEqual(index.prune(floors: floors([0: 10 * hour])), 1)
     XCTAssertNil(index.entry(for: key("old")))
     XCTAssertNotNil(index.entry(for: key("edge")))
     XCTAssertNotNil(index.entry(for: key("other-partition", partition: 7)))
     XCTAssertNotNil(index.entry(for: key("pending-old")))
     // Nothing old enough: nothing dropped.
-    XCTAssertEqual(index.prune(floors: [0: 10 * hour]), 0)
+    XCTAssertEqual(index.prune(floors: floors([0: 10 * hour])), 0)
+  }
+
+  /// Each entry is forgotten by its own table's clock: a table that stands still (its
+  /// group out of the config) keeps its entries while another table's clock runs on, and
+  /// a table with no clock yet keeps everything of its own.
+  func testEntriesAreForgottenByTheirOwnTablesClock() {
+    var index = DedupIndex(windowMillis: hour)
+    _ = decide(&index, write(key: "users"), offset: 1, clock: 0)
+    _ = decide(&index, write(key: "merchants", group: "merchant_daily"), offset: 2, clock: 0)
+    _ = index.commitPending()
+    var floors = floors([0: 10 * hour], tables: ["merchant_daily_v1"])
+    floors.add(
+      tableTag: DedupEntry.tableTag(of: "user_stats_v1"), partition: 0,
+      clockMillis: LogClock.unset)
+    XCTAssertEqual(index.prune(floors: floors), 1)
+    XCTAssertNotNil(index.entry(for: key("users")))
+    XCTAssertNil(index.entry(for: key("merchants", group: "merchant_daily")))
+    XCTAssertEqual(index.prune(floors: self.floors([0: 10 * hour])), 1)
+    XCTAssertEqual(index.count, 0)
+  }
+
+  /// An entry of a log written before entries named their table is forgotten only once
+  /// every table's clock in its partition is a window past it.
+  func testAnEntryOfAnUnknownTableWaitsForEveryTable() {
+    var index = DedupIndex(windowMillis: hour)
+    index.load([
+      DedupEntry(
+        keyHigh: 1, keyLow: 2, fingerprint: 3, partition: 0, offset: 4, clockMillis: 0,
+        tableTag: DedupEntryRecord.unknownTable)
+    ])
+    var floors = floors([0: 10 * hour], tables: ["merchant_daily_v1"])
+    floors.add(
+      tableTag: DedupEntry.tableTag(of: "user_stats_v1"), partition: 0, clockMillis: hour / 2)
+    XCTAssertEqual(index.prune(floors: floors), 0)
+    floors.add(
+      tableTag: DedupEntry.tableTag(of: "user_stats_v1"), partition: 1, clockMillis: 10 * hour)
+    XCTAssertEqual(index.prune(floors: floors), 0, "another partition's clock counts for none")
+    XCTAssertEqual(
+      index.prune(floors: self.floors([0: 10 * hour], tables: ["a_v1", "b_v1"])), 1)
+  }
+
+  /// The table tag sits in the entry's padding: a million entries stay 48 MB (DESIGN.md).
+  func testAnEntryTakesFortyEightBytes() {
+    XCTAssertEqual(MemoryLayout<DedupTable.Slot>.stride, 48)
+    XCTAssertNotEqual(DedupEntry.tableTag(of: "user_stats_v1"), DedupEntryRecord.unknownTable)
+    XCTAssertNotEqual(
+      DedupEntry.tableTag(of: "user_stats_v1"), DedupEntry.tableTag(of: "user_stats_v2"))
   }
 
   /// The promise pruning makes: the same decisions whether it ran after every record or
@@ -161,7 +223,7 @@ final class DedupIndexTests: XCTestCase {
       XCTAssertEqual(first, second, "offset \(offset)")
       _ = pruned.commitPending()
       _ = kept.commitPending()
-      pruned.prune(floors: [0: clock, 1: clock])
+      pruned.prune(floors: floors([0: clock, 1: clock]))
     }
     XCTAssertLessThan(pruned.count, kept.count)
   }
@@ -178,7 +240,7 @@ final class DedupIndexTests: XCTestCase {
     for offset in 51..<60 {
       _ = decide(&index, write(key: "batch\(offset)"), offset: Int64(offset), clock: 10 * hour)
     }
-    XCTAssertEqual(index.prune(floors: [0: 10 * hour]), 50)
+    XCTAssertEqual(index.prune(floors: floors([0: 10 * hour])), 50)
     let committed = index.commitPending()
     XCTAssertEqual(committed.map(\.offset), Array(51..<60))
     XCTAssertEqual(committed.map(\.key), (51..<60).map { key("batch\($0)") })
@@ -238,7 +300,7 @@ final class DedupTableTests: XCTestCase {
           DedupTable.Slot(
             keyHigh: key.high, keyLow: key.low, fingerprint: 0, offset: Int64(step),
             clockMillis: 0,
-            partition: 0, state: .committed))
+            partition: 0, tableTag: 1, state: .committed))
         model[key] = Int64(step)
       }
       XCTAssertEqual(table.count, model.count)
@@ -277,7 +339,7 @@ final class DedupTableTests: XCTestCase {
       } else {
         let slot = DedupTable.Slot(
           keyHigh: key.high, keyLow: key.low, fingerprint: 0, offset: Int64(step),
-          clockMillis: Int64(step), partition: 0, state: .pending)
+          clockMillis: Int64(step), partition: 0, tableTag: 1, state: .pending)
         let (found, number, bucket) = table.locate(key)
         XCTAssertEqual(found?.offset, model[key]?.offset)
         if let number {

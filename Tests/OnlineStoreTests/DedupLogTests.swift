@@ -17,13 +17,13 @@ final class DedupLogTests: OnlineStoreTestCase {
     XCTAssertEqual(try store.dedupEntryCount(), 1_000)
 
     // The file is the documented fixed-size layout: 16-byte key hash, fingerprint u64 LE,
-    // partition i32 LE, offset i64 LE, event time ms i64 LE.
+    // partition i32 LE, offset i64 LE, log clock ms i64 LE, table tag u16 LE, two zero bytes.
     let bytes = try Data(contentsOf: URL(fileURLWithPath: store.directory + "/dedup.log"))
-    XCTAssertEqual(bytes.count, 1_000 * 44)
+    XCTAssertEqual(bytes.count, 1_000 * 48)
     let hash = try XCTUnwrap(DedupKeyHash(bytes: Array(bytes[0..<16])))
     XCTAssertEqual(hash, entries[0].keyHash)
     XCTAssertEqual(hash.bytes, Array(bytes[0..<16]))
-    let second = Array(bytes[44..<88])
+    let second = Array(bytes[48..<96])
     func little<T: FixedWidthInteger>(_ range: Range<Int>, as _: T.Type) -> T {
       second[range].reversed().reduce(T.zero) { $0 << 8 | T($1) }
     }
@@ -31,6 +31,8 @@ final class DedupLogTests: OnlineStoreTestCase {
     XCTAssertEqual(Int32(bitPattern: little(24..<28, as: UInt32.self)), entries[1].partition)
     XCTAssertEqual(Int64(bitPattern: little(28..<36, as: UInt64.self)), entries[1].offset)
     XCTAssertEqual(Int64(bitPattern: little(36..<44, as: UInt64.self)), entries[1].clockMillis)
+    XCTAssertEqual(little(44..<46, as: UInt16.self), entries[1].tableTag)
+    XCTAssertEqual(little(46..<48, as: UInt16.self), 0)
   }
 
   func testATailBeyondTheCommittedLengthIsCutOnReopen() throws {
@@ -41,12 +43,12 @@ final class DedupLogTests: OnlineStoreTestCase {
     let path = dataDirectory.path + "/online/dedup.log"
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     try handle.seekToEnd()
-    try handle.write(contentsOf: Data(repeating: 0xEE, count: 44 * 3 + 17))
+    try handle.write(contentsOf: Data(repeating: 0xEE, count: 48 * 3 + 17))
     try handle.close()
-    XCTAssertEqual(try fileSize(path), 44 * 5 + 17)
+    XCTAssertEqual(try fileSize(path), 48 * 5 + 17)
 
     store = try openStore()
-    XCTAssertEqual(try fileSize(path), 88)
+    XCTAssertEqual(try fileSize(path), 96)
     XCTAssertEqual(try store.loadDedupEntries(), [dedupEntry(1), dedupEntry(2)])
     _ = try store.apply(OnlineBatch(dedupEntries: [dedupEntry(3)]))
     XCTAssertEqual(try store.loadDedupEntries(), [dedupEntry(1), dedupEntry(2), dedupEntry(3)])
@@ -61,7 +63,7 @@ final class DedupLogTests: OnlineStoreTestCase {
       guard case .dedupLogCorrupt(_, let reason) = error as? OnlineStoreError else {
         return XCTFail("unexpected \(error)")
       }
-      XCTAssertTrue(reason.contains("88"), reason)
+      XCTAssertTrue(reason.contains("96"), reason)
     }
   }
 
@@ -128,9 +130,50 @@ final class DedupLogTests: OnlineStoreTestCase {
     // The old file still there, as if the process died before removing it.
     let old = dataDirectory.path + "/online/dedup.log"
     XCTAssertTrue(
-      FileManager.default.createFile(atPath: old, contents: Data(repeating: 1, count: 44 * 20)))
+      FileManager.default.createFile(atPath: old, contents: Data(repeating: 1, count: 48 * 20)))
     let reopened = try openStore()
     XCTAssertEqual(try reopened.loadDedupEntries(), Array(entries.suffix(3)))
     XCTAssertFalse(FileManager.default.fileExists(atPath: old))
+  }
+
+  /// A store from before entries named their table: its `_idemstream_dedup_log` has no
+  /// record size and its log 44-byte records. Read-only, the entries read with their table
+  /// unknown; opened for writing, the log is rewritten once and appends continue.
+  func testALogOfFortyFourByteRecordsIsReadAndRewritten() throws {
+    var store = try openStore()
+    let entries = (0..<10).map { dedupEntry(UInt64($0)) }
+    _ = try store.apply(OnlineBatch(dedupEntries: entries))
+    store.close()
+    let path = dataDirectory.path + "/online/dedup.log"
+    let current = try Data(contentsOf: URL(fileURLWithPath: path))
+    let legacy = stride(from: 0, to: current.count, by: 48).reduce(into: Data()) {
+      $0 += current[$1..<$1 + 44]
+    }
+    try legacy.write(to: URL(fileURLWithPath: path))
+    do {
+      let connection = try SQLiteConnection(
+        path: dataDirectory.path + "/online/online.db", readOnly: false)
+      try connection.execute(
+        """
+        ALTER TABLE _idemstream_dedup_log DROP COLUMN record_size;
+        UPDATE _idemstream_dedup_log SET committed_length = \(legacy.count)
+        """)
+    }
+    var unknown = entries
+    for index in unknown.indices { unknown[index].tableTag = DedupEntryRecord.unknownTable }
+
+    store = try openStore(access: .readOnly)
+    XCTAssertEqual(try store.loadDedupEntries(), unknown)
+    store.close()
+    XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), legacy, "read-only")
+
+    store = try openStore()
+    XCTAssertEqual(try store.loadDedupEntries(), unknown)
+    _ = try store.apply(OnlineBatch(dedupEntries: [dedupEntry(99)]))
+    store.close()
+    store = try openStore()
+    XCTAssertEqual(try store.loadDedupEntries(), unknown + [dedupEntry(99)])
+    XCTAssertEqual(try store.dedupEntryCount(), 11)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: path), "the legacy file is gone")
   }
 }

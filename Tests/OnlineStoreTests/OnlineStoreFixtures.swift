@@ -77,7 +77,7 @@ class OnlineStoreTestCase: XCTestCase {
       keyHash: DedupKeyHash(high: seed &* 0x9E37_79B9_7F4A_7C15, low: ~seed),
       fingerprint: seed ^ 0xABCD,
       partition: partition, offset: offset ?? Int64(seed),
-      clockMillis: 1_700_000_000_000 + Int64(seed))
+      clockMillis: 1_700_000_000_000 + Int64(seed), tableTag: UInt16(truncatingIfNeeded: seed | 1))
   }
 
   /// Copies the store's files as they are on disk now (database, WAL, dedup logs) into a new

@@ -49,12 +49,15 @@ public struct DedupIndex: Sendable {
     decide(
       key: DedupKey(write, version: version, topic: topic, partition: partition),
       fingerprint: write.contentFingerprint, clockMillis: clockMillis,
-      partition: partition, offset: offset)
+      partition: partition, offset: offset,
+      tableTag: DedupEntry.tableTag(of: "\(write.groupName)_v\(version)"))
   }
 
-  /// Decides on a write given by its parts (for callers that computed the key already).
+  /// Decides on a write given by its parts (for callers that computed the key already),
+  /// for the table tagged `tableTag` (`DedupEntry.tableTag(of:)`).
   public mutating func decide(
-    key: DedupKey, fingerprint: UInt64, clockMillis: Int64, partition: Int32, offset: Int64
+    key: DedupKey, fingerprint: UInt64, clockMillis: Int64, partition: Int32, offset: Int64,
+    tableTag: UInt16
   ) -> DedupDecision {
     let (existing, number, bucket) = table.locate(key)
     if let existing, isRemembered(acceptedAt: existing.clockMillis, at: clockMillis) {
@@ -63,7 +66,7 @@ public struct DedupIndex: Sendable {
     }
     let accepted = DedupTable.Slot(
       keyHigh: key.high, keyLow: key.low, fingerprint: fingerprint, offset: offset,
-      clockMillis: clockMillis, partition: partition, state: .pending)
+      clockMillis: clockMillis, partition: partition, tableTag: tableTag, state: .pending)
     let entry: Int
     if let number {
       table.replace(entry: number, with: accepted)
@@ -118,21 +121,23 @@ public struct DedupIndex: Sendable {
     pending.removeAll(keepingCapacity: true)
   }
 
-  /// Drops committed entries that no later record can remember: those whose partition's
-  /// clock floor (`floors`: per partition number, the least clock of that partition in any
+  /// Drops committed entries that no later record can remember: those whose clock floor
+  /// (`floors`: the least clock of their own table in their partition number, in any
   /// topic) is more than a window past their own clock. Clocks never go back, so no
-  /// decision changes whether this runs or not; an entry of a partition without a floor is
-  /// kept. Pending entries are kept. Returns how many were dropped.
+  /// decision changes whether this runs or not; an entry without a floor is kept. Pending
+  /// entries are kept. Returns how many were dropped.
   @discardableResult
-  public mutating func prune(floors: [Int32: Int64]) -> Int {
+  public mutating func prune(floors: DedupClockFloors) -> Int {
     // Nothing that old: no rebuild.
-    guard let highest = floors.values.max(),
+    guard let highest = floors.highest,
       !isRemembered(acceptedAt: table.clockLowerBound, at: highest)
     else { return 0 }
     let before = table.count
     let window = windowMillis
     table.filter { slot in
-      guard slot.state == .committed, let floor = floors[slot.partition] else { return true }
+      guard slot.state == .committed,
+        let floor = floors.floor(tableTag: slot.tableTag, partition: slot.partition)
+      else { return true }
       return Self.isRemembered(acceptedAt: slot.clockMillis, at: floor, window: window)
     }
     // The rebuilt table numbers its entries anew; every pending key is still in it.
@@ -151,7 +156,8 @@ public struct DedupIndex: Sendable {
         DedupTable.Slot(
           keyHigh: entry.keyHigh, keyLow: entry.keyLow, fingerprint: entry.fingerprint,
           offset: entry.offset,
-          clockMillis: entry.clockMillis, partition: entry.partition, state: .committed))
+          clockMillis: entry.clockMillis, partition: entry.partition, tableTag: entry.tableTag,
+          state: .committed))
     }
   }
 
@@ -169,6 +175,6 @@ public struct DedupIndex: Sendable {
     DedupEntry(
       keyHigh: slot.keyHigh, keyLow: slot.keyLow, fingerprint: slot.fingerprint,
       partition: slot.partition,
-      offset: slot.offset, clockMillis: slot.clockMillis)
+      offset: slot.offset, clockMillis: slot.clockMillis, tableTag: slot.tableTag)
   }
 }

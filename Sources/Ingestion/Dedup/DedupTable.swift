@@ -21,6 +21,8 @@ struct DedupTable: Sendable {
     var offset: Int64
     var clockMillis: Int64
     var partition: Int32
+    /// `DedupEntry.tableTag`: in the padding of the 48-byte stride, so it costs no memory.
+    var tableTag: UInt16
     var state: State
 
     var key: DedupKey { DedupKey(high: keyHigh, low: keyLow) }

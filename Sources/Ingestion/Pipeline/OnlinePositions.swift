@@ -54,23 +54,17 @@ package struct OnlinePositions: Sendable {
     return partitions
   }
 
-  /// Per partition number, the least log clock over `names` and every topic: what the dedup
-  /// index may forget by (`DedupIndex.prune`). A partition where one of the tables has no
-  /// clock yet (a new version filling from the start) gets none, so nothing of it is
-  /// forgotten until every table there has one.
-  package func clockFloors(over names: [String]) -> [Int32: Int64] {
-    var floors: [Int32: Int64] = [:]
-    var unknown = Set<Int32>()
-    for partition in partitions(of: names) {
-      for name in names {
-        guard let clock = tables[name]?[partition]?.clockMillis, clock != LogClock.unset else {
-          unknown.insert(partition.partition)
-          continue
-        }
-        floors[partition.partition] = min(floors[partition.partition] ?? .max, clock)
+  /// What the dedup index may forget by (`DedupIndex.prune`): every table's clock in every
+  /// partition, tables out of the config included, which stand where they stopped so
+  /// that their entries are kept until they come back and move on.
+  package func clockFloors() -> DedupClockFloors {
+    var floors = DedupClockFloors()
+    for (name, partitions) in tables {
+      let tag = DedupEntry.tableTag(of: name)
+      for (partition, held) in partitions {
+        floors.add(tableTag: tag, partition: partition.partition, clockMillis: held.clockMillis)
       }
     }
-    for partition in unknown { floors[partition] = nil }
     return floors
   }
 }

@@ -29,6 +29,8 @@ package struct RecordDecider {
   let tableNames: [String]
   /// Per group, its part of every dedup key (`DedupKeyEncoder.groupPrefix`).
   private let groupPrefixes: [[UInt8]]
+  /// Per group, its table's tag on the dedup entries it accepts (`DedupEntry.tableTag`).
+  private let tableTags: [UInt16]
   /// The positions per partition, as each record is checked against them.
   private var holds = PartitionTable<PartitionHolds>()
   /// Per partition in `holds` (from its `firstTable`), per group: the last offset the
@@ -60,6 +62,7 @@ package struct RecordDecider {
     self.offlinePositions = offlinePositions
     self.onlinePositions = onlinePositions
     tableNames = config.featureGroups.map(\.tableName)
+    tableTags = tableNames.map(DedupEntry.tableTag(of:))
     groupPrefixes = config.featureGroups.map {
       DedupKeyEncoder.groupPrefix(name: $0.name, version: $0.version)
     }
@@ -71,8 +74,8 @@ package struct RecordDecider {
     onlinePositions.leastPositions(over: tableNames)
   }
 
-  /// What `DedupIndex.prune` may forget by: the least submitted clock per partition.
-  var clockFloors: [Int32: Int64] { onlinePositions.clockFloors(over: tableNames) }
+  /// What `DedupIndex.prune` may forget by: each table's submitted clock per partition.
+  var clockFloors: DedupClockFloors { onlinePositions.clockFloors() }
 
   /// Books `batch` as handed to the committer: each table takes the batch's end in every
   /// partition past its own position, with its log clock there. Returns those positions,
@@ -151,7 +154,7 @@ package struct RecordDecider {
       partition: record.partition)
     let decision = dedup.decide(
       key: key, fingerprint: row.contentFingerprint, clockMillis: clock,
-      partition: record.partition, offset: record.offset)
+      partition: record.partition, offset: record.offset, tableTag: tableTags[group])
     switch decision {
     case .duplicate:
       batch.groupCounts[group].duplicate += 1

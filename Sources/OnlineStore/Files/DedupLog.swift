@@ -9,24 +9,40 @@
 /// The database records the file's name and committed length in the same transaction as
 /// the rows, so the length in the database is the truth: bytes beyond it were appended by a
 /// batch whose commit never happened and are cut when the store opens.
+///
+/// A log of legacy records (`DedupEntryRecord.legacyEncodedSize`) is read as it is; a store
+/// opened for writing rewrites it (`SQLiteOnlineStore`) before anything is appended.
 final class DedupLog {
   let directory: String
   private(set) var fileName: String
   private(set) var committedLength: Int64
+  /// Bytes per record in the file in force.
+  private(set) var recordSize: Int
   private var file: SystemFile
 
   /// Entries are read in chunks of this many records (about 2.8 MB).
   private static let recordsPerChunk = 65_536
 
-  init(directory: String, fileName: String, committedLength: Int64, readOnly: Bool) throws {
+  init(
+    directory: String, fileName: String, committedLength: Int64, recordSize: Int, readOnly: Bool
+  ) throws {
     let path = directory + "/" + fileName
-    let file = try SystemFile(path: path, flags: readOnly ? O_RDONLY : (O_RDWR | O_CREAT))
-    let size = try file.size()
-    guard committedLength % Int64(DedupEntryRecord.encodedSize) == 0 else {
+    guard
+      [DedupEntryRecord.encodedSize, DedupEntryRecord.legacyEncodedSize].contains(recordSize)
+    else {
       throw OnlineStoreError.dedupLogCorrupt(
         path: path,
         reason:
-          "the committed length \(committedLength) is not a multiple of the \(DedupEntryRecord.encodedSize)-byte record size"
+          "the database gives its records \(recordSize) bytes; this version reads \(DedupEntryRecord.encodedSize) (or \(DedupEntryRecord.legacyEncodedSize), from older versions)"
+      )
+    }
+    let file = try SystemFile(path: path, flags: readOnly ? O_RDONLY : (O_RDWR | O_CREAT))
+    let size = try file.size()
+    guard committedLength % Int64(recordSize) == 0 else {
+      throw OnlineStoreError.dedupLogCorrupt(
+        path: path,
+        reason:
+          "the committed length \(committedLength) is not a multiple of the \(recordSize)-byte record size"
       )
     }
     guard size >= committedLength else {
@@ -43,17 +59,19 @@ final class DedupLog {
     self.directory = directory
     self.fileName = fileName
     self.committedLength = committedLength
+    self.recordSize = recordSize
     self.file = file
   }
 
   var path: String { directory + "/" + fileName }
 
-  var entryCount: Int { Int(committedLength) / DedupEntryRecord.encodedSize }
+  var entryCount: Int { Int(committedLength) / recordSize }
 
   /// Appends entries after the committed length and makes them durable; returns the length
   /// to commit. Until `markCommitted` the new bytes are an uncommitted tail.
   func append(_ entries: [DedupEntryRecord]) throws -> Int64 {
     guard !entries.isEmpty else { return committedLength }
+    precondition(recordSize == DedupEntryRecord.encodedSize, "append to a legacy dedup log")
     let buffer = DedupEntryRecord.encode(entries)
     try buffer.withUnsafeBytes { try file.write($0, at: committedLength) }
     try file.synchronize()
@@ -71,7 +89,7 @@ final class DedupLog {
 
   /// Visits the committed entries in append order, reading the file in large chunks.
   func forEachEntry(_ body: (DedupEntryRecord) throws -> Void) throws {
-    let size = DedupEntryRecord.encodedSize
+    let size = recordSize
     let chunkBytes = Self.recordsPerChunk * size
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkBytes, alignment: 8)
     defer { buffer.deallocate() }
@@ -90,7 +108,7 @@ final class DedupLog {
       let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<wanted])
       var offset = 0
       while offset < wanted {
-        try body(DedupEntryRecord(decoding: chunk, at: offset))
+        try body(DedupEntryRecord(decoding: chunk, at: offset, size: size))
         offset += size
       }
       position += Int64(wanted)
@@ -129,5 +147,6 @@ final class DedupLog {
     file = replacement
     fileName = name
     committedLength = length
+    recordSize = DedupEntryRecord.encodedSize
   }
 }

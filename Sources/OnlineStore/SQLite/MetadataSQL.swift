@@ -14,15 +14,27 @@ enum MetadataSQL {
       table_name TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID, STRICT;
     CREATE TABLE IF NOT EXISTS _idemstream_dedup_log (
       id INTEGER PRIMARY KEY CHECK (id = 1), file_name TEXT NOT NULL,
-      committed_length INTEGER NOT NULL, generation INTEGER NOT NULL) STRICT;
-    INSERT OR IGNORE INTO _idemstream_dedup_log VALUES (1, 'dedup.log', 0, 0);
+      committed_length INTEGER NOT NULL, generation INTEGER NOT NULL,
+      record_size INTEGER NOT NULL DEFAULT 48) STRICT;
+    INSERT OR IGNORE INTO _idemstream_dedup_log (id, file_name, committed_length, generation)
+    VALUES (1, 'dedup.log', 0, 0);
     """
 
   /// Moves a store an earlier version made, with one position per partition shared by all
   /// tables (`_idemstream_positions`), to positions per table: each registered table starts
   /// from the shared one, with no log clock (it starts again from the next record's
   /// timestamp). Runs in the opening transaction, after `create`.
+  ///
+  /// A dedup log from before entries named their table has no `record_size`: its records
+  /// are `DedupEntryRecord.legacyEncodedSize` bytes (the store rewrites it on opening).
   static func upgrade(on connection: SQLiteConnection) throws {
+    if try !dedupLogHasRecordSize(on: connection) {
+      try connection.execute(
+        """
+        ALTER TABLE _idemstream_dedup_log ADD COLUMN record_size INTEGER NOT NULL
+        DEFAULT \(DedupEntryRecord.legacyEncodedSize)
+        """)
+    }
     guard try hasSharedPositions(on: connection) else { return }
     try connection.execute(
       """
@@ -36,6 +48,12 @@ enum MetadataSQL {
   private static func hasSharedPositions(on connection: SQLiteConnection) throws -> Bool {
     let select = try connection.prepare(
       "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_idemstream_positions'")
+    return try select.step()
+  }
+
+  private static func dedupLogHasRecordSize(on connection: SQLiteConnection) throws -> Bool {
+    let select = try connection.prepare(
+      "SELECT 1 FROM pragma_table_info('_idemstream_dedup_log') WHERE name = 'record_size'")
     return try select.step()
   }
 
@@ -165,27 +183,39 @@ enum MetadataSQL {
     var fileName: String
     var committedLength: Int64
     var generation: Int64
+    /// The size of each record in the file: `DedupEntryRecord.encodedSize`, or its legacy
+    /// size in a log not yet rewritten.
+    var recordSize: Int
   }
 
   static func dedupLogState(on connection: SQLiteConnection) throws -> DedupLogState {
+    let hasRecordSize = try dedupLogHasRecordSize(on: connection)
     let select = try connection.prepare(
-      "SELECT file_name, committed_length, generation FROM _idemstream_dedup_log WHERE id = 1")
+      "SELECT file_name, committed_length, generation"
+        + (hasRecordSize ? ", record_size" : "") + " FROM _idemstream_dedup_log WHERE id = 1")
     guard try select.step() else {
       // A read-only open of a store whose metadata was never created.
-      return DedupLogState(fileName: "dedup.log", committedLength: 0, generation: 0)
+      return DedupLogState(
+        fileName: "dedup.log", committedLength: 0, generation: 0,
+        recordSize: DedupEntryRecord.encodedSize)
     }
     return DedupLogState(
       fileName: select.text(at: 0), committedLength: select.int64(at: 1),
-      generation: select.int64(at: 2))
+      generation: select.int64(at: 2),
+      recordSize: hasRecordSize
+        ? Int(select.int64(at: 3)) : DedupEntryRecord.legacyEncodedSize)
   }
 
   static func setDedupLogState(_ state: DedupLogState, on connection: SQLiteConnection) throws {
     let update = try connection.prepare(
-      "UPDATE _idemstream_dedup_log SET file_name = ?1, committed_length = ?2, generation = ?3 WHERE id = 1"
-    )
+      """
+      UPDATE _idemstream_dedup_log
+      SET file_name = ?1, committed_length = ?2, generation = ?3, record_size = ?4 WHERE id = 1
+      """)
     try update.bind(state.fileName, at: 1)
     try update.bind(state.committedLength, at: 2)
     try update.bind(state.generation, at: 3)
+    try update.bind(Int64(state.recordSize), at: 4)
     try update.run()
   }
 }
