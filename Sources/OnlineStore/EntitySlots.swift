@@ -50,25 +50,38 @@ public struct EntitySlots {
     return slotOfScratch()
   }
 
+  /// The slot of `key` if it has one; nothing is added (a look-up of keys that may be
+  /// absent, such as a join's entity rows, should not grow the table).
+  public mutating func existingSlot(for key: [OnlineValue]) -> Int? {
+    Self.encode(key, into: &scratch)
+    return probeScratch().slot
+  }
+
   private mutating func slotOfScratch() -> Int {
-    let hash = scratch.withUnsafeBytes { Self.hashBytes($0, into: Self.seed) }
-    let tag = hash >> 32
-    var index = Int(truncatingIfNeeded: hash) & mask
-    while true {
-      let bucket = buckets[index]
-      if bucket == 0 { break }
-      if bucket >> 32 == tag {
-        let slot = Int(truncatingIfNeeded: bucket & 0xFFFF_FFFF) - 1
-        if storedEncodingEqualsScratch(slot) { return slot }
-      }
-      index = (index + 1) & mask
-    }
+    let (index, tag, found) = probeScratch()
+    if let found { return found }
     let slot = arenaEnds.count
     arena.append(contentsOf: scratch)
     arenaEnds.append(arena.count)
     buckets[index] = tag << 32 | UInt64(slot + 1)
     if arenaEnds.count * 2 > buckets.count { grow() }
     return slot
+  }
+
+  /// The slot holding the key in `scratch`, or the empty bucket where it would go.
+  private func probeScratch() -> (index: Int, tag: UInt64, slot: Int?) {
+    let hash = scratch.withUnsafeBytes { Self.hashBytes($0, into: Self.seed) }
+    let tag = hash >> 32
+    var index = Int(truncatingIfNeeded: hash) & mask
+    while true {
+      let bucket = buckets[index]
+      if bucket == 0 { return (index, tag, nil) }
+      if bucket >> 32 == tag {
+        let slot = Int(truncatingIfNeeded: bucket & 0xFFFF_FFFF) - 1
+        if storedEncodingEqualsScratch(slot) { return (index, tag, slot) }
+      }
+      index = (index + 1) & mask
+    }
   }
 
   /// A number that orders slots as `precedes` does wherever two numbers differ (equal

@@ -75,6 +75,11 @@ final class OfflineFileColumns: Sendable {
     OfflineRowReader.value(keyColumns[column], keyTypes[column], row)
   }
 
+  /// Value feature `column` (of the group's `valueFeatures`) of `row`.
+  func value(_ column: Int, _ row: Int) -> FeatureValue {
+    OfflineRowReader.value(valueColumns[column], valueTypes[column], row)
+  }
+
   /// Whether `row` is a delete (a tombstone for its entity).
   func isDelete(_ row: Int) -> Bool { OfflineRowReader.string(operations, row) == "delete" }
 

@@ -24,6 +24,15 @@ public struct OfflineHistory {
       }
     }
 
+    /// The snapshot of `table` this names.
+    public func snapshot(of table: DeltaTable) throws -> Snapshot {
+      switch self {
+      case .latest: return try table.snapshot()
+      case .version(let version): return try table.snapshot(version: version)
+      case .time(let date): return try table.snapshot(asOf: date)
+      }
+    }
+
     public static func parseTime(_ text: String) -> Date? {
       let formatter = ISO8601DateFormatter()
       formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -44,12 +53,7 @@ public struct OfflineHistory {
     let group = try inspector.group(named: name)
     let key = try KeyArgument.parse(argument, group: group)
     let table = try inspector.offlineTable(group.tableName)
-    let snapshot: Snapshot
-    switch asOf {
-    case .latest: snapshot = try table.snapshot()
-    case .version(let version): snapshot = try table.snapshot(version: version)
-    case .time(let date): snapshot = try table.snapshot(asOf: date)
-    }
+    let snapshot = try asOf.snapshot(of: table)
     var rows: [OfflineRowReader.Row] = []
     for file in snapshot.files {
       let decoded = try OfflineRowReader(

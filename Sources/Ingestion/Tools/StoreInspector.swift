@@ -109,6 +109,8 @@ public enum ToolError: Error, CustomStringConvertible {
   case badKey(String)
   case badAsOf(String)
   case noGroupVersion(String, Int, known: [Int])
+  case badEntities(String, String)
+  case badFeatures(String)
 
   public var description: String {
     switch self {
@@ -123,6 +125,8 @@ public enum ToolError: Error, CustomStringConvertible {
       return
         "feature group '\(name)' has no version \(version) in this data dir; versions there: "
         + (known.isEmpty ? "none" : known.map(String.init).joined(separator: ", "))
+    case .badEntities(let path, let reason): return "entities file \(path): \(reason)"
+    case .badFeatures(let reason): return "bad --features: \(reason)"
     case .badAsOf(let text):
       return "bad --as-of '\(text)': give a table version (integer) or an RFC 3339 time"
     }

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Ingestion
+
+extension Offline {
+  /// `idemstream offline join`: the point-in-time training set.
+  struct Join: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write a point-in-time training set: each entity row with the features it had.",
+      discussion: """
+        Each row of --entities (Parquet, CSV with a header, or JSON lines) names an entity by \
+        its primary-key columns and a time in `event_time`; it gets, per group, the features \
+        of the entity's greatest write with event_time at or before the row's (nulls when \
+        there is none, or it is a delete), from the table as of --as-of (default: the \
+        latest version). Output columns: the entities' own, then GROUP__feature. The same \
+        arguments give the same bytes. See docs/reference.md, "Reads".
+        """)
+    @OptionGroup var options: ConfigOptions
+    @Option(help: "The entities file: .parquet, .csv or .jsonl.") var entities: String
+    @Option(
+      parsing: .upToNextOption,
+      help: "GROUP:feature1,feature2 or GROUP:* (every feature), one per group.")
+    var features: [String]
+    @Option(
+      help: """
+        A table version or an RFC 3339 time for every group, or GROUP=VERSION,... (one per \
+        group, as the report prints them).
+        """)
+    var asOf: String?
+    @Option(help: "The Parquet file to write.") var out: String
+    @Flag(help: "Report as one JSON object.") var json = false
+
+    func run() throws {
+      do {
+        let inspector = try StoreInspector(config: try options.load())
+        let summary = try PointInTimeJoin(inspector: inspector).run(
+          entities: entities, requests: try features.map(PointInTimeJoin.Request.init),
+          asOf: try PointInTimeJoin.AsOf(argument: asOf), output: out)
+        if json {
+          let versions = summary.versions.map { "\"\($0.table)\":\($0.version)" }
+          print(
+            #"{"rows":\#(summary.rows),"matched":[\#(summary.matched.map(String.init).joined(separator: ","))],"#
+              + #""versions":{\#(versions.joined(separator: ","))},"out":\#(RowJSON.quote(out))}"#)
+        } else {
+          let read = summary.versions.map { "\($0.table) at version \($0.version)" }
+          print("read \(read.joined(separator: ", "))")
+          let pin = zip(features, summary.versions).map {
+            "\($0.0.split(separator: ":")[0])=\($0.1.version)"
+          }
+          print("repeat it with --as-of \(pin.joined(separator: ","))")
+          print("wrote \(summary.rows) row(s) to \(out)")
+        }
+      } catch { throw CommandFailure("\(error)") }
+    }
+  }
+}
