@@ -44,7 +44,7 @@ extension DeltaField {
 
 extension DeltaSchema {
   /// The Parquet schema of data files for this table (partition columns are not stored).
-  func parquetSchema(excluding partitionColumns: [String] = []) throws -> ParquetSchema {
+  public func parquetSchema(excluding partitionColumns: [String] = []) throws -> ParquetSchema {
     let stored = fields.filter { !partitionColumns.contains($0.name) }
     do {
       return try ParquetSchema(stored.map { try $0.parquetField() })

@@ -54,3 +54,58 @@ extension Offline {
     }
   }
 }
+
+extension Offline {
+  /// `idemstream offline read`: a time range of a group's table, sorted, as Parquet.
+  struct Read: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write every row with from <= event_time < to, sorted by key, as Parquet.",
+      discussion: """
+        Rows of the table as of --as-of (default: the latest version), every column, sorted \
+        by primary key and then write order (event_time, partition, offset). The same \
+        arguments give the same bytes. --from and --to take an RFC 3339 time or epoch \
+        milliseconds.
+        """)
+    @OptionGroup var options: ConfigOptions
+    @OptionGroup var groupOptions: GroupOptions
+    @Option(help: "Earliest event_time, inclusive.") var from: String?
+    @Option(help: "Latest event_time, exclusive.") var to: String?
+    @Option(help: "A table version or an RFC 3339 time.") var asOf: String?
+    @Option(help: "The Parquet file to write.") var out: String
+    @Flag(help: "Report as one JSON object.") var json = false
+
+    func run() throws {
+      do {
+        let inspector = try groupOptions.inspector(options)
+        let summary = try OfflineRangeRead(inspector: inspector).run(
+          group: groupOptions.group, from: try Self.micros(from, "--from"),
+          to: try Self.micros(to, "--to"), asOf: try OfflineHistory.AsOf(argument: asOf),
+          output: out)
+        if json {
+          print(
+            #"{"table":"\#(summary.table)","version":\#(summary.version),"rows":\#(summary.rows),"#
+              + #""files_read":\#(summary.filesRead),"files_in_version":\#(summary.filesInVersion),"#
+              + #""out":\#(RowJSON.quote(out))}"#)
+        } else {
+          print(
+            "read \(summary.table) at version \(summary.version) "
+              + "(\(summary.filesRead) of \(summary.filesInVersion) files)")
+          print("wrote \(summary.rows) row(s) to \(out)")
+        }
+      } catch { throw CommandFailure("\(error)") }
+    }
+
+    static func micros(_ text: String?, _ flag: String) throws -> Int64? {
+      guard let text else { return nil }
+      if let millis = Int64(text), let micros = TimestampParser.micros(fromEpochMillis: millis) {
+        return micros
+      }
+      guard case .success(let micros) = TimestampParser.micros(fromRFC3339: text) else {
+        throw CommandFailure(
+          "bad \(flag) '\(text)': give an RFC 3339 time (2026-01-01T00:00:00Z) or epoch milliseconds"
+        )
+      }
+      return micros
+    }
+  }
+}
