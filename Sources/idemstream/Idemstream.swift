@@ -13,6 +13,6 @@ struct Idemstream: AsyncParsableCommand {
     subcommands: [
       Run.self, Demo.self, BrokerCommand.self, ProduceCommand.self, Replay.self, Verify.self,
       Online.self,
-      Offline.self, DeadLetters.self, Status.self, Bench.self,
+      Offline.self, Maintenance.self, DeadLetters.self, Status.self, Bench.self,
     ])
 }
