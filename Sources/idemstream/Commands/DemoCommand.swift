@@ -16,12 +16,14 @@ struct Demo: ParsableCommand {
       """)
 
   @Option(help: "Where to write the stores and the config.") var dataDir = "./demo-data"
-  @Option(help: "Log level.") var logLevel = "warning"
+  @Option(help: "Log level: \(LogLevelArgument.accepted).") var logLevel = "warning"
+
+  func validate() throws { _ = try LogLevelArgument.level(logLevel) }
 
   func run() throws {
     LoggingSetup.bootstrap()
     var logger = Logger(label: "idemstream.demo")
-    logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+    logger.logLevel = try LogLevelArgument.level(logLevel)
     let stream = DemoStream()
     let broker = try EmbeddedBroker(topics: ["features": 4])
     print(

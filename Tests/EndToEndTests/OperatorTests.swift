@@ -1,0 +1,154 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The operator's rough edges (issue 17): what the command line says when it is given
+/// something it cannot use. Each refusal is one line on standard error that names the flag
+/// or key and the fix, with a non-zero exit status.
+final class OperatorTests: XCTestCase {
+  /// A config that points at a closed port: the commands below fail before they would
+  /// reach it, so no broker is needed.
+  static func unreachableConfig(in directory: TemporaryDirectory) throws -> String {
+    let path = directory.url.appendingPathComponent("unreachable.yaml").path
+    try """
+    kafka:
+      bootstrap_servers: "127.0.0.1:1"
+      topics: [features]
+    data_dir: ./data
+    \(Workload.configGroups)
+    """.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  /// Asserts `result` is a failure (exit 1) whose standard error is exactly `line`.
+  static func assertRefused(
+    _ result: CommandResult, _ line: String, file: StaticString = #filePath,
+    line number: UInt = #line
+  ) {
+    XCTAssertEqual(result.status, 1, result.stderr, file: file, line: number)
+    XCTAssertEqual(result.stderr, line + "\n", file: file, line: number)
+  }
+
+  func testVersionPrintsOneLine() throws {
+    let result = try Idemstream.run(["--version"])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    XCTAssertEqual(result.stdout, "idemstream 0.1.0\n")
+    XCTAssertEqual(result.stderr, "")
+  }
+
+  /// A bad `--log-level` is refused by every command that takes one, before it does anything.
+  func testBadLogLevelIsRefusedByName() throws {
+    let directory = try TemporaryDirectory("idemstream-operator")
+    defer { directory.remove() }
+    let config = try Self.unreachableConfig(in: directory)
+    let accepted = "trace, debug, info, notice, warning, error, critical"
+    for args in [
+      ["run", "--config", config, "--stop-at-end"],
+      ["status", "--config", config],
+      ["demo", "--data-dir", directory.url.appendingPathComponent("demo").path],
+    ] {
+      let result = try Idemstream.run(args + ["--log-level", "loud"])
+      Self.assertRefused(
+        result, "Error: --log-level 'loud' is not a log level — use one of \(accepted)")
+    }
+    XCTAssertFalse(FileManager.default.fileExists(atPath: directory.path + "/data"))
+    XCTAssertFalse(FileManager.default.fileExists(atPath: directory.path + "/demo"))
+  }
+
+  func testBadMetricsPortIsRefusedByName() throws {
+    let directory = try TemporaryDirectory("idemstream-operator")
+    defer { directory.remove() }
+    let config = try Self.unreachableConfig(in: directory)
+    for value in ["abc", "0", "70000", "-5"] {
+      let result = try Idemstream.run(["run", "--config", config, "--metrics-port=\(value)"])
+      Self.assertRefused(
+        result,
+        "Error: --metrics-port '\(value)' is not a port — give a whole number from 1 to 65535")
+    }
+  }
+
+  /// A metrics port something else listens on is named, with the flag, before the service
+  /// starts (nothing is created under the data dir).
+  func testMetricsPortInUseNamesThePortAndTheFlag() throws {
+    let directory = try TemporaryDirectory("idemstream-operator")
+    defer { directory.remove() }
+    let config = try Self.unreachableConfig(in: directory)
+    let listener = try ListeningSocket()
+    defer { listener.stopListening() }
+    let result = try Idemstream.run([
+      "run", "--config", config, "--stop-at-end", "--metrics-port", "\(listener.port)",
+    ])
+    Self.assertRefused(
+      result,
+      "Error: --metrics-port \(listener.port): the port is already in use — stop what listens "
+        + "there, or give --metrics-port another port")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: directory.path + "/data"))
+  }
+
+  /// `online get` and `offline history` treat an absent key alike: the rows of the keys
+  /// found on standard output, one line naming the absent keys on standard error, exit 1.
+  func testAbsentKeyIsOneLineAndExitOneForBothStores() throws {
+    let fixture = try IngestionFixture(writes: 200)
+    defer { fixture.tearDown() }
+    let config = try fixture.config(name: "a")
+    _ = try fixture.runToEnd(config)
+    let group = ["--config", config, "--group", "user_stats"]
+
+    let present = try Idemstream.run(["online", "get"] + group + ["u7"])
+    XCTAssertEqual(present.status, 0, present.stderr)
+    XCTAssertEqual(present.stderr, "")
+    let row = present.stdout
+    XCTAssertTrue(row.hasPrefix(#"{"user_id":"u7""#), row)
+    let online = try Idemstream.run(["online", "get"] + group + ["nobody", "u7", "ghost"])
+    Self.assertRefused(
+      online,
+      "Error: no online row of group 'user_stats' for keys nobody, ghost — check the key; a "
+        + "deleted entity has none (`offline history` shows its writes)")
+    XCTAssertEqual(online.stdout, row, "the key found is still printed")
+
+    let history = try Idemstream.run(["offline", "history"] + group + ["--json", "u7"])
+    XCTAssertEqual(history.status, 0, history.stderr)
+    XCTAssertEqual(history.stderr, "")
+    XCTAssertFalse(history.stdout.isEmpty)
+    let offline = try Idemstream.run(["offline", "history"] + group + ["--json", "nobody"])
+    let version = try Python.run(
+      """
+      import sys
+      from deltalake import DeltaTable
+      print(DeltaTable(sys.argv[1]).version())
+      """, [fixture.dataDir("a") + "/offline/user_stats_v1"]
+    ).trimmingCharacters(in: .whitespacesAndNewlines)
+    Self.assertRefused(
+      offline,
+      "Error: no offline row of group 'user_stats' for key nobody at table version \(version) — "
+        + "check the key, or give --as-of a later version")
+    XCTAssertEqual(offline.stdout, "")
+  }
+}
+
+/// A TCP socket listening on a port the kernel picked, on every address: what a process
+/// already serving that port looks like to `run --metrics-port`.
+final class ListeningSocket {
+  let descriptor: Int32
+  let port: Int
+
+  init() throws {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    self.descriptor = descriptor
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = INADDR_ANY
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+        bind(descriptor, pointer, length) == 0 && listen(descriptor, 4) == 0
+          && getsockname(descriptor, pointer, &length) == 0
+      }
+    }
+    guard bound else { throw POSIXError(.EADDRNOTAVAIL) }
+    port = Int(UInt16(bigEndian: address.sin_port))
+  }
+
+  func stopListening() { close(descriptor) }
+}
