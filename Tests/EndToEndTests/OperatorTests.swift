@@ -85,6 +85,54 @@ final class OperatorTests: XCTestCase {
     XCTAssertFalse(FileManager.default.fileExists(atPath: directory.path + "/data"))
   }
 
+  /// `demo --data-dir` refuses a directory that holds anything but a previous demo (and a
+  /// file), leaving it as it was, before the broker starts.
+  func testDemoRefusesADirectoryThatIsNotADemos() throws {
+    let directory = try TemporaryDirectory("idemstream-operator")
+    defer { directory.remove() }
+    let precious = directory.url.appendingPathComponent("precious.txt")
+    try "keep me\n".write(to: precious, atomically: true, encoding: .utf8)
+    let result = try Idemstream.run(["demo", "--data-dir", directory.path])
+    Self.assertRefused(
+      result,
+      "Error: demo: refusing to clear \(directory.path): it is not empty and not a previous "
+        + "demo's (no .idemstream-demo in it) — give --data-dir a new or empty directory, or "
+        + "remove it yourself")
+    XCTAssertEqual(result.stdout, "", "nothing started")
+    XCTAssertEqual(try String(contentsOf: precious, encoding: .utf8), "keep me\n")
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).count, 1)
+
+    let onFile = try Idemstream.run(["demo", "--data-dir", precious.path])
+    Self.assertRefused(
+      onFile,
+      "Error: demo: \(precious.path) is a file, not a directory — give --data-dir a new or "
+        + "empty directory")
+    XCTAssertEqual(try String(contentsOf: precious, encoding: .utf8), "keep me\n")
+  }
+
+  /// A new directory gets the marker; a second demo into it clears the first one's files
+  /// (a stray file left there is gone) and succeeds; an empty directory is taken as is.
+  func testDemoResetsAPreviousDemoAndTakesAnEmptyDirectory() throws {
+    let directory = try TemporaryDirectory("idemstream-operator")
+    defer { directory.remove() }
+    let demo = directory.url.appendingPathComponent("demo").path
+    let first = try Idemstream.run(["demo", "--data-dir", demo])
+    XCTAssertEqual(first.status, 0, first.stderr)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: demo + "/.idemstream-demo"))
+    let stray = demo + "/stray.txt"
+    XCTAssertTrue(FileManager.default.createFile(atPath: stray, contents: Data("x".utf8)))
+    let second = try Idemstream.run(["demo", "--data-dir", demo])
+    XCTAssertEqual(second.status, 0, second.stderr)
+    XCTAssertTrue(second.stdout.contains("stores agree"), second.stdout)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: stray), "the previous demo was cleared")
+
+    let empty = directory.url.appendingPathComponent("empty").path
+    try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
+    let third = try Idemstream.run(["demo", "--data-dir", empty])
+    XCTAssertEqual(third.status, 0, third.stderr)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: empty + "/online/online.db"))
+  }
+
   /// `online get` and `offline history` treat an absent key alike: the rows of the keys
   /// found on standard output, one line naming the absent keys on standard error, exit 1.
   func testAbsentKeyIsOneLineAndExitOneForBothStores() throws {
