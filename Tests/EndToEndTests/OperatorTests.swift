@@ -133,6 +133,65 @@ final class OperatorTests: XCTestCase {
     XCTAssertTrue(FileManager.default.fileExists(atPath: empty + "/online/online.db"))
   }
 
+  /// `kafka.bootstrap_servers: ""` is a config error naming the key, the line and the fix;
+  /// without the key, `run` still starts the embedded broker.
+  func testEmptyBootstrapServersIsAConfigError() throws {
+    let directory = try TemporaryDirectory("idemstream-operator")
+    defer { directory.remove() }
+    let unreachable = try Self.unreachableConfig(in: directory)
+    let text = try String(contentsOfFile: unreachable, encoding: .utf8)
+    let empty = directory.url.appendingPathComponent("empty.yaml").path
+    try text.replacingOccurrences(of: "\"127.0.0.1:1\"", with: "\"\"")
+      .write(toFile: empty, atomically: true, encoding: .utf8)
+    let refused = try Idemstream.run(["run", "--config", empty, "--stop-at-end"])
+    Self.assertRefused(
+      refused,
+      "Error: \(empty):2: kafka.bootstrap_servers is empty — give host:port (e.g. broker:9092), "
+        + "or leave the key out for the embedded broker")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: directory.path + "/data"))
+
+    let embedded = directory.url.appendingPathComponent("embedded.yaml").path
+    try text.replacingOccurrences(of: "  bootstrap_servers: \"127.0.0.1:1\"\n", with: "")
+      .write(toFile: embedded, atomically: true, encoding: .utf8)
+    let run = try Idemstream.run(["run", "--config", embedded, "--stop-at-end"])
+    XCTAssertEqual(run.status, 0, run.stderr)
+    XCTAssertTrue(run.stderr.contains("started the embedded broker"), run.stderr)
+  }
+
+  /// A relative `data_dir` is the config file's directory's, whatever the working directory
+  /// of `run` and of the read tools.
+  func testRelativeDataDirIsTakenFromTheConfigFilesDirectory() throws {
+    let fixture = try IngestionFixture(writes: 200)
+    defer { fixture.tearDown() }
+    let configs = fixture.directory.url.appendingPathComponent("configs")
+    let elsewhere = fixture.directory.url.appendingPathComponent("elsewhere")
+    for folder in [configs, elsewhere] {
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+    let config = configs.appendingPathComponent("relative.yaml").path
+    try Workload.config(
+      bootstrap: fixture.broker.bootstrap, topic: fixture.topic, dataDir: "./store",
+      groupID: "relative"
+    ).write(toFile: config, atomically: true, encoding: .utf8)
+    let run = try Idemstream.run(
+      ["run", "--config", "../configs/relative.yaml", "--stop-at-end"],
+      currentDirectory: elsewhere.path)
+    XCTAssertEqual(run.status, 0, run.stderr)
+    XCTAssertTrue(
+      FileManager.default.fileExists(atPath: configs.path + "/store/online/online.db"),
+      "the stores are beside the config")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: elsewhere.path + "/store"))
+    let status = try Idemstream.run(
+      ["status", "--config", "configs/relative.yaml", "--json"],
+      currentDirectory: fixture.directory.path)
+    XCTAssertEqual(status.status, 0, status.stderr)
+    let doc = try XCTUnwrap(
+      try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+    let partitions = try XCTUnwrap(doc["partitions"] as? [[String: Any]])
+    XCTAssertEqual(partitions.count, 4)
+    XCTAssertTrue(partitions.allSatisfy { $0["lag"] as? Int == 0 }, "\(partitions)")
+  }
+
   /// `online get` and `offline history` treat an absent key alike: the rows of the keys
   /// found on standard output, one line naming the absent keys on standard error, exit 1.
   func testAbsentKeyIsOneLineAndExitOneForBothStores() throws {

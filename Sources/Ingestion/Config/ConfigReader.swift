@@ -62,10 +62,14 @@ struct ConfigReader {
     }
     var kafka = KafkaSettings(topics: try readTopics(topicsNode.value))
     if let server = members["bootstrap_servers"], !isNull(server.value) {
-      let text = try string(
-        server.value, "kafka.bootstrap_servers",
-        fix: "give host:port, or leave it out for the embedded broker")
-      kafka.bootstrapServers = text.isEmpty ? nil : text
+      let fix = "give host:port (e.g. broker:9092), or leave the key out for the embedded broker"
+      let text = try string(server.value, "kafka.bootstrap_servers", fix: fix)
+      // An empty value is a mistake (a template's unset variable, say), not a request for
+      // the embedded broker: that would ingest from a broker nobody produces to.
+      guard !text.trimmingCharactersInWhitespace().isEmpty else {
+        throw failure(server.value, "kafka.bootstrap_servers is empty", fix: fix)
+      }
+      kafka.bootstrapServers = text
     }
     if let groupID = members["group_id"] {
       kafka.groupID = try string(
