@@ -55,6 +55,7 @@ struct ConfigReader {
       of: node, in: "kafka",
       allowed: [
         "bootstrap_servers", "topics", "group_id", "instance_id", "settings", "topic_groups",
+        "connect_timeout",
       ])
     guard let topicsNode = members["topics"] else {
       throw failure(
@@ -70,6 +71,17 @@ struct ConfigReader {
         throw failure(server.value, "kafka.bootstrap_servers is empty", fix: fix)
       }
       kafka.bootstrapServers = text
+    }
+    if let timeout = members["connect_timeout"] {
+      let fix = "write a number and a unit, e.g. connect_timeout: 30s (500ms, 45s, 2m)"
+      let text = try string(timeout.value, "kafka.connect_timeout", fix: fix)
+      guard let millis = DurationParser.millis(text) else {
+        throw failure(timeout.value, "kafka.connect_timeout '\(text)' is not a duration", fix: fix)
+      }
+      guard millis > 0 else {
+        throw failure(timeout.value, "kafka.connect_timeout must be longer than zero", fix: fix)
+      }
+      kafka.connectTimeoutMillis = millis
     }
     if let groupID = members["group_id"] {
       kafka.groupID = try string(
