@@ -251,6 +251,22 @@ final class ConfigTests: XCTestCase {
     }
   }
 
+  func testConnectTimeout() throws {
+    func yaml(_ value: String) -> String {
+      ConfigTests.contractExample.replacingOccurrences(
+        of: "  topics: [features]\n", with: "  topics: [features]\n  connect_timeout: \(value)\n")
+    }
+    XCTAssertEqual(
+      try IdemstreamConfig.parse(yaml: ConfigTests.contractExample).kafka.connectTimeoutMillis,
+      30_000)
+    XCTAssertEqual(
+      try IdemstreamConfig.parse(yaml: yaml("1500ms")).kafka.connectTimeoutMillis, 1500)
+    assertFailure(
+      yaml("soon"), line: 4,
+      contains: ["kafka.connect_timeout 'soon' is not a duration", "connect_timeout: 30s"])
+    assertFailure(yaml("0s"), line: 4, contains: ["kafka.connect_timeout must be longer than zero"])
+  }
+
   /// `load` resolves a relative data_dir against the config file's directory.
   func testLoadResolvesARelativeDataDirAgainstTheConfigFile() throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
