@@ -6,6 +6,12 @@ extension KafkaConsumer {
     try metadataClient.partitions(of: topic, timeout: timeout)
   }
 
+  /// Waits at most `timeout` for a broker of the cluster to answer a metadata request, and
+  /// throws when none did: a client otherwise retries an unreachable cluster forever.
+  public func checkReachable(timeout: Duration) throws {
+    try metadataClient.checkReachable(timeout: timeout)
+  }
+
   /// The first offset of `partition` whose record timestamp is at or after `date`; nil when
   /// every record is older.
   public func offset(for partition: TopicPartition, at date: Date, timeout: Duration = .seconds(10))

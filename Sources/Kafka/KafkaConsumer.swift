@@ -23,12 +23,15 @@ public final class KafkaConsumer: Sendable {
   private let fetchNudger: FetchNudger
 
   public init(configuration: KafkaConsumerConfiguration) throws {
-    let callbacks = ConsumerCallbackContext()
+    let callbacks = ConsumerCallbackContext(logHandler: configuration.logHandler)
     self.callbacks = callbacks
+    let forwardingLogs = configuration.logHandler != nil
     client = try RdKafkaClient(
       role: .consumer, properties: try configuration.librdkafkaProperties(),
       callbackContext: callbacks,
-      installCallbacks: RdKafkaClient.installConsumerCallbacks)
+      installCallbacks: {
+        RdKafkaClient.installConsumerCallbacks($0, forwardingLogs: forwardingLogs)
+      })
     fetchNudger = FetchNudger(client: client)
   }
 

@@ -2,6 +2,9 @@ import ArgumentParser
 
 @main
 struct Idemstream: AsyncParsableCommand {
+  /// What `idemstream --version` prints; raised with each release of the command line.
+  static let version = "0.1.0"
+
   static let configuration = CommandConfiguration(
     commandName: "idemstream",
     abstract: "Streaming feature ingestion: Kafka → online store + Delta Lake, exactly once.",
@@ -10,6 +13,7 @@ struct Idemstream: AsyncParsableCommand {
       last-write-wins updates to the online store and commits ACID batches to a Delta Lake \
       table per feature group. Start with `idemstream demo`.
       """,
+    version: "idemstream \(version)",
     subcommands: [
       Run.self, Demo.self, BrokerCommand.self, ProduceCommand.self, Replay.self, Verify.self,
       Online.self,

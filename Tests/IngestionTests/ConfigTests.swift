@@ -44,7 +44,8 @@ final class ConfigTests: XCTestCase {
     XCTAssertEqual(config.kafka.groupID, "idemstream")
     XCTAssertEqual(config.kafka.instanceID, "")
     XCTAssertEqual(config.kafka.settings, [:])
-    XCTAssertEqual(config.dataDir, "./data")
+    // Loaded from a file, `./data` is the file's directory's (docs/reference.md).
+    XCTAssertEqual(config.dataDir, directory.path + "/data")
     XCTAssertEqual(
       config.offline,
       OfflineSettings(commitIntervalMillis: 5000, maxRowsPerCommit: 500_000, checkpointInterval: 10)
@@ -234,6 +235,55 @@ final class ConfigTests: XCTestCase {
       of: "data_dir: ./data", with: "data_directory: ./data")
     assertFailure(
       yaml, line: 7, contains: ["unknown key 'data_directory'", "use one of kafka, data_dir"])
+  }
+
+  /// `bootstrap_servers: ""` is refused; leaving the key out is the embedded broker.
+  func testEmptyBootstrapServersIsAnError() {
+    for empty in ["\"\"", "\"  \""] {
+      let yaml = ConfigTests.contractExample.replacingOccurrences(
+        of: "\"127.0.0.1:9092\"", with: empty)
+      assertFailure(
+        yaml, line: 2,
+        contains: [
+          "kafka.bootstrap_servers is empty",
+          "give host:port (e.g. broker:9092), or leave the key out for the embedded broker",
+        ])
+    }
+  }
+
+  func testConnectTimeout() throws {
+    func yaml(_ value: String) -> String {
+      ConfigTests.contractExample.replacingOccurrences(
+        of: "  topics: [features]\n", with: "  topics: [features]\n  connect_timeout: \(value)\n")
+    }
+    XCTAssertEqual(
+      try IdemstreamConfig.parse(yaml: ConfigTests.contractExample).kafka.connectTimeoutMillis,
+      30_000)
+    XCTAssertEqual(
+      try IdemstreamConfig.parse(yaml: yaml("1500ms")).kafka.connectTimeoutMillis, 1500)
+    assertFailure(
+      yaml("soon"), line: 4,
+      contains: ["kafka.connect_timeout 'soon' is not a duration", "connect_timeout: 30s"])
+    assertFailure(yaml("0s"), line: 4, contains: ["kafka.connect_timeout must be longer than zero"])
+  }
+
+  /// `load` resolves a relative data_dir against the config file's directory.
+  func testLoadResolvesARelativeDataDirAgainstTheConfigFile() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "idemstream-config-\(UUID().uuidString)/nested")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+    for (written, expected) in [
+      ("./data", directory.path + "/data"),
+      ("../up/store", directory.deletingLastPathComponent().path + "/up/store"),
+      ("/srv/idemstream", "/srv/idemstream"),
+    ] {
+      let path = directory.appendingPathComponent("c.yaml").path
+      try ConfigTests.contractExample.replacingOccurrences(
+        of: "data_dir: ./data", with: "data_dir: \(written)"
+      ).write(toFile: path, atomically: true, encoding: .utf8)
+      XCTAssertEqual(try IdemstreamConfig.load(path: path).dataDir, expected, written)
+    }
   }
 
   func testUnknownKeyInsideASection() {

@@ -44,6 +44,7 @@ final class ReferenceDocTests: XCTestCase {
     XCTAssertEqual(config.dataDir, defaults.dataDir)
     XCTAssertEqual(config.kafka.groupID, defaults.kafka.groupID)
     XCTAssertEqual(config.kafka.instanceID, defaults.kafka.instanceID)
+    XCTAssertEqual(config.kafka.connectTimeoutMillis, defaults.kafka.connectTimeoutMillis)
     XCTAssertEqual(config.featureGroups, defaults.featureGroups)
   }
 

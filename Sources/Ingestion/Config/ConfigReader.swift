@@ -55,6 +55,7 @@ struct ConfigReader {
       of: node, in: "kafka",
       allowed: [
         "bootstrap_servers", "topics", "group_id", "instance_id", "settings", "topic_groups",
+        "connect_timeout",
       ])
     guard let topicsNode = members["topics"] else {
       throw failure(
@@ -62,10 +63,25 @@ struct ConfigReader {
     }
     var kafka = KafkaSettings(topics: try readTopics(topicsNode.value))
     if let server = members["bootstrap_servers"], !isNull(server.value) {
-      let text = try string(
-        server.value, "kafka.bootstrap_servers",
-        fix: "give host:port, or leave it out for the embedded broker")
-      kafka.bootstrapServers = text.isEmpty ? nil : text
+      let fix = "give host:port (e.g. broker:9092), or leave the key out for the embedded broker"
+      let text = try string(server.value, "kafka.bootstrap_servers", fix: fix)
+      // An empty value is a mistake (a template's unset variable, say), not a request for
+      // the embedded broker: that would ingest from a broker nobody produces to.
+      guard !text.trimmingCharactersInWhitespace().isEmpty else {
+        throw failure(server.value, "kafka.bootstrap_servers is empty", fix: fix)
+      }
+      kafka.bootstrapServers = text
+    }
+    if let timeout = members["connect_timeout"] {
+      let fix = "write a number and a unit, e.g. connect_timeout: 30s (500ms, 45s, 2m)"
+      let text = try string(timeout.value, "kafka.connect_timeout", fix: fix)
+      guard let millis = DurationParser.millis(text) else {
+        throw failure(timeout.value, "kafka.connect_timeout '\(text)' is not a duration", fix: fix)
+      }
+      guard millis > 0 else {
+        throw failure(timeout.value, "kafka.connect_timeout must be longer than zero", fix: fix)
+      }
+      kafka.connectTimeoutMillis = millis
     }
     if let groupID = members["group_id"] {
       kafka.groupID = try string(

@@ -8,7 +8,8 @@ public struct IdemstreamConfig: Sendable, Hashable {
   public static let defaultMaxRecordBytes = 1 << 20
 
   public var kafka: KafkaSettings
-  /// `data_dir` as written (relative paths are the caller's to resolve).
+  /// `data_dir`: as written by `parse`; `load` makes a relative one relative to the config
+  /// file's directory, so that a config means the same data dir from any working directory.
   public var dataDir: String
   public var offline: OfflineSettings
   public var dedup: DedupSettings
@@ -46,7 +47,12 @@ public struct IdemstreamConfig: Sendable, Hashable {
       throw ConfigError(
         file: path, line: 0, problem: "the file is not UTF-8 text", fix: "save it as UTF-8")
     }
-    return try parse(yaml: text, fileName: path)
+    var config = try parse(yaml: text, fileName: path)
+    let configDirectory = URL(fileURLWithPath: path).deletingLastPathComponent()
+    config.dataDir =
+      URL(fileURLWithPath: config.dataDir, relativeTo: configDirectory)
+      .standardizedFileURL.path
+    return config
   }
 
   /// Validates YAML text; `fileName` is what error messages call it.

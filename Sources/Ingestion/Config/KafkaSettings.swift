@@ -11,11 +11,17 @@ public struct KafkaSettings: Sendable, Hashable {
   /// `topic_groups`: topics whose records all belong to one feature group, so that
   /// `feature_group` may be left out of their records.
   public var topicGroups: [String: String]
+  /// `connect_timeout`: how long `run` and `replay` wait at start for a broker to answer
+  /// before they give up; an outage after that is waited out.
+  public var connectTimeoutMillis: Int64
+
+  public static let defaultConnectTimeoutMillis: Int64 = 30_000
 
   public init(
     bootstrapServers: String? = nil, topics: [String], groupID: String = "idemstream",
     instanceID: String = "",
-    settings: [String: String] = [:], topicGroups: [String: String] = [:]
+    settings: [String: String] = [:], topicGroups: [String: String] = [:],
+    connectTimeoutMillis: Int64 = KafkaSettings.defaultConnectTimeoutMillis
   ) {
     self.bootstrapServers = bootstrapServers
     self.topics = topics
@@ -23,5 +29,6 @@ public struct KafkaSettings: Sendable, Hashable {
     self.instanceID = instanceID
     self.settings = settings
     self.topicGroups = topicGroups
+    self.connectTimeoutMillis = connectTimeoutMillis
   }
 }

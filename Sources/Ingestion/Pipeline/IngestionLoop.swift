@@ -161,6 +161,8 @@ struct IngestionLoop {
     case .committed(_, let error):
       if let error { logger.debug("Kafka offset commit failed", metadata: ["error": "\(error)"]) }
     case .error(let error):
+      // A broker failure librdkafka logged already (`KafkaLogForwarder`) is not said twice.
+      guard !service.kafkaLog.alreadyLogged(error) else { return }
       logger.warning("Kafka", metadata: ["error": "\(error)"])
     }
   }

@@ -41,6 +41,7 @@ extension IngestionService {
     consumerConfig.groupInstanceID = nil
     let consumer = try KafkaConsumer(configuration: consumerConfig)
     defer { try? consumer.close() }
+    try checkReachable(consumer)
     var starts: [TopicPartition: KafkaOffset] = [:]
     var targets: [TopicPartition: Int64] = [:]
     for topic in config.kafka.topics {

@@ -33,12 +33,15 @@ public final class IngestionService: Sendable {
   let config: IdemstreamConfig
   let options: Options
   let logger: Logger
+  /// librdkafka's log lines, through `logger`.
+  let kafkaLog: KafkaLogForwarder
   private let stopRequested = Atomic<Bool>(false)
 
   public init(config: IdemstreamConfig, options: Options, logger: Logger) {
     self.config = config
     self.options = options
     self.logger = logger
+    kafkaLog = KafkaLogForwarder(logger: logger)
   }
 
   /// Asks the loop to finish the batch in hand, commit and return.
@@ -58,6 +61,7 @@ public final class IngestionService: Sendable {
     let positions = PositionBook(decider.resumePositions)
 
     let consumer = try KafkaConsumer(configuration: consumerConfiguration())
+    try checkReachable(consumer)
     // Each assigned partition resumes after what the stores hold, never at Kafka's
     // committed offset (DESIGN.md, "On assignment").
     try consumer.subscribe(topics: config.kafka.topics) { positions.startOffsets(for: $0) }
@@ -75,6 +79,19 @@ public final class IngestionService: Sendable {
     return try loop.run(stopAtEnd: options.stopAtEnd)
   }
 
+  /// Gives up on a cluster no broker of which answers within `kafka.connect_timeout`:
+  /// librdkafka would retry it forever, and a `--stop-at-end` run would never end.
+  func checkReachable(_ consumer: KafkaConsumer) throws {
+    let timeout = config.kafka.connectTimeoutMillis
+    do {
+      try consumer.checkReachable(timeout: .milliseconds(timeout))
+    } catch let error as KafkaError {
+      throw IngestionError.clusterUnreachable(
+        servers: config.kafka.bootstrapServers ?? "", timeoutMillis: timeout,
+        reason: error.code.text)
+    }
+  }
+
   func consumerConfiguration() throws -> KafkaConsumerConfiguration {
     guard let bootstrap = config.kafka.bootstrapServers else {
       throw IngestionError.noBootstrapServers
@@ -90,6 +107,7 @@ public final class IngestionService: Sendable {
     configuration.settings = ["queued.max.messages.kbytes": "4096"].merging(
       config.kafka.settings
     ) { $1 }
+    configuration.logHandler = { [kafkaLog] in kafkaLog.log($0) }
     return configuration
   }
 
@@ -107,6 +125,8 @@ public enum IngestionError: Error, CustomStringConvertible, Sendable {
   /// SIGINT/SIGTERM came while a commit kept failing: the batch in hand was not committed
   /// (no store took all of it), so the next run reads it again.
   case stoppedWhileCommitFailing(String)
+  /// No broker answered within `kafka.connect_timeout` at start.
+  case clusterUnreachable(servers: String, timeoutMillis: Int64, reason: String)
 
   public var description: String {
     switch self {
@@ -114,6 +134,11 @@ public enum IngestionError: Error, CustomStringConvertible, Sendable {
       return
         "stopped while the commit kept failing (\(error)); the uncommitted batch is read "
         + "again on restart"
+    case .clusterUnreachable(let servers, let timeoutMillis, let reason):
+      return
+        "cannot reach the Kafka cluster at \(servers) within kafka.connect_timeout "
+        + "(\(DurationParser.text(millis: timeoutMillis))): \(reason) — check "
+        + "kafka.bootstrap_servers and that the brokers are up, or raise kafka.connect_timeout"
     case .noBootstrapServers:
       return
         "kafka.bootstrap_servers is not set: set it in the config, or use `idemstream demo` / "

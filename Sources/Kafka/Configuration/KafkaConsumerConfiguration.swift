@@ -26,6 +26,9 @@ public struct KafkaConsumerConfiguration: Sendable {
   public var autoCommit: Bool = false
   /// Raw librdkafka properties, applied last.
   public var settings: [String: String] = [:]
+  /// Receives librdkafka's log lines, on librdkafka's own threads. `nil`: librdkafka prints
+  /// them to standard error itself, in its own format.
+  public var logHandler: (@Sendable (KafkaLogMessage) -> Void)?
 
   public init(bootstrapServers: String, groupID: String? = nil) {
     self.bootstrapServers = bootstrapServers

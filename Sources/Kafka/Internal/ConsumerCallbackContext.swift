@@ -1,8 +1,9 @@
 import Synchronization
 
-/// What librdkafka's consumer callbacks (rebalance, commit, error) share with the consumer.
-/// The callbacks run on the thread that polls, inside librdkafka; they leave their findings
-/// here and the poll hands them out as `KafkaConsumerEvent`s.
+/// What librdkafka's consumer callbacks (rebalance, commit, error, log) share with the
+/// consumer. The first three run on the thread that polls, inside librdkafka; they leave
+/// their findings here and the poll hands them out as `KafkaConsumerEvent`s. The log
+/// callback runs on librdkafka's threads and goes straight to `logHandler`.
 final class ConsumerCallbackContext: Sendable {
   typealias StartOffsetProvider =
     @Sendable ([TopicPartition]) throws -> [TopicPartition:
@@ -19,6 +20,11 @@ final class ConsumerCallbackContext: Sendable {
   /// Set by a rebalance so that the poll in progress stops there. Atomic, not in `state`:
   /// the poll loop reads it once per record.
   private let rebalanced = Atomic<Bool>(false)
+  let logHandler: (@Sendable (KafkaLogMessage) -> Void)?
+
+  init(logHandler: (@Sendable (KafkaLogMessage) -> Void)? = nil) {
+    self.logHandler = logHandler
+  }
 
   var startOffsets: StartOffsetProvider? {
     get { state.withLock { $0.startOffsets } }

@@ -4,10 +4,12 @@ import CRdKafka
 /// The consumer side of the wrapper: group membership, positions, and batch consumption.
 extension RdKafkaClient {
   /// Registers the callbacks that report into a `ConsumerCallbackContext` (the conf opaque).
-  static func installConsumerCallbacks(_ conf: OpaquePointer) {
+  static func installConsumerCallbacks(_ conf: OpaquePointer, forwardingLogs: Bool) {
     rd_kafka_conf_set_rebalance_cb(conf, rebalanceCallback)
     rd_kafka_conf_set_offset_commit_cb(conf, offsetCommitCallback)
     rd_kafka_conf_set_error_cb(conf, errorCallback)
+    // With a log callback librdkafka prints nothing itself: each line is the handler's.
+    if forwardingLogs { rd_kafka_conf_set_log_cb(conf, logCallback) }
   }
 
   func subscribe(_ topics: [String]) throws {
@@ -260,6 +262,17 @@ private func errorCallback(
     code: KafkaErrorCode(rawValue: code), message: text,
     isFatal: code == Int32(RD_KAFKA_RESP_ERR__FATAL.rawValue))
   context.record(.error(error))
+}
+
+private func logCallback(
+  _ handle: OpaquePointer?, _ level: Int32, _ facility: UnsafePointer<CChar>?,
+  _ text: UnsafePointer<CChar>?
+) {
+  guard let handle, let context = context(rd_kafka_opaque(handle)) else { return }
+  context.logHandler?(
+    KafkaLogMessage(
+      severity: level, facility: facility.map { String(cString: $0) } ?? "",
+      text: text.map { String(cString: $0) } ?? ""))
 }
 
 /// Reads a partition list librdkafka still owns (inside callbacks).

@@ -25,6 +25,14 @@ extension RdKafkaClient {
     return ids.sorted()
   }
 
+  /// One metadata request for no topic in particular: it needs a broker that answers.
+  func checkReachable(timeout: Duration) throws {
+    var metadata: UnsafePointer<rd_kafka_metadata>?
+    let code = rd_kafka_metadata(handle, 0, nil, &metadata, Int32(timeout.wholeMilliseconds))
+    if let metadata { rd_kafka_metadata_destroy(metadata) }
+    try Self.check(code, "asking the cluster for its brokers")
+  }
+
   /// The leader broker id of each of `partitions` that has one, from one metadata request.
   func leaders(of partitions: Set<TopicPartition>, timeout: Duration) throws -> [TopicPartition:
     Int32]

@@ -8,8 +8,10 @@ struct ConfigOptions: ParsableArguments {
   @Option(name: .long, help: "The YAML configuration file (see docs/reference.md).")
   var config: String
 
-  @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+  @Option(name: .long, help: "Log level: \(LogLevelArgument.accepted).")
   var logLevel: String = "info"
+
+  func validate() throws { _ = try LogLevelArgument.level(logLevel) }
 
   func load() throws -> IdemstreamConfig {
     do {
@@ -22,8 +24,33 @@ struct ConfigOptions: ParsableArguments {
   func logger(_ label: String = "idemstream") -> Logger {
     LoggingSetup.bootstrap()
     var logger = Logger(label: label)
-    logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+    // validate() has refused any other text before a command runs.
+    logger.logLevel = (try? LogLevelArgument.level(logLevel)) ?? .info
     return logger
+  }
+}
+
+/// A `--log-level` value. Taken as text and checked in `validate()`, so that a bad one is a
+/// one-line error (ArgumentParser's own refusal of a value adds the usage lines).
+enum LogLevelArgument {
+  static var accepted: String { Logger.Level.allCases.map(\.rawValue).joined(separator: ", ") }
+
+  static func level(_ text: String) throws -> Logger.Level {
+    guard let level = Logger.Level(rawValue: text) else {
+      throw CommandFailure("--log-level '\(text)' is not a log level — use one of \(accepted)")
+    }
+    return level
+  }
+}
+
+/// A `--metrics-port` value: 1–65535. Checked in `validate()`, as `--log-level` is.
+enum PortArgument {
+  static func port(_ text: String, flag: String) throws -> Int {
+    guard let port = Int(text), (1...65535).contains(port) else {
+      throw CommandFailure(
+        "\(flag) '\(text)' is not a port — give a whole number from 1 to 65535")
+    }
+    return port
   }
 }
 
@@ -60,6 +87,23 @@ enum LoggingSetup {
 struct CommandFailure: Error, CustomStringConvertible {
   let description: String
   init(_ description: String) { self.description = description }
+}
+
+/// Keys a read tool found nothing for: one line on standard error, exit status 1, the same
+/// for `online get` and `offline history` (the rows of the keys found are printed first).
+struct AbsentKeys: Error, CustomStringConvertible {
+  /// "online" or "offline".
+  let store: String
+  let group: String
+  let keys: [String]
+  /// Where the store was read, e.g. " at table version 7"; empty for the online store.
+  var place = ""
+  let fix: String
+
+  var description: String {
+    "no \(store) row of group '\(group)' for \(keys.count == 1 ? "key" : "keys") "
+      + "\(keys.joined(separator: ", "))\(place) — \(fix)"
+  }
 }
 
 /// Whether standard output is a terminal: progress is shown there and nowhere else.

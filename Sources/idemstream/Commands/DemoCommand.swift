@@ -11,17 +11,23 @@ struct Demo: ParsableCommand {
       "Ingest a sample stream on the embedded broker into ./demo-data and show what happened.",
     discussion: """
       Starts the embedded broker, produces a sample stream with duplicates, out-of-order \
-      writes, deletes, a conflict and malformed records, ingests it into ./demo-data (which \
-      it clears first), then checks that the online store and the offline table agree.
+      writes, deletes, a conflict and malformed records, ingests it into ./demo-data, then \
+      checks that the online store and the offline table agree. The data dir must be new, empty, or a previous demo's (which holds the marker file \
+      \(DemoDirectory.markerName)): a previous demo's is cleared first, anything else is \
+      refused.
       """)
 
   @Option(help: "Where to write the stores and the config.") var dataDir = "./demo-data"
-  @Option(help: "Log level.") var logLevel = "warning"
+  @Option(help: "Log level: \(LogLevelArgument.accepted).") var logLevel = "warning"
+
+  func validate() throws { _ = try LogLevelArgument.level(logLevel) }
 
   func run() throws {
     LoggingSetup.bootstrap()
     var logger = Logger(label: "idemstream.demo")
-    logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+    logger.logLevel = try LogLevelArgument.level(logLevel)
+    // Before the broker starts: a directory the demo may not clear is refused at once.
+    let directory = try DemoDirectory.prepare(dataDir)
     let stream = DemoStream()
     let broker = try EmbeddedBroker(topics: ["features": 4])
     print(
@@ -44,9 +50,6 @@ struct Demo: ParsableCommand {
         + "\(stream.outOfOrder) out of order), \(stream.resent) re-sent, \(stream.conflicts) conflicting, "
         + "\(stream.malformed) malformed")
 
-    let directory = URL(fileURLWithPath: dataDir)
-    try? FileManager.default.removeItem(at: directory)
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let configText = DemoStream.config
       .replacingOccurrences(of: "data_dir: ./demo-data", with: "data_dir: \(directory.path)")
       .replacingOccurrences(

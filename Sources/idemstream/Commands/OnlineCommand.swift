@@ -8,10 +8,12 @@ struct Online: ParsableCommand {
 
   struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Print the online rows of entities as JSON lines (absent entities print nothing).",
+      abstract: "Print the online rows of entities as JSON lines.",
       discussion: """
         KEY is the key value for a one-column primary key (u42), else a JSON object of the \
-        key columns ('{"merchant_id":7,"day":"2026-01-01"}'). Exits 1 when a KEY is absent.
+        key columns ('{"merchant_id":7,"day":"2026-01-01"}'). A KEY with no live online row \
+        prints nothing; the absent KEYs are named in one line on standard error and the exit \
+        status is 1, as for `offline history`.
         """)
     @OptionGroup var options: ConfigOptions
     @OptionGroup var groupOptions: GroupOptions
@@ -23,17 +25,21 @@ struct Online: ParsableCommand {
       do { inspector = try groupOptions.inspector(options) } catch {
         throw CommandFailure("\(error)")
       }
-      var absent = 0
+      var absent: [String] = []
       for key in keys {
         do {
           if let line = try inspector.onlineGet(group: group, key: key) {
             print(line)
           } else {
-            absent += 1
+            absent.append(key)
           }
         } catch { throw CommandFailure("\(error)") }
       }
-      if absent > 0 { throw ExitCode(1) }
+      if !absent.isEmpty {
+        throw AbsentKeys(
+          store: "online", group: group, keys: absent,
+          fix: "check the key; a deleted entity has none (`offline history` shows its writes)")
+      }
     }
   }
 

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Ingestion
 import Kafka
+import NIOCore
 
 /// `idemstream run`: the service.
 struct Run: ParsableCommand {
@@ -23,17 +24,37 @@ struct Run: ParsableCommand {
   )
   var stopAtEnd = false
 
-  @Option(help: "Serve Prometheus metrics on this port at /metrics.")
-  var metricsPort: Int?
+  @Option(help: "Serve Prometheus metrics on this port (1–65535) at /metrics.")
+  var metricsPort: String?
 
   @Flag(help: "Print the run's totals as one JSON document.")
   var json = false
 
   @Flag(help: .hidden) var measureFreshness = false
 
+  func validate() throws {
+    if let metricsPort { _ = try PortArgument.port(metricsPort, flag: "--metrics-port") }
+  }
+
   func run() throws {
     var config = try options.load()
     let logger = options.logger()
+    // Before the broker and the stores: a port in use is found before anything starts.
+    let endpoint = try metricsPort.map { text in
+      let port = try PortArgument.port(text, flag: "--metrics-port")
+      do {
+        return try MetricsEndpoint.start(port: port)
+      } catch let error as IOError where error.errnoCode == EADDRINUSE {
+        throw CommandFailure(
+          "--metrics-port \(port): the port is already in use — stop what listens there, "
+            + "or give --metrics-port another port")
+      } catch {
+        throw CommandFailure(
+          "--metrics-port \(port): cannot listen there (\(error)) — give --metrics-port "
+            + "another port")
+      }
+    }
+    defer { endpoint?.stop() }
     var broker: EmbeddedBroker?
     if config.kafka.bootstrapServers == nil {
       let embedded = try EmbeddedBroker(
@@ -44,8 +65,6 @@ struct Run: ParsableCommand {
       broker = embedded
     }
     defer { _ = broker }
-    let endpoint = try metricsPort.map { try MetricsEndpoint.start(port: $0) }
-    defer { endpoint?.stop() }
     var serviceOptions = IngestionService.Options()
     serviceOptions.stopAtEnd = stopAtEnd
     serviceOptions.measureFreshness = measureFreshness
