@@ -245,6 +245,20 @@ public final class SQLiteOnlineStore: OnlineStore {
     return try table.row(key: checkedKey(key, for: table))
   }
 
+  /// An entity's row and the offline table version the store had applied when it held
+  /// that row (`table`'s entry in the applied versions; nil before any), read in one
+  /// transaction so that the two belong to the same commit.
+  public func getWithVersion(group: String, key: [OnlineValue], table tableName: String) throws
+    -> (row: OnlineRow?, version: Int64?)
+  {
+    let state = try state()
+    let table = try table(group, in: state)
+    let key = try checkedKey(key, for: table)
+    return try state.connection.readTransaction {
+      (try table.row(key: key), try MetadataSQL.appliedVersions(on: state.connection)[tableName])
+    }
+  }
+
   public func rows(group: String, after: [OnlineValue]?, limit: Int) throws -> [OnlineRow] {
     let state = try state()
     let table = try table(group, in: state)

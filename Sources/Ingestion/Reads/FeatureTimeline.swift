@@ -104,6 +104,11 @@ struct FeatureTimeline {
     files[Int(place.file)].value(index, Int(place.row))
   }
 
+  /// The write at `place` as the online row an upsert of it leaves.
+  func onlineRow(at place: Place) -> OnlineRow {
+    files[Int(place.file)].onlineRow(Int(place.row), order: Self.order(files, place))
+  }
+
   private static func order(_ files: [OfflineFileColumns], _ place: Place) -> OnlineWriteOrder {
     let file = files[Int(place.file)]
     let row = Int(place.row)

@@ -55,7 +55,8 @@ public struct OfflineHistory {
     let table = try inspector.offlineTable(group.tableName)
     let snapshot = try asOf.snapshot(of: table)
     var rows: [OfflineRowReader.Row] = []
-    for file in snapshot.files {
+    let predicate = Self.keyPredicates([key], group: group)?.first
+    for file in snapshot.files where predicate?.mightMatch(file, schema: snapshot.schema) ?? true {
       let decoded = try OfflineRowReader(
         group: group, columns: try table.columns(of: file, snapshot: snapshot)
       )
@@ -83,5 +84,48 @@ public struct OfflineHistory {
       return RowJSON.object(fields)
     }
     return (snapshot.version, lines)
+  }
+
+  /// Per key, the entity's greatest write as of `asOf` as the online row it leaves — what
+  /// the online store served while it had applied that version — or nil when the entity
+  /// has none or its greatest write is a delete. Files whose statistics rule out every key
+  /// are not read.
+  public func latest(group name: String, keys arguments: [String], asOf: AsOf) throws
+    -> (version: Int64, lines: [String?])
+  {
+    let group = try inspector.group(named: name)
+    let keys = try arguments.map { try KeyArgument.parse($0, group: group) }
+    let table = try inspector.offlineTable(group.tableName)
+    let snapshot = try asOf.snapshot(of: table)
+    let predicates = Self.keyPredicates(keys, group: group)
+    var timeline = try FeatureTimeline(
+      group: group, table: table, snapshot: snapshot,
+      keep: predicates.map { predicates in
+        { file in predicates.contains { $0.mightMatch(file, schema: snapshot.schema) } }
+      })
+    let lines = keys.map { key -> String? in
+      guard let place = timeline.latest(key: key, atOrBefore: .max), !timeline.isDelete(place)
+      else { return nil }
+      return RowJSON.line(group: group, row: timeline.onlineRow(at: place))
+    }
+    return (snapshot.version, lines)
+  }
+
+  /// One predicate per key on the first key column, for skipping files by statistics; nil
+  /// when a key value has no scalar statistics compare (then every file is read).
+  static func keyPredicates(_ keys: [[OnlineValue]], group: FeatureGroup) -> [ScanPredicate]? {
+    guard let column = group.keyFeatures.first?.name else { return nil }
+    var predicates: [ScanPredicate] = []
+    for key in keys {
+      let scalar: DeltaScalar
+      switch key.first {
+      case .bigint(let value): scalar = .long(value)
+      case .string(let value): scalar = .string(value)
+      case .timestamp(let value): scalar = .timestamp(value)
+      default: return nil
+      }
+      predicates.append(.equal(column, scalar))
+    }
+    return predicates
   }
 }

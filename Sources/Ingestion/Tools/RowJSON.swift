@@ -3,7 +3,9 @@ import OnlineStore
 /// JSON lines of rows as the tools print them: the primary-key columns, `event_time`
 /// (RFC 3339, UTC, microseconds), then every feature, null included (docs/reference.md).
 public enum RowJSON {
-  public static func line(group: FeatureGroup, row: OnlineRow) -> String {
+  public static func line(
+    group: FeatureGroup, row: OnlineRow, extra: [(String, String)] = []
+  ) -> String {
     var fields: [(String, String)] = []
     for (feature, value) in zip(group.keyFeatures, row.key) {
       fields.append((feature.name, encode(value)))
@@ -12,7 +14,7 @@ public enum RowJSON {
     for (feature, value) in zip(group.valueFeatures, row.values) {
       fields.append((feature.name, encode(value)))
     }
-    return object(fields)
+    return object(fields + extra)
   }
 
   public static func object(_ fields: [(String, String)]) -> String {

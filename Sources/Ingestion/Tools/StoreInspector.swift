@@ -73,6 +73,20 @@ public final class StoreInspector {
     return try online.get(group: group.name, key: key).map { RowJSON.line(group: group, row: $0) }
   }
 
+  /// The online row of one entity with `_table_version`: the offline table version the
+  /// store had applied when it answered, so that `offline latest --as-of` that version
+  /// gives the same row later. nil when absent.
+  public func onlineGetWithVersion(group name: String, key argument: String) throws -> String? {
+    let group = try group(named: name)
+    let key = try KeyArgument.parse(argument, group: group)
+    let (row, version) = try online.getWithVersion(
+      group: group.name, key: key, table: group.tableName)
+    return row.map {
+      RowJSON.line(
+        group: group, row: $0, extra: [("_table_version", version.map(String.init) ?? "null")])
+    }
+  }
+
   /// Every live online row of a group as JSON lines, in primary-key order.
   public func onlineDump(group name: String, _ body: (String) throws -> Void) throws {
     let group = try group(named: name)

@@ -75,6 +75,14 @@ final class SQLiteConnection {
     return statement.isNull(at: 0) ? nil : statement.text(at: 0)
   }
 
+  /// Runs `body` inside a read transaction (`BEGIN … COMMIT`): every statement in it sees
+  /// one committed state of the database, whatever a writer commits meanwhile.
+  func readTransaction<T>(_ body: () throws -> T) throws -> T {
+    try execute("BEGIN")
+    defer { if sqlite3_get_autocommit(handle) == 0 { try? execute("COMMIT") } }
+    return try body()
+  }
+
   /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back when it throws, so that a
   /// batch that fails halfway leaves nothing behind.
   func transaction<T>(_ body: () throws -> T) throws -> T {

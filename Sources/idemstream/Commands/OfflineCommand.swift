@@ -4,7 +4,8 @@ import Ingestion
 /// `idemstream offline history`: an entity's rows in the offline table, with time travel.
 struct Offline: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Read the offline table.", subcommands: [History.self, Read.self, Join.self])
+    abstract: "Read the offline table.",
+    subcommands: [History.self, Latest.self, Read.self, Join.self])
 
   struct History: ParsableCommand {
     static let configuration = CommandConfiguration(

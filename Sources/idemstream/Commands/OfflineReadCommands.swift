@@ -109,3 +109,38 @@ extension Offline {
     }
   }
 }
+
+extension Offline {
+  /// `idemstream offline latest`: what the online store served at a table version.
+  struct Latest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print each entity's greatest write as of a table version, as online rows.",
+      discussion: """
+        The rows `online get --with-version` gave while the online store had applied that \
+        version, with the same columns: give it the `_table_version` an online answer \
+        carried to reproduce that answer. An entity whose greatest write is a delete has \
+        none; absent KEYs are named on standard error and the exit status is 1.
+        """)
+    @OptionGroup var options: ConfigOptions
+    @OptionGroup var groupOptions: GroupOptions
+    @Option(help: "A table version or an RFC 3339 time (default: the latest).") var asOf: String?
+    @Argument(help: "Entity keys.") var keys: [String]
+
+    func run() throws {
+      let group = groupOptions.group
+      let (version, lines): (Int64, [String?])
+      do {
+        let inspector = try groupOptions.inspector(options)
+        (version, lines) = try OfflineHistory(inspector: inspector).latest(
+          group: group, keys: keys, asOf: try OfflineHistory.AsOf(argument: asOf))
+      } catch { throw CommandFailure("\(error)") }
+      for line in lines { if let line { print(line) } }
+      let absent = zip(keys, lines).filter { $0.1 == nil }.map(\.0)
+      if !absent.isEmpty {
+        throw AbsentKeys(
+          store: "offline", group: group, keys: absent, place: " at table version \(version)",
+          fix: "check the key and the version; `offline history` shows every write")
+      }
+    }
+  }
+}

@@ -18,6 +18,12 @@ struct Online: ParsableCommand {
     @OptionGroup var options: ConfigOptions
     @OptionGroup var groupOptions: GroupOptions
     var group: String { groupOptions.group }
+    @Flag(
+      help: """
+        Add _table_version: the offline table version the store had applied when it \
+        answered (`offline latest --as-of` it gives the same row).
+        """)
+    var withVersion = false
     @Argument(help: "Entity keys.") var keys: [String]
 
     func run() throws {
@@ -28,7 +34,11 @@ struct Online: ParsableCommand {
       var absent: [String] = []
       for key in keys {
         do {
-          if let line = try inspector.onlineGet(group: group, key: key) {
+          let line =
+            withVersion
+            ? try inspector.onlineGetWithVersion(group: group, key: key)
+            : try inspector.onlineGet(group: group, key: key)
+          if let line {
             print(line)
           } else {
             absent.append(key)
