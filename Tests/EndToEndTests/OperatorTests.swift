@@ -119,6 +119,23 @@ final class OperatorTests: XCTestCase {
     let first = try Idemstream.run(["demo", "--data-dir", demo])
     XCTAssertEqual(first.status, 0, first.stderr)
     XCTAssertTrue(FileManager.default.fileExists(atPath: demo + "/.idemstream-demo"))
+    // The demo ends with a training set: u25 was deleted in round 4, so its label row of
+    // 00:06 gets nulls, and its row of 00:12 the write that re-created it.
+    XCTAssertTrue(first.stdout.contains("training set: 12 labelled rows"), first.stdout)
+    XCTAssertTrue(
+      first.stdout.contains(
+        #"{"user_id":"u25","event_time":"2026-01-01T00:06:00.000000Z","label":1,"#
+          + #""user_stats__clicks":null,"user_stats__spend":null,"user_stats__country":null}"#),
+      first.stdout)
+    let read = try Python.run(
+      """
+      import sys, pyarrow.parquet as pq
+      t = pq.read_table(sys.argv[1])
+      print(t.num_rows, ",".join(t.column_names))
+      """, [demo + "/training-set.parquet"])
+    XCTAssertEqual(
+      read, "12 user_id,event_time,label,user_stats__clicks,user_stats__spend,user_stats__country\n"
+    )
     let stray = demo + "/stray.txt"
     XCTAssertTrue(FileManager.default.createFile(atPath: stray, contents: Data("x".utf8)))
     let second = try Idemstream.run(["demo", "--data-dir", demo])

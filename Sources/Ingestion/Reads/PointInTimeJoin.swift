@@ -184,6 +184,36 @@ public struct PointInTimeJoin {
     return summary
   }
 
+  /// The first `count` rows of a join's output as JSON objects (timestamps as RFC 3339), for
+  /// a quick look at a training set.
+  public static func preview(_ output: String, count: Int) throws -> [String] {
+    let reader = try ParquetReader(path: output)
+    guard reader.rowGroupCount > 0 else { return [] }
+    let fields = reader.schema.fields
+    let columns = try fields.indices.map { try reader.readColumn($0, rowGroup: 0) }
+    let rows = min(count, columns.first?.count ?? 0)
+    return (0..<rows).map { row in
+      RowJSON.object(
+        zip(fields, columns).map { field, column in
+          let value: OnlineValue
+          if column.isNull(at: row) {
+            value = .null
+          } else if case .timestamp = field.logicalType {
+            value = micros(column, field, row).map(OnlineValue.timestamp) ?? .null
+          } else {
+            switch column {
+            case .int64(let values, _): value = .bigint(values[row])
+            case .int32(let values, _): value = .bigint(Int64(values[row]))
+            case .double(let values, _): value = .double(values[row])
+            case .boolean(let values, _): value = .boolean(values[row])
+            case .byteArray(let values, _): value = .string(values.string(at: row))
+            }
+          }
+          return (field.name, RowJSON.encode(value))
+        })
+    }
+  }
+
   private static func features(of request: Request, group: FeatureGroup) throws -> [(
     index: Int, feature: Feature
   )] {

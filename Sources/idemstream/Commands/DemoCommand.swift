@@ -94,12 +94,33 @@ struct Demo: ParsableCommand {
       "deleted in the last round, u50 is online: \(deleted ?? "absent (a tombstone remembers it)")")
     let recreated = try inspector.onlineGet(group: "user_stats", key: "u25")
     print("deleted in round 4 and written again later, u25 is online: \(recreated ?? "absent")")
+    // A training set from what was ingested: labels at three moments of the day, each row
+    // with the features its user had then, and no later value.
+    let entities = directory.appendingPathComponent("training-entities.csv").path
+    var labels = "user_id,event_time,label\n"
+    for (index, user) in ["u7", "u25", "u50", "u100"].enumerated() {
+      for minute in [2, 6, 12] {
+        labels +=
+          "\(user),2026-01-01T00:\(String(format: "%02d", minute)):00Z,\((index + minute) % 2)\n"
+      }
+    }
+    try labels.write(toFile: entities, atomically: true, encoding: .utf8)
+    let trainingSet = directory.appendingPathComponent("training-set.parquet").path
+    let joined = try PointInTimeJoin(inspector: inspector).run(
+      entities: entities,
+      requests: [try PointInTimeJoin.Request(argument: "user_stats:clicks,spend,country")],
+      asOf: try PointInTimeJoin.AsOf(argument: nil), output: trainingSet)
+    print(
+      "training set: \(joined.rows) labelled rows joined point in time with user_stats "
+        + "(version \(joined.versions[0].version)) into \(trainingSet); the first rows:")
+    for line in try PointInTimeJoin.preview(trainingSet, count: 6) { print("  \(line)") }
     let binary = ChildProcess.selfExecutable
     print(
       """
       explore (offline tools work without the broker):
         \(binary) online get --config \(configPath) --group user_stats u7
         \(binary) offline history --config \(configPath) --group user_stats u7
+        \(binary) offline join --config \(configPath) --entities \(entities) --features user_stats:* --out training.parquet
         \(binary) dead-letters --config \(configPath)
         python -c "import deltalake; print(deltalake.DeltaTable('\(directory.path)/offline/user_stats_v1').to_pandas())"
       """)
