@@ -45,6 +45,10 @@ public enum DeltaError: Error, Sendable, Equatable, CustomStringConvertible {
   case dataFile(path: String, reason: String)
   /// A file-system call failed.
   case io(path: String, reason: String)
+  /// A vacuum was asked to keep less than the table promises its readers.
+  case retentionTooShort(requested: TimeInterval, promised: TimeInterval)
+  /// A table property does not parse.
+  case badTableProperty(name: String, value: String, reason: String)
 
   public var description: String {
     switch self {
@@ -79,6 +83,13 @@ public enum DeltaError: Error, Sendable, Equatable, CustomStringConvertible {
     case .schemaMismatch(let reason): return "data does not match the table schema: \(reason)"
     case .dataFile(let path, let reason): return "data file \(path): \(reason)"
     case .io(let path, let reason): return "\(path): \(reason)"
+    case .retentionTooShort(let requested, let promised):
+      return
+        "a retention of \(Int(requested)) s is shorter than the table's "
+        + "delta.deletedFileRetentionDuration (\(Int(promised)) s): readers of versions in "
+        + "between would lose files; retain at least that long, or lower the property first"
+    case .badTableProperty(let name, let value, let reason):
+      return "table property \(name) = '\(value)': \(reason)"
     }
   }
 }

@@ -71,4 +71,104 @@ final class MaintenanceTests: XCTestCase {
     XCTAssertEqual(again.status, 0, again.stderr)
     XCTAssertTrue(again.stdout.contains("sorted"), again.stdout)
   }
+
+  /// `maintenance vacuum`: beside a running ingest with the default retention it deletes
+  /// only a file no commit names that is older than a week; a retention below the table's
+  /// promise is refused; once the table's properties allow a second, it deletes the files
+  /// the optimize removed and the log before the newest old checkpoint, and every version
+  /// from there on still reads (deltalake), with the stores agreeing.
+  func testVacuumDeletesOnlyWhatNoRetainedVersionNeeds() throws {
+    let fixture = try IngestionFixture(writes: 700)
+    defer { fixture.tearDown() }
+    let config = try fixture.config(name: "a", maxRowsPerCommit: 40)
+    _ = try fixture.runToEnd(config)
+    let optimized = try Idemstream.run(
+      ["maintenance", "optimize", "--config", config, "--group", "user_stats"])
+    XCTAssertEqual(optimized.status, 0, optimized.stderr)
+    let table = fixture.dataDir("a") + "/offline/user_stats_v1"
+    let manager = FileManager.default
+    let oldOrphan = table + "/part-orphan-old.parquet"
+    let newOrphan = table + "/part-orphan-new.parquet"
+    for orphan in [oldOrphan, newOrphan] {
+      XCTAssertTrue(manager.createFile(atPath: orphan, contents: Data("PAR1".utf8)))
+    }
+    try manager.setAttributes(
+      [.modificationDate: Date().addingTimeInterval(-10 * 86_400)], ofItemAtPath: oldOrphan)
+    func dataFiles() throws -> Int {
+      try manager.contentsOfDirectory(atPath: table).filter { $0.hasSuffix(".parquet") }.count
+    }
+    let before = try dataFiles()
+
+    let service = try Idemstream.start(["run", "--config", config])
+    defer { service.stop() }
+    let produced = try Idemstream.run(
+      ["produce", "--bootstrap", fixture.broker.bootstrap, "--topic", fixture.topic],
+      stdin: Workload(writes: 400, seed: 31).jsonl)
+    XCTAssertEqual(produced.status, 0, produced.stderr)
+    let week = try Idemstream.run(["maintenance", "vacuum", "--config", config, "--json"])
+    XCTAssertEqual(week.status, 0, week.stderr)
+    XCTAssertTrue(
+      week.stdout.contains(
+        #"{"table":"user_stats_v1","data_files_deleted":1,"log_files_deleted":0,"#
+          + #""oldest_readable_version":null}"#), week.stdout)
+    XCTAssertFalse(manager.fileExists(atPath: oldOrphan))
+    XCTAssertTrue(manager.fileExists(atPath: newOrphan), "younger than the retention")
+    let short = try Idemstream.run(
+      ["maintenance", "vacuum", "--config", config, "--retain", "1h"])
+    XCTAssertEqual(short.status, 1)
+    XCTAssertTrue(
+      short.stderr.contains("shorter than the table's delta.deletedFileRetentionDuration"),
+      short.stderr)
+    service.signal(SIGTERM)
+    XCTAssertEqual(service.wait(), 0, service.stderr)
+    _ = try fixture.runToEnd(config)
+    XCTAssertGreaterThan(try dataFiles(), before - 1, "the ingest went on adding files")
+
+    // A user lowers the table's retention (through deltalake), and vacuums again.
+    let rowsBefore = try Python.run(
+      """
+      import sys
+      from deltalake import DeltaTable
+      dt = DeltaTable(sys.argv[1])
+      dt.alter.set_table_properties({"delta.deletedFileRetentionDuration": "interval 1 seconds",
+                                     "delta.logRetentionDuration": "interval 1 seconds"})
+      print(DeltaTable(sys.argv[1]).to_pyarrow_table().num_rows)
+      """, [table])
+    sleep(2)
+    let second = try Idemstream.run(
+      [
+        "maintenance", "vacuum", "--config", config, "--group", "user_stats", "--retain", "1s",
+        "--json",
+      ])
+    XCTAssertEqual(second.status, 0, second.stderr)
+    let line = try XCTUnwrap(
+      second.stdout.split(separator: "\n").first { $0.contains(#""user_stats_v1""#) })
+    let report = try XCTUnwrap(
+      try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    XCTAssertGreaterThan(try XCTUnwrap(report["data_files_deleted"] as? Int), 5, "\(report)")
+    XCTAssertGreaterThan(try XCTUnwrap(report["log_files_deleted"] as? Int), 0, "\(report)")
+    let oldest = try XCTUnwrap(report["oldest_readable_version"] as? Int)
+    XCTAssertFalse(manager.fileExists(atPath: newOrphan))
+
+    let readable = try Python.run(
+      """
+      import sys
+      from deltalake import DeltaTable
+      path, oldest = sys.argv[1], int(sys.argv[2])
+      latest = DeltaTable(path).version()
+      counts = [DeltaTable(path, version=v).to_pyarrow_table().num_rows for v in range(oldest, latest + 1)]
+      print(len(counts), counts[-1])
+      """, [table, "\(oldest)"])
+    let parts = readable.split(separator: " ")
+    XCTAssertGreaterThan(Int(parts[0]) ?? 0, 0, readable)
+    XCTAssertEqual(
+      parts.last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) },
+      rowsBefore.trimmingCharacters(in: .whitespacesAndNewlines), "the latest rows are all there")
+    let verify = try Idemstream.run(["verify", "--config", config])
+    XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
+    // The ingest goes on over the vacuumed table.
+    _ = try fixture.runToEnd(config)
+    let invariants = try fixture.checkInvariants("a")
+    XCTAssertEqual(invariants["violation_count"] as? Int, 0, "\(invariants)")
+  }
 }

@@ -16,6 +16,15 @@ public struct Snapshot: Sendable {
   public let transactions: [String: AppTransaction]
   /// When the version was committed (the commit file's modification time).
   public let timestamp: Date
+  /// The removed files the log still remembers (shared with the log replay's state, not
+  /// copied: most snapshots never look at them).
+  private let removedFiles: [String: RemoveFile]
+
+  /// The removed files the log still remembers, by path: what a vacuum must keep while a
+  /// version within the retention still reads them.
+  public var tombstones: [RemoveFile] {
+    removedFiles.keys.sorted().compactMap { removedFiles[$0] }
+  }
 
   init(tableURL: URL, state: TableState, timestamp: Date) throws {
     guard let tableProtocol = state.tableProtocol, let metadata = state.metadata else {
@@ -29,6 +38,7 @@ public struct Snapshot: Sendable {
     self.files = state.orderedFiles
     self.transactions = state.transactions
     self.timestamp = timestamp
+    self.removedFiles = state.tombstones
   }
 
   /// The version `appId` last committed, or nil if it never committed to this table.

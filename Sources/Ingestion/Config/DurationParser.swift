@@ -1,12 +1,12 @@
 /// Parses the config's durations: a number and a unit (`500ms`, `45s`, `30m`, `12h`, `7d`),
 /// optionally several in a row (`1h30m`).
-enum DurationParser {
+public enum DurationParser {
   static let units: [(suffix: String, millis: Int64)] = [
     ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000),
   ]
 
   /// Milliseconds, or nil when `text` is not a duration.
-  static func millis(_ text: String) -> Int64? {
+  public static func millis(_ text: String) -> Int64? {
     var remaining = Substring(text.trimmingCharactersInWhitespace())
     guard !remaining.isEmpty else { return nil }
     var total: Int64 = 0

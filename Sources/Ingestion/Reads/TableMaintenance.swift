@@ -2,7 +2,9 @@ import Delta
 import Foundation
 import Parquet
 
-/// `maintenance optimize`: rewrites a group table's small files into few large ones sorted by
+/// The upkeep of the offline tables (`maintenance`).
+///
+/// `optimize` rewrites a group table's small files into few large ones sorted by
 /// primary key, then write order, in one commit of removes and adds with `dataChange: false`
 /// (readers and replication see no new data; time travel to earlier versions still reads
 /// the old files until a vacuum outside their retention).
@@ -13,8 +15,8 @@ import Parquet
 /// of them. Safe beside a running ingest: its appends commit on top (the log's optimistic
 /// concurrency retries the optimize at the next version); only a concurrent remove of one
 /// of these files is a conflict, and then nothing is committed.
-public struct TableOptimizer {
-  public struct Summary: Sendable {
+public struct TableMaintenance {
+  public struct OptimizeSummary: Sendable {
     public var table: String
     /// nil: nothing worth rewriting (fewer than two small files).
     public var version: Int64?
@@ -28,11 +30,13 @@ public struct TableOptimizer {
   public init(inspector: StoreInspector) { self.inspector = inspector }
 
   /// Rewrites `group`'s files smaller than `targetBytes` into files of about `targetBytes`.
-  public func optimize(group name: String, targetBytes: Int64 = 128 << 20) throws -> Summary {
+  public func optimize(group name: String, targetBytes: Int64 = 128 << 20) throws
+    -> OptimizeSummary
+  {
     let group = try inspector.group(named: name)
     let table = try inspector.offlineTable(group.tableName)
     let snapshot = try table.snapshot()
-    var summary = Summary(table: group.tableName)
+    var summary = OptimizeSummary(table: group.tableName)
     let small = snapshot.files.filter { $0.size < targetBytes }
     guard small.count >= 2 else { return summary }
     let batches = try table.read(snapshot: snapshot, files: small)
@@ -78,5 +82,31 @@ public struct TableOptimizer {
     summary.filesAdded = actions.count - small.count
     summary.rows = rows.count
     return summary
+  }
+
+  /// What a vacuum did to one table.
+  public struct VacuumSummary: Sendable {
+    public var table: String
+    public var dataFilesDeleted: Int
+    public var logFilesDeleted: Int
+    public var oldestReadableVersion: Int64?
+  }
+
+  /// `maintenance vacuum`: `group`'s table, or every table under the data dir's `offline/`
+  /// (earlier group versions and the dead letters included), by `DeltaTable.vacuum`'s rules.
+  public func vacuum(retain: TimeInterval, group: String? = nil) throws -> [VacuumSummary] {
+    let offline = URL(fileURLWithPath: inspector.config.dataDir).appendingPathComponent("offline")
+    let names =
+      try group.map { [try inspector.group(named: $0).tableName] }
+      ?? (try? FileManager.default.contentsOfDirectory(atPath: offline.path)) ?? []
+    return try names.sorted().compactMap { name in
+      let url = offline.appendingPathComponent(name)
+      guard DeltaTable.exists(at: url) else { return nil }
+      let report = try DeltaTable.open(at: url).vacuum(retain: retain)
+      return VacuumSummary(
+        table: name, dataFilesDeleted: report.dataFiles.count,
+        logFilesDeleted: report.logFiles.count,
+        oldestReadableVersion: report.oldestReadableVersion)
+    }
   }
 }
