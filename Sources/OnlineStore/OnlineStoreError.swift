@@ -18,6 +18,9 @@ public enum OnlineStoreError: Error, Sendable, Hashable {
   case io(operation: String, path: String, errno: Int32)
   /// The store was opened read-only.
   case readOnly
+  /// A read-only directory whose write-ahead log holds commits SQLite cannot read there:
+  /// it needs the `-shm` file, which it cannot create.
+  case unreadableLog(path: String)
   /// `close()` was called.
   case closed
 }
@@ -46,6 +49,11 @@ extension OnlineStoreError: CustomStringConvertible {
       return "\(operation) \(path) failed: \(systemErrorMessage(code)) (errno \(code))"
     case .readOnly:
       return "the online store was opened read-only"
+    case .unreadableLog(let path):
+      return
+        "\(path) holds commits that cannot be read in a read-only directory (SQLite needs to "
+        + "create online.db-shm beside it) — open the data dir writable once (any command "
+        + "does), or copy it again after stopping the service"
     case .closed:
       return "the online store is closed"
     }

@@ -61,8 +61,10 @@ public final class SQLiteOnlineStore: OnlineStore {
       try SystemFile.createDirectories(directory)
       lock = try DataDirectoryLock(path: directory + "/online.lock")
     }
-    let connection = try SQLiteConnection(
-      path: directory + "/online.db", readOnly: access != .readWrite)
+    let connection =
+      access == .readWrite
+      ? try SQLiteConnection(path: directory + "/online.db", readOnly: false)
+      : try Self.readOnlyConnection(directory: directory)
     if access == .readWrite {
       // Wait for a lock rather than fail at once: a connection closing in this process
       // (the WAL checkpointer of a store just closed) may still hold one for a moment.

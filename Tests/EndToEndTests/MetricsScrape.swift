@@ -35,11 +35,18 @@ enum MetricsScrape {
   }
 
   static func fetch(port: Int) -> String? {
-    guard let url = URL(string: "http://127.0.0.1:\(port)/metrics") else { return nil }
+    get("/metrics", port: port).flatMap { $0.status == 200 ? $0.body : nil }
+  }
+
+  /// `GET path` on the endpoint: the status code and the body; nil when nothing answers
+  /// within 5 s.
+  static func get(_ path: String, port: Int) -> (status: Int, body: String)? {
+    guard let url = URL(string: "http://127.0.0.1:\(port)\(path)") else { return nil }
     let done = DispatchSemaphore(value: 0)
     let box = ResponseBox()
-    let task = URLSession.shared.dataTask(with: url) { data, _, _ in
+    let task = URLSession.shared.dataTask(with: url) { data, response, _ in
       box.text = data.map { String(decoding: $0, as: UTF8.self) }
+      box.status = (response as? HTTPURLResponse)?.statusCode
       done.signal()
     }
     task.resume()
@@ -47,8 +54,12 @@ enum MetricsScrape {
       task.cancel()
       return nil
     }
-    return box.text
+    guard let status = box.status else { return nil }
+    return (status, box.text ?? "")
   }
 
-  private final class ResponseBox: @unchecked Sendable { var text: String? }
+  private final class ResponseBox: @unchecked Sendable {
+    var text: String?
+    var status: Int?
+  }
 }

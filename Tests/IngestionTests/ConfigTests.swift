@@ -208,6 +208,24 @@ final class ConfigTests: XCTestCase {
       ])
   }
 
+  func testLogSummaryInterval() throws {
+    func config(_ value: String) throws -> IdemstreamConfig {
+      try ConfigReader(fileName: "c.yaml").read(
+        yaml: ConfigTests.contractExample.replacingOccurrences(
+          of: "feature_groups:", with: "log:\n  summary_interval: \(value)\nfeature_groups:"))
+    }
+    XCTAssertEqual(try config("0").log.summaryIntervalMillis, 0)
+    XCTAssertEqual(try config("2s").log.summaryIntervalMillis, 2000)
+    XCTAssertEqual(
+      try ConfigReader(fileName: "c.yaml").read(yaml: ConfigTests.contractExample).log
+        .summaryIntervalMillis, 60_000)
+    let yaml = ConfigTests.contractExample.replacingOccurrences(
+      of: "feature_groups:", with: "log:\n  summary_interval: often\nfeature_groups:")
+    assertFailure(
+      yaml, line: 15,
+      contains: ["log.summary_interval 'often' is not a duration", "or 0 to turn the line off"])
+  }
+
   func testDedupClockStepAndPruneInterval() throws {
     func yaml(_ dedup: String) -> String {
       ConfigTests.contractExample.replacingOccurrences(

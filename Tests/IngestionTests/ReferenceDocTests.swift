@@ -40,6 +40,7 @@ final class ReferenceDocTests: XCTestCase {
     XCTAssertEqual(config.offline, defaults.offline)
     XCTAssertEqual(config.dedup, defaults.dedup)
     XCTAssertEqual(config.validation, defaults.validation)
+    XCTAssertEqual(config.log, defaults.log)
     XCTAssertEqual(config.maxRecordBytes, defaults.maxRecordBytes)
     XCTAssertEqual(config.dataDir, defaults.dataDir)
     XCTAssertEqual(config.kafka.groupID, defaults.kafka.groupID)
@@ -52,7 +53,7 @@ final class ReferenceDocTests: XCTestCase {
   /// to the page makes this fail: the reader names the accepted keys when it refuses one).
   func testEveryAcceptedKeyIsDocumented() throws {
     let example = try Self.example()
-    for section in ["", "kafka", "offline", "dedup", "validation"] {
+    for section in ["", "kafka", "offline", "dedup", "validation", "log"] {
       let probe =
         section.isEmpty
         ? "no_such_key: 1\n" + example

@@ -6,7 +6,8 @@ struct ConfigReader {
   let fileName: String
 
   static let topLevelKeys = [
-    "kafka", "data_dir", "offline", "dedup", "validation", "feature_groups", "max_record_bytes",
+    "kafka", "data_dir", "offline", "dedup", "validation", "log", "feature_groups",
+    "max_record_bytes",
   ]
 
   func read(yaml: String) throws(ConfigError) -> IdemstreamConfig {
@@ -40,6 +41,7 @@ struct ConfigReader {
     if let node = members["offline"] { config.offline = try readOffline(node.value) }
     if let node = members["dedup"] { config.dedup = try readDedup(node.value) }
     if let node = members["validation"] { config.validation = try readValidation(node.value) }
+    if let node = members["log"] { config.log = try readLog(node.value) }
     if let node = members["max_record_bytes"] {
       config.maxRecordBytes = try integer(node.value, "max_record_bytes", range: 1...(1 << 30))
     }
@@ -199,6 +201,17 @@ struct ConfigReader {
         ahead.value, "validation.max_event_time_ahead '\(text)' is not a duration", fix: fix)
     }
     return ValidationSettings(maxEventTimeAheadMillis: millis)
+  }
+
+  private func readLog(_ node: Node) throws(ConfigError) -> LogSettings {
+    let members = try members(of: node, in: "log", allowed: ["summary_interval"])
+    guard let interval = members["summary_interval"] else { return LogSettings() }
+    let fix = "write a number and a unit (500ms, 45s, 30m, 12h or 7d), or 0 to turn the line off"
+    let text = try string(interval.value, "log.summary_interval", fix: fix)
+    guard let millis = text == "0" ? 0 : DurationParser.millis(text), millis >= 0 else {
+      throw failure(interval.value, "log.summary_interval '\(text)' is not a duration", fix: fix)
+    }
+    return LogSettings(summaryIntervalMillis: millis)
   }
 
   // MARK: Node helpers

@@ -27,7 +27,7 @@ public enum DurationParser {
   }
 
   /// `millis` in the largest unit that divides it (`86400000` → `1d`), as the config takes it.
-  static func text(millis: Int64) -> String {
+  public static func text(millis: Int64) -> String {
     for unit in units.reversed() where millis != 0 && millis % unit.millis == 0 {
       return "\(millis / unit.millis)\(unit.suffix)"
     }

@@ -14,6 +14,7 @@ public struct IdemstreamConfig: Sendable, Hashable {
   public var offline: OfflineSettings
   public var dedup: DedupSettings
   public var validation: ValidationSettings
+  public var log: LogSettings
   /// Feature groups in file order; `FeatureWrite.groupIndex` indexes this array.
   public var featureGroups: [FeatureGroup]
   /// Record values larger than this are dead-lettered.
@@ -22,13 +23,15 @@ public struct IdemstreamConfig: Sendable, Hashable {
   public init(
     kafka: KafkaSettings, dataDir: String = "./data", offline: OfflineSettings = OfflineSettings(),
     dedup: DedupSettings = DedupSettings(), validation: ValidationSettings = ValidationSettings(),
-    featureGroups: [FeatureGroup], maxRecordBytes: Int = IdemstreamConfig.defaultMaxRecordBytes
+    log: LogSettings = LogSettings(), featureGroups: [FeatureGroup],
+    maxRecordBytes: Int = IdemstreamConfig.defaultMaxRecordBytes
   ) {
     self.kafka = kafka
     self.dataDir = dataDir
     self.offline = offline
     self.dedup = dedup
     self.validation = validation
+    self.log = log
     self.featureGroups = featureGroups
     self.maxRecordBytes = maxRecordBytes
   }

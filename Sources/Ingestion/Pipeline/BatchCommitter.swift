@@ -233,15 +233,15 @@ final class BatchCommitter: @unchecked Sendable {
     while true {
       do {
         let result = try commit()
-        Gauge(label: "idemstream_commit_failing").record(0)
+        Gauge(label: MetricFamilies.commitFailing.name).record(0)
         return result
       } catch {
         // The other thread stopped (the online transaction waited for an offline commit
         // that will not come): nothing to retry.
         if hasFailed { throw error }
         // The counter says how often, the gauge whether it is failing right now.
-        Counter(label: "idemstream_commit_failures_total").increment()
-        Gauge(label: "idemstream_commit_failing").record(1)
+        Counter(label: MetricFamilies.commitFailures.name).increment()
+        Gauge(label: MetricFamilies.commitFailing.name).record(1)
         service.logger.error(
           "commit failed; retrying the same batch",
           metadata: [

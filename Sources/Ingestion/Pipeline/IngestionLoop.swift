@@ -30,6 +30,11 @@ struct IngestionLoop {
   /// Record timestamp to taken from the consumer: the part of freshness Kafka accounts for.
   var deliverySamples: [Int64] = []
 
+  /// The periodic totals line and the dead-letter warning.
+  var runLog: RunLog
+  /// When the lag gauges were last refreshed between commits (`refreshLag`).
+  var lagRefreshedAt = ContinuousClock.now
+
   /// Entities already logged as written from a second partition.
   var loggedViolations = Set<String>()
   static let loggedViolationsKept = 10_000
@@ -61,6 +66,8 @@ struct IngestionLoop {
     self.batch = PendingBatch(groups: service.config.featureGroups)
     self.progress = positions.current
     self.committer = BatchCommitter(stores: stores, service: service)
+    self.runLog = RunLog(
+      logger: service.logger, intervalMillis: service.config.log.summaryIntervalMillis)
   }
 
   var config: IdemstreamConfig { service.config }
@@ -117,6 +124,8 @@ struct IngestionLoop {
         ContinuousClock.now >= batchDueAt
         || (records.isEmpty && !batch.isEmpty)
       if due && !batch.isEmpty { try commitBatch() }
+      refreshLag()
+      if runLog.isDue { runLog.line(totals: totals, lag: lagText()) }
       if stopAtEnd && assigned && batch.isEmpty && committer.isIdle {
         try finishCompleted(try committer.takeCompleted())
         if caughtUp() { break }
@@ -145,22 +154,32 @@ struct IngestionLoop {
     switch event {
     case .assigned(let starts):
       logger.info("partitions assigned", metadata: ["partitions": "\(starts.keys.sorted())"])
+      IngestionMetrics.rebalance("assigned")
+      let held = positions.current
       for partition in starts.keys {
         let marks = try consumer.queryWatermarks(partition)
         targets[partition] = marks.high
+        IngestionMetrics.lag(partition, records: Self.behind(marks, held: held[partition]))
       }
       assigned = true
+      service.options.readiness?.setAssignedPartitions(targets.count)
       logger.debug("targets for --stop-at-end", metadata: ["high_watermarks": "\(targets)"])
     case .revoked(let partitions):
       logger.info("partitions revoked", metadata: ["partitions": "\(partitions.sorted())"])
       // Finish what we hold for them: the records are decided, so commit them now.
       if !batch.isEmpty { try commitBatch() }
       try finishCompleted(try committer.whenIdle())
-      for partition in partitions { targets[partition] = nil }
+      IngestionMetrics.rebalance("revoked")
+      for partition in partitions {
+        targets[partition] = nil
+        IngestionMetrics.forgetLag(partition)
+      }
       assigned = !targets.isEmpty
+      service.options.readiness?.setAssignedPartitions(targets.count)
     case .committed(_, let error):
       if let error { logger.debug("Kafka offset commit failed", metadata: ["error": "\(error)"]) }
     case .error(let error):
+      IngestionMetrics.kafkaError()
       // A broker failure librdkafka logged already (`KafkaLogForwarder`) is not said twice.
       guard !service.kafkaLog.alreadyLogged(error) else { return }
       logger.warning("Kafka", metadata: ["error": "\(error)"])
@@ -181,6 +200,39 @@ struct IngestionLoop {
       return (progress[partition] ?? -1) < high - 1
     }
     if behind { consumer.nudgeFetchers(for: Set(targets.keys)) }
+  }
+
+  /// Records of a partition the stores do not hold yet: from after `held` (or the log start,
+  /// when they hold nothing of it or less than Kafka still has) to the high watermark.
+  static func behind(_ marks: PartitionWatermarks, held: Int64?) -> Int64 {
+    max(0, marks.high - max((held ?? -1) + 1, marks.low))
+  }
+
+  /// Sets the lag gauges of the assigned partitions, once a second: each commit sets its
+  /// own partitions', but while commits fail or nothing comes, only this moves them.
+  mutating func refreshLag() {
+    guard ContinuousClock.now - lagRefreshedAt >= .seconds(1) else { return }
+    lagRefreshedAt = .now
+    let held = positions.current
+    for partition in targets.keys {
+      guard let marks = consumer.cachedWatermarks(partition) else { continue }
+      IngestionMetrics.lag(partition, records: Self.behind(marks, held: held[partition]))
+    }
+  }
+
+  /// `lag 12` over the assigned partitions, from the latest fetch's high watermarks (the
+  /// one seen at assignment before a partition's first fetch).
+  func lagText() -> String {
+    guard !targets.isEmpty else { return "lag unknown (no partitions assigned)" }
+    let held = positions.current
+    var total: Int64 = 0
+    for (partition, highAtAssignment) in targets {
+      let marks =
+        consumer.cachedWatermarks(partition)
+        ?? PartitionWatermarks(low: 0, high: highAtAssignment)
+      total += Self.behind(marks, held: held[partition])
+    }
+    return "lag \(total)"
   }
 
   /// Every assigned partition taken to the high watermark seen at assignment.
@@ -258,9 +310,12 @@ struct IngestionLoop {
     counts.commits = 1
     totals.add(counts)
     IngestionMetrics.record(counts, positions: batch.positions, consumer: consumer)
+    runLog.checkDeadLetters(of: counts)
     if let newest = batch.newestRecordTimestamp {
       let now = Int64(Date().timeIntervalSince1970 * 1000)
-      Timer(label: "idemstream_freshness_seconds").recordMilliseconds(max(0, now - newest))
+      let freshness = max(0, now - newest)
+      Timer(label: MetricFamilies.freshness.name).recordMilliseconds(freshness)
+      runLog.committed(freshnessMillis: freshness)
     }
   }
 
@@ -269,7 +324,7 @@ struct IngestionLoop {
   /// entity cannot grow the set without bound).
   private mutating func noteViolations(_ online: OnlineGroupCounts, group: String) {
     guard online.partitionViolations > 0 else { return }
-    Counter(label: "idemstream_entity_partition_violations_total", dimensions: [("group", group)])
+    Counter(label: MetricFamilies.partitionViolations.name, dimensions: [("group", group)])
       .increment(by: online.partitionViolations)
     for key in online.violatingKeys where loggedViolations.count < Self.loggedViolationsKept {
       let keyText = "[" + key.map(RowJSON.encode).joined(separator: ",") + "]"

@@ -27,6 +27,8 @@ public final class IngestionService: Sendable {
     public var measureFreshness = false
     /// Called after each commit, for progress output.
     public var onCommit: (@Sendable (IngestionCounts) -> Void)?
+    /// Told when the stores are open and how many partitions are assigned (`/readyz`).
+    public var readiness: ServiceReadiness?
     public init() {}
   }
 
@@ -47,12 +49,21 @@ public final class IngestionService: Sendable {
   /// Asks the loop to finish the batch in hand, commit and return.
   public func requestStop() { stopRequested.store(true, ordering: .relaxed) }
 
-  var isStopRequested: Bool { stopRequested.load(ordering: .relaxed) }
+  /// Whether `requestStop()` was called: a run that returns with it was stopped (by a
+  /// signal, in `run`), not caught up.
+  public var isStopRequested: Bool { stopRequested.load(ordering: .relaxed) }
 
   /// Runs until stopped (or, with `stopAtEnd`, until caught up) and returns the totals.
   public func run() throws -> IngestionCounts {
     let openStart = ContinuousClock.now
     let stores = try IngestionStores(config: config, logger: logger)
+    IngestionMetrics.start(
+      groups: config.featureGroups.map(\.name), tables: try stores.latestCommits())
+    options.readiness?.setStoresOpen(true)
+    defer {
+      options.readiness?.setAssignedPartitions(0)
+      options.readiness?.setStoresOpen(false)
+    }
     var dedup = DedupIndex(windowMillis: config.dedup.windowMillis)
     dedup.load(try stores.online.loadDedupEntries().map(DedupEntry.init))
     let decider = RecordDecider(

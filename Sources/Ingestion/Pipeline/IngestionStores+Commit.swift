@@ -53,6 +53,7 @@ extension IngestionStores {
         operation: "STREAMING UPDATE",
         operationParameters: oneCommit ? BatchEnd.operationParameters : [:])
       batch.committedTables[config.featureGroups[index].tableName] = version
+      IngestionMetrics.tableCommitted(name, version: version, at: Date())
       try Failpoint.betweenOfflineCommits.reach()
     }
     // 3. Otherwise the dead-letter table last: its commit ends the batch. Not when it would
@@ -62,16 +63,18 @@ extension IngestionStores {
     if !oneCommit && batch.committedTables[deadLetterName] == nil
       && (deadLetterAdd != nil || !deadLetterTransactions.isEmpty)
     {
-      batch.committedTables[deadLetterName] = try deadLetterTable.commit(
+      let version = try deadLetterTable.commit(
         actions: deadLetterAdd.map { [DeltaAction.add($0)] } ?? [],
         appTransactions: deadLetterTransactions, operation: "STREAMING UPDATE")
+      batch.committedTables[deadLetterName] = version
+      IngestionMetrics.tableCommitted(deadLetterName, version: version, at: Date())
     }
     for name in batch.committedTables.keys {
       for (partition, offset) in positions {
         recordOfflinePosition(table: name, partition, offset: offset)
       }
     }
-    Timer(label: "idemstream_commit_seconds", dimensions: [("store", "offline")])
+    Timer(label: MetricFamilies.commitDuration.name, dimensions: [("store", "offline")])
       .recordInterval(since: offlineStart)
     batch.counts.addStage("offline", since: offlineStart)
     try Failpoint.afterOfflineCommit.reach()
@@ -101,7 +104,7 @@ extension IngestionStores {
         return try offlineVersions()
       })
     let elapsed = onlineStart.duration(to: .now) - waited
-    Timer(label: "idemstream_commit_seconds", dimensions: [("store", "online")])
+    Timer(label: MetricFamilies.commitDuration.name, dimensions: [("store", "online")])
       .recordDuration(elapsed)
     batch.counts.addStage("online", elapsed)
     try Failpoint.afterOnlineCommit.reach()

@@ -84,6 +84,14 @@ final class IngestionStores {
     }
   }
 
+  /// Every table's latest version and when it was committed.
+  func latestCommits() throws -> [(name: String, version: Int64, committed: Date)] {
+    try tablesWithNames.map { table, name in
+      let snapshot = try table.snapshot()
+      return (name, snapshot.version, snapshot.timestamp)
+    }
+  }
+
   func recordOfflinePosition(table: String, _ partition: TopicPartition, offset: Int64) {
     offlinePositions.record(table: table, partition, offset: offset)
   }

@@ -161,7 +161,7 @@ package struct RecordDecider {
     case .conflict(let first):
       batch.groupCounts[group].conflict += 1
       deadLetter(
-        record, reason: "conflict",
+        record, reason: DeadLetterCode.conflict,
         error:
           "idempotency key '\(row.idempotencyKeyString)' of group "
           + "'\(config.featureGroups[group].name)' was accepted at \(first) with other content",

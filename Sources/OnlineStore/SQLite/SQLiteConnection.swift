@@ -14,14 +14,18 @@ final class SQLiteConnection {
     return true
   }()
 
-  init(path: String, readOnly: Bool) throws {
+  /// Opens `path`. `immutable` (read-only only) tells SQLite that nobody changes the file
+  /// while it is open, so that it takes no locks and needs no `-shm` file: what a database
+  /// in a read-only directory needs when it has none (`SQLiteOnlineStore.readOnlyConnection`).
+  init(path: String, readOnly: Bool, immutable: Bool = false) throws {
     _ = Self.configured
     self.path = path
     var db: OpaquePointer?
     let flags =
       (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-      | SQLITE_OPEN_NOMUTEX
-    let status = sqlite3_open_v2(path, &db, flags, nil)
+      | SQLITE_OPEN_NOMUTEX | (immutable ? SQLITE_OPEN_URI : 0)
+    let name = immutable ? "file:\(Self.uriEscaped(path))?immutable=1" : path
+    let status = sqlite3_open_v2(name, &db, flags, nil)
     guard status == SQLITE_OK, let db else {
       let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
       if let db { sqlite3_close_v2(db) }
@@ -29,6 +33,20 @@ final class SQLiteConnection {
     }
     handle = db
     sqlite3_extended_result_codes(db, 1)
+  }
+
+  /// `path` as the path of a `file:` URI: `%`, `?` and `#` would end or change it.
+  static func uriEscaped(_ path: String) -> String {
+    var escaped = ""
+    for character in path {
+      switch character {
+      case "%": escaped += "%25"
+      case "?": escaped += "%3f"
+      case "#": escaped += "%23"
+      default: escaped.append(character)
+      }
+    }
+    return escaped
   }
 
   deinit {

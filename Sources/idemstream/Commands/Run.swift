@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Ingestion
 import Kafka
+import Logging
 import NIOCore
 
 /// `idemstream run`: the service.
@@ -43,7 +44,7 @@ struct Run: ParsableCommand {
     let endpoint = try metricsPort.map { text in
       let port = try PortArgument.port(text, flag: "--metrics-port")
       do {
-        return try MetricsEndpoint.start(port: port)
+        return try MetricsEndpoint.start(port: port, version: Idemstream.version)
       } catch let error as IOError where error.errnoCode == EADDRINUSE {
         throw CommandFailure(
           "--metrics-port \(port): the port is already in use — stop what listens there, "
@@ -70,6 +71,7 @@ struct Run: ParsableCommand {
     serviceOptions.measureFreshness = measureFreshness
     let progress = ProgressLine(enabled: standardOutputIsTerminal && !json)
     serviceOptions.onCommit = { counts in progress.show(counts.summaryLine) }
+    serviceOptions.readiness = endpoint?.readiness
     let service = IngestionService(config: config, options: serviceOptions, logger: logger)
     let signals = SignalHandlers { service.requestStop() }
     defer { signals.cancel() }
@@ -80,6 +82,7 @@ struct Run: ParsableCommand {
       throw CommandFailure("\(error)")
     }
     progress.finish()
+    logEnd(totals, stopped: service.isStopRequested, logger: logger)
     if json {
       try printJSON(totals)
     } else {
@@ -122,20 +125,21 @@ final class ProgressLine: Sendable {
   }
 }
 
-extension IngestionCounts {
-  /// `consumed 1200 · new 1000 · duplicate 50 · stale 20 · dead letters 7 · commits 4`
-  var summaryLine: String {
-    let total = groups.values.reduce(into: GroupCounts()) { $0 += $1 }
-    var parts = [
-      "consumed \(consumed)", "new \(total.new)", "duplicate \(total.duplicate)",
-      "stale \(total.stale)", "dead letters \(deadLettered)",
-    ]
-    if total.conflict > 0 { parts.append("conflicts \(total.conflict)") }
-    if total.held > 0 { parts.append("already held \(total.held)") }
-    if entityPartitionViolations > 0 {
-      parts.append("writes from a second partition of their entity \(entityPartitionViolations)")
+extension Run {
+  /// The one line `run` logs when it ends. A run that dead-lettered records still exits 0 (it
+  /// did its work: each record has its one effect, the bad ones in the dead-letter table);
+  /// the line is a warning then, and names the count and where to look.
+  func logEnd(_ totals: IngestionCounts, stopped: Bool, logger: Logger) {
+    let how = stopped ? "stopped by a signal" : "caught up"
+    let line = "run ended (\(how)): \(totals.summaryLine)"
+    guard totals.deadLettered > 0 else {
+      logger.info("\(line)")
+      return
     }
-    parts.append("commits \(commits)")
-    return parts.joined(separator: " · ")
+    logger.warning(
+      """
+      \(line) — \(totals.deadLettered) \(totals.deadLettered == 1 ? "record was" : "records were") \
+      dead-lettered: `idemstream dead-letters --config \(options.config)` lists them
+      """)
   }
 }
