@@ -24,10 +24,12 @@ struct FeatureTimeline {
     var row: Int32
   }
 
-  /// Reads the files of `snapshot` that `keep` lets through (nil: every file).
+  /// Reads the files of `snapshot` that `keep` lets through (nil: every file), holding
+  /// only the writes of `only` when given (a look-up of a few keys need not number every
+  /// entity of the table).
   init(
     group: FeatureGroup, table: DeltaTable, snapshot: Snapshot,
-    keep: ((AddFile) -> Bool)? = nil
+    keep: ((AddFile) -> Bool)? = nil, only keys: [[OnlineValue]]? = nil
   ) throws {
     self.group = group
     version = snapshot.version
@@ -36,15 +38,28 @@ struct FeatureTimeline {
     }
     self.files = files
     let rows = files.reduce(0) { $0 + $1.rowCount }
-    var slots = EntitySlots(expectedCount: rows)
-    var slotOfRow = [Int32](repeating: 0, count: rows)
-    var key = [OnlineValue](repeating: .null, count: group.keyFeatures.count)
+    // Sized for entities, not rows (a table holds many writes per entity); it grows.
+    var slots = EntitySlots(expectedCount: keys?.count ?? min(rows, 1 << 16))
     var counts: [Int32] = []
+    for key in keys ?? [] where slots.existingSlot(for: key) == nil {
+      _ = slots.slot(for: key)
+      counts.append(0)
+    }
+    var slotOfRow = [Int32](repeating: -1, count: rows)
+    var key = [OnlineValue](repeating: .null, count: group.keyFeatures.count)
     var index = 0
     for file in files {
       for row in 0..<file.rowCount {
         for column in key.indices { key[column] = file.keyValue(column, row) }
-        let slot = slots.slot(for: key)
+        let slot: Int
+        if keys == nil {
+          slot = slots.slot(for: key)
+        } else if let existing = slots.existingSlot(for: key) {
+          slot = existing
+        } else {
+          index += 1
+          continue
+        }
         if slot == counts.count { counts.append(0) }
         counts[slot] += 1
         slotOfRow[index] = Int32(slot)
@@ -54,14 +69,15 @@ struct FeatureTimeline {
     var starts = [Int32](repeating: 0, count: counts.count + 1)
     for slot in counts.indices { starts[slot + 1] = starts[slot] + counts[slot] }
     var next = Array(starts.dropLast())
-    var places = [Place](repeating: Place(file: 0, row: 0), count: rows)
+    var places = [Place](repeating: Place(file: 0, row: 0), count: Int(starts[counts.count]))
     index = 0
     for (fileIndex, file) in files.enumerated() {
       for row in 0..<file.rowCount {
         let slot = Int(slotOfRow[index])
+        index += 1
+        guard slot >= 0 else { continue }
         places[Int(next[slot])] = Place(file: Int32(fileIndex), row: Int32(row))
         next[slot] += 1
-        index += 1
       }
     }
     for slot in counts.indices where counts[slot] > 1 {
@@ -74,7 +90,7 @@ struct FeatureTimeline {
     self.places = places
   }
 
-  /// Rows read, over every file kept.
+  /// Writes held, over every file kept.
   var rowCount: Int { places.count }
   var fileCount: Int { files.count }
 

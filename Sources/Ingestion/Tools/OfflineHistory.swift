@@ -102,7 +102,7 @@ public struct OfflineHistory {
       group: group, table: table, snapshot: snapshot,
       keep: predicates.map { predicates in
         { file in predicates.contains { $0.mightMatch(file, schema: snapshot.schema) } }
-      })
+      }, only: keys)
     let lines = keys.map { key -> String? in
       guard let place = timeline.latest(key: key, atOrBefore: .max), !timeline.isDelete(place)
       else { return nil }
