@@ -55,15 +55,8 @@ public struct OfflineRangeRead {
         rows.append((index, row))
       }
     }
-    let sortColumns = keyColumns + orderColumns
-    rows.sort { a, b in
-      for column in sortColumns {
-        let order = ColumnOrder.compare(
-          batches[a.batch].columns[column], a.row, batches[b.batch].columns[column], b.row)
-        if order != 0 { return order < 0 }
-      }
-      return false
-    }
+    ColumnOrder.sort(
+      &rows, by: (keyColumns + orderColumns).map { column in batches.map { $0.columns[column] } })
     let columns = fields.indices.map { column in
       ColumnOrder.gather(batches.map { $0.columns[column] }, rows)
     }
@@ -79,6 +72,46 @@ public struct OfflineRangeRead {
 /// Row comparison and gathering over Parquet batch columns, for sorting rows read from
 /// several files without turning them into values first.
 enum ColumnOrder {
+  /// Sorts `rows` by `columns` (per sort column, that column of every batch), first column
+  /// first. Compared through a 64-bit prefix of the first column before any full
+  /// comparison: a comparator that matches two enums per value took a minute for 10M rows.
+  static func sort(_ rows: inout [(batch: Int, row: Int)], by columns: [[ParquetColumnValues]]) {
+    guard let first = columns.first else { return }
+    let prefixes = rows.map { prefix(first[$0.batch], $0.row) }
+    var order = Array(rows.indices)
+    order.sort { a, b in
+      if prefixes[a] != prefixes[b] { return prefixes[a] < prefixes[b] }
+      let (left, right) = (rows[a], rows[b])
+      for column in columns {
+        let sign = compare(column[left.batch], left.row, column[right.batch], right.row)
+        if sign != 0 { return sign < 0 }
+      }
+      return false
+    }
+    rows = order.map { rows[$0] }
+  }
+
+  /// A number ordered as `compare` orders values wherever two numbers differ (equal numbers
+  /// say nothing): 0 for null, integers with the sign bit flipped, the first 8 bytes of a
+  /// string big-endian, false 1 and true 2; every double 0 (left to `compare`).
+  static func prefix(_ column: ParquetColumnValues, _ row: Int) -> UInt64 {
+    if column.isNull(at: row) { return 0 }
+    switch column {
+    case .int64(let values, _): return UInt64(bitPattern: values[row]) ^ (1 << 63)
+    case .int32(let values, _): return UInt64(bitPattern: Int64(values[row])) ^ (1 << 63)
+    case .boolean(let values, _): return values[row] ? 2 : 1
+    case .double: return 0
+    case .byteArray(let values, _):
+      let start = Int(values.offsets[row])
+      let end = min(Int(values.offsets[row + 1]), start + 8)
+      var word: UInt64 = 0
+      for index in start..<(start + 8) {
+        word = word << 8 | (index < end ? UInt64(values.bytes[index]) : 0)
+      }
+      return word
+    }
+  }
+
   /// -1, 0 or 1: nulls first, numbers by value, strings byte by byte (as SQLite and Spark
   /// order them, not by Swift's Unicode collation), false before true.
   static func compare(

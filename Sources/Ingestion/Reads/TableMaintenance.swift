@@ -47,14 +47,7 @@ public struct TableMaintenance {
     for (index, batch) in batches.enumerated() {
       rows += (0..<batch.rowCount).map { (index, $0) }
     }
-    rows.sort { a, b in
-      for column in sortColumns {
-        let order = ColumnOrder.compare(
-          batches[a.batch].columns[column], a.row, batches[b.batch].columns[column], b.row)
-        if order != 0 { return order < 0 }
-      }
-      return false
-    }
+    ColumnOrder.sort(&rows, by: sortColumns.map { column in batches.map { $0.columns[column] } })
     // Rows per output file from the inputs' bytes per row: compressed sizes change little
     // when the same rows are rewritten together.
     let inputBytes = small.reduce(Int64(0)) { $0 + $1.size }
