@@ -18,6 +18,7 @@ public struct DeadLetterReport: Sendable, Codable {
   }
 
   public var total = 0
+  /// Counts by reason code (`invalid_json`), as `run` and the metrics count them.
   public var byReason: [String: Int] = [:]
 
   /// `byReason` as the listing prints it: most first, reasons of equal count by name.
@@ -47,7 +48,7 @@ public struct DeadLetterReport: Sendable, Codable {
       for row in 0..<offsets.count {
         let error = OfflineRowReader.string(errors, row) ?? ""
         report.total += 1
-        report.byReason[Self.reason(of: error), default: 0] += 1
+        report.byReason[DeadLetterCode.code(ofReason: Self.reason(of: error)), default: 0] += 1
         letters.append(
           Letter(
             topic: OfflineRowReader.string(topics, row) ?? "",
