@@ -49,9 +49,18 @@ final class BenchTests: XCTestCase {
     XCTAssertGreaterThan(try XCTUnwrap(report["commits"] as? Int), 0)
   }
 
-  private static func report(_ stdout: String) throws -> [String: Any] {
-    try XCTUnwrap(
+  /// The `--json` document, its member names checked to be snake_case as every `--json`
+  /// document's are (JSONOutputTests; the group names under `groups` are data).
+  private static func report(_ stdout: String, file: StaticString = #filePath, line: UInt = #line)
+    throws -> [String: Any]
+  {
+    let report = try XCTUnwrap(
       try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any],
       "not one JSON document: \(stdout.prefix(500))")
+    var checked = 0
+    XCTAssertEqual(
+      JSONOutputTests.violations(report, dataObjects: [#"^groups$"#], checked: &checked), [],
+      file: file, line: line)
+    return report
   }
 }
