@@ -43,7 +43,7 @@ final class ToolTests: XCTestCase {
     XCTAssertEqual(group["differing"] as? Int, 2)
     XCTAssertEqual(group["extra"] as? Int, 1)
     let examples = try XCTUnwrap(group["examples"] as? [String: [[String: Any]]])
-    // Each key is an object of the key columns (ProduceAndJSONTests checks the rows).
+    // Each key is an object of the key columns (JSONOutputTests checks the rows).
     func keys(_ kind: String) -> [String] {
       (examples[kind] ?? []).compactMap { ($0["key"] as? [String: Any])?["user_id"] as? String }
     }
