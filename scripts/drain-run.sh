@@ -36,8 +36,8 @@ tail -1 "$work/stderr.log"
 python3 - "$work/counts.json" <<'PY'
 import json, sys
 counts = json.load(open(sys.argv[1]))
-seconds = (counts["lastCommitAtMillis"] - counts["firstRecordAtMillis"]) / 1000
+seconds = (counts["last_commit_at_millis"] - counts["first_record_at_millis"]) / 1000
 print(f"consumed {counts['consumed']} in {seconds:.2f} s after the first record: "
       f"{counts['consumed'] / seconds:.0f} records/s")
-print("stages (s):", {k: round(v / 1e9, 2) for k, v in counts["stageNanoseconds"].items()})
+print("stages (s):", {k: round(v / 1e9, 2) for k, v in counts["stage_nanoseconds"].items()})
 PY

@@ -9,7 +9,7 @@ import Synchronization
 /// confirmed by `flush`, by `sendAndWait`, or per record through the configuration's
 /// `deliveryReportHandler`. A background thread serves delivery reports.
 public final class KafkaProducer: Sendable {
-  private let client: RdKafkaClient
+  let client: RdKafkaClient
   private let deliveries: ProducerDeliveryContext
   private let topics: RdKafkaTopicHandles
   private let poller: BackgroundPoller

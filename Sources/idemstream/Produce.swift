@@ -14,7 +14,8 @@ struct ProduceCommand: AsyncParsableCommand {
       entity: the values of its "key" object in the order written, joined with "|" \
       ({"key":{"user_id":"u1"}} → u1; {"key":{"a":"x","b":2}} → x|2). A line without a \
       "key" object is still sent, without a record key (the service dead-letters it if it \
-      is not a valid feature write). Prints how many records were delivered.
+      is not a valid feature write). Nothing is sent unless a broker answers at --bootstrap \
+      within --connect-timeout. Prints how many records were delivered.
       """)
 
   @Option(help: "Kafka bootstrap servers (host:port,...), e.g. what `idemstream broker` printed.")
@@ -22,6 +23,29 @@ struct ProduceCommand: AsyncParsableCommand {
 
   @Option(help: "The topic to send to.")
   var topic: String
+
+  @Option(
+    help: """
+      Send every record to this partition instead of the one its entity key hashes to.
+      """)
+  var partition: String?
+
+  @Option(
+    name: .customLong("header"),
+    help: ArgumentHelp(
+      "A header sent on every record (repeatable), e.g. --header operation=delete.",
+      valueName: "name=value"))
+  var headers: [String] = []
+
+  @Option(
+    name: .customShort("X"),
+    help: ArgumentHelp(
+      "A librdkafka producer property (repeatable), e.g. -X security.protocol=SSL.",
+      valueName: "key=value"))
+  var settings: [String] = []
+
+  @Option(help: "Seconds to wait for a broker to answer before sending anything.")
+  var connectTimeout = 5
 
   @Option(help: "Seconds to keep retrying undelivered records before giving up.")
   var timeout = 30
@@ -35,6 +59,12 @@ struct ProduceCommand: AsyncParsableCommand {
   func validate() throws {
     guard !topic.isEmpty else { throw ValidationError("--topic must not be empty") }
     guard timeout >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
+    guard connectTimeout >= 1 else {
+      throw ValidationError("--connect-timeout must be at least 1 second")
+    }
+    _ = try parsedPartition()
+    _ = try parsedHeaders()
+    _ = try parsedSettings()
   }
 
   func run() async throws {
@@ -47,15 +77,22 @@ struct ProduceCommand: AsyncParsableCommand {
     } else {
       input = FileHandle.standardInput
     }
+    let settings = try parsedSettings()
+    let headers = try parsedHeaders()
+    let partition = try parsedPartition()
+    // A `-X bootstrap.servers` wins over --bootstrap, as every -X setting wins.
+    let bootstrap = settings["bootstrap.servers"] ?? self.bootstrap
     var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrap)
     configuration.deliveryTimeout = .seconds(timeout)
-    configuration.settings = ["log_level": "2"]
+    // librdkafka's own lines about a broker it cannot reach would repeat the one error.
+    configuration.settings = ["log_level": "2"].merging(settings) { _, given in given }
     let producer: KafkaProducer
     do {
       producer = try KafkaProducer(configuration: configuration)
     } catch {
       throw CommandFailure("cannot create a producer for \(bootstrap): \(error)")
     }
+    try checkCluster(producer, bootstrap: bootstrap, partition: partition)
     var sent = 0
     var unkeyed = 0
     do {
@@ -64,7 +101,9 @@ struct ProduceCommand: AsyncParsableCommand {
         guard line.contains(where: { !Self.isBlank($0) }) else { continue }
         let key = EntityKey.of(line)
         if key == nil { unkeyed += 1 }
-        try producer.send(topic: topic, key: key.map { Array($0.utf8) }, value: line)
+        try producer.send(
+          topic: topic, key: key.map { Array($0.utf8) }, value: line, headers: headers,
+          partition: partition)
         sent += 1
       }
       try producer.flush(timeout: .seconds(timeout + 10))
@@ -78,198 +117,84 @@ struct ProduceCommand: AsyncParsableCommand {
     }
   }
 
+  /// Refuses, before anything is sent, a cluster no broker of which answers (a record sent
+  /// there would only fail when --timeout has run out) and a --partition the topic lacks.
+  private func checkCluster(_ producer: KafkaProducer, bootstrap: String, partition: Int32?)
+    throws
+  {
+    do {
+      try producer.checkReachable(timeout: .seconds(connectTimeout))
+    } catch {
+      throw CommandFailure(
+        "cannot connect to \(bootstrap): no broker answered within \(connectTimeout) s — "
+          + "start one, or give --bootstrap the host:port of a running broker (TLS and SASL "
+          + "settings go in -X)")
+    }
+    guard let partition else { return }
+    let partitions: [Int32]
+    do {
+      partitions = try producer.partitions(of: topic, timeout: .seconds(connectTimeout))
+    } catch {
+      throw CommandFailure(
+        "--partition \(partition): cannot read the partitions of topic \(topic) at "
+          + "\(bootstrap) (\(error)) — create the topic first")
+    }
+    guard partitions.contains(partition) else {
+      let range =
+        partitions.isEmpty
+        ? "no partitions" : "partitions \(partitions.first!)–\(partitions.last!)"
+      throw CommandFailure(
+        "--partition \(partition): topic \(topic) has \(range) — give one of them, or leave "
+          + "--partition out to send each record to its entity's partition")
+    }
+  }
+
+  private func parsedPartition() throws -> Int32? {
+    guard let partition else { return nil }
+    guard let number = Int32(partition), number >= 0 else {
+      throw CommandFailure(
+        "--partition '\(partition)' is not a partition — give a whole number from 0")
+    }
+    return number
+  }
+
+  private func parsedHeaders() throws -> [KafkaHeader] {
+    try headers.map { text in
+      let (name, value) = try Self.split(text, flag: "--header", example: "operation=delete")
+      return KafkaHeader(name: name, value: value)
+    }
+  }
+
+  /// The -X settings, each checked by librdkafka on its own so that a refusal names it.
+  private func parsedSettings() throws -> [String: String] {
+    var parsed: [String: String] = [:]
+    for text in settings {
+      let (key, value) = try Self.split(text, flag: "-X", example: "linger.ms=50")
+      do {
+        try KafkaProducerConfiguration.check(setting: key, value: value)
+      } catch let error as KafkaError {
+        let fix =
+          error.message.hasPrefix("No such configuration property")
+          ? "give a librdkafka producer property" : "give a value the property takes"
+        throw CommandFailure(
+          "-X \(key)=\(value): \(error.message) — \(fix) (librdkafka's CONFIGURATION.md)")
+      }
+      parsed[key] = value
+    }
+    return parsed
+  }
+
+  /// `name=value`, split at the first `=`; the name may not be empty, the value may.
+  private static func split(_ text: String, flag: String, example: String) throws -> (
+    String, String
+  ) {
+    guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+      throw CommandFailure("\(flag) '\(text)' is not name=value — give e.g. \(flag) \(example)")
+    }
+    return (String(text[..<equals]), String(text[text.index(after: equals)...]))
+  }
+
   private static func isBlank(_ byte: UInt8) -> Bool {
     byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
   }
-}
-
-/// Reads a file handle line by line in large chunks; lines come without their `\n` (or
-/// `\r\n`).
-private struct LineReader {
-  private let handle: FileHandle
-  private var buffer: [UInt8] = []
-  private var start = 0
-  private var atEnd = false
-
-  init(_ handle: FileHandle) { self.handle = handle }
-
-  mutating func next() throws -> [UInt8]? {
-    while true {
-      if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
-        var line = Array(buffer[start..<newline])
-        start = newline + 1
-        if line.last == UInt8(ascii: "\r") { line.removeLast() }
-        return line
-      }
-      if atEnd {
-        guard start < buffer.count else { return nil }
-        let line = Array(buffer[start...])
-        start = buffer.count
-        return line
-      }
-      buffer.removeFirst(start)
-      start = 0
-      let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-      if chunk.isEmpty { atEnd = true } else { buffer.append(contentsOf: chunk) }
-    }
-  }
-}
-
-/// Finds a feature write's entity key — the values of its top-level `"key"` object, in the
-/// order written, joined with `|` — without decoding the rest of the line. Strings give
-/// their text, other scalars their JSON literal. `nil` when the line is not a JSON object
-/// or has no `"key"` object.
-private enum EntityKey {
-  static func of(_ line: [UInt8]) -> String? {
-    var scanner = JSONScanner(line)
-    return try? scanner.entityKey()
-  }
-}
-
-/// Just enough of a JSON reader to walk one object's members and skip values.
-private struct JSONScanner {
-  struct Malformed: Error {}
-
-  private let bytes: [UInt8]
-  private var index = 0
-
-  init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-  mutating func entityKey() throws -> String? {
-    var key: String?
-    try members { scanner, name in
-      if name == "key", key == nil, scanner.peek() == UInt8(ascii: "{") {
-        var values: [String] = []
-        try scanner.members { inner, _ in values.append(try inner.scalarText()) }
-        key = values.joined(separator: "|")
-      } else {
-        try scanner.skipValue()
-      }
-    }
-    return key
-  }
-
-  /// Walks an object, calling `body` positioned at each member's value.
-  private mutating func members(_ body: (inout JSONScanner, String) throws -> Void) throws {
-    try expect("{")
-    if peek() == UInt8(ascii: "}") {
-      index += 1
-      return
-    }
-    while true {
-      let name = try string()
-      try expect(":")
-      skipWhitespace()
-      try body(&self, name)
-      skipWhitespace()
-      guard index < bytes.count else { throw Malformed() }
-      index += 1
-      switch bytes[index - 1] {
-      case UInt8(ascii: ","): continue
-      case UInt8(ascii: "}"): return
-      default: throw Malformed()
-      }
-    }
-  }
-
-  /// A string's text, or any other value's JSON text as written.
-  private mutating func scalarText() throws -> String {
-    if peek() == UInt8(ascii: "\"") { return try string() }
-    let start = index
-    try skipValue()
-    return String(decoding: bytes[start..<index], as: UTF8.self)
-  }
-
-  private mutating func skipValue() throws {
-    switch peek() {
-    case UInt8(ascii: "\""): _ = try string()
-    case UInt8(ascii: "{"): try members { scanner, _ in try scanner.skipValue() }
-    case UInt8(ascii: "["):
-      index += 1
-      if peek() == UInt8(ascii: "]") {
-        index += 1
-        return
-      }
-      while true {
-        try skipValue()
-        skipWhitespace()
-        guard index < bytes.count else { throw Malformed() }
-        index += 1
-        if bytes[index - 1] == UInt8(ascii: "]") { return }
-        guard bytes[index - 1] == UInt8(ascii: ",") else { throw Malformed() }
-      }
-    case .some:
-      // Number or literal: up to the next delimiter.
-      let start = index
-      while index < bytes.count, !Self.delimiters.contains(bytes[index]) { index += 1 }
-      guard index > start else { throw Malformed() }
-    case .none: throw Malformed()
-    }
-  }
-
-  private static let delimiters: Set<UInt8> = Set(",}] \t\r\n".utf8)
-
-  private mutating func string() throws -> String {
-    try expect("\"")
-    var text: [UInt8] = []
-    while index < bytes.count {
-      let byte = bytes[index]
-      index += 1
-      switch byte {
-      case UInt8(ascii: "\""): return String(decoding: text, as: UTF8.self)
-      case UInt8(ascii: "\\"):
-        guard index < bytes.count else { throw Malformed() }
-        let escaped = bytes[index]
-        index += 1
-        switch escaped {
-        case UInt8(ascii: "n"): text.append(0x0A)
-        case UInt8(ascii: "t"): text.append(0x09)
-        case UInt8(ascii: "r"): text.append(0x0D)
-        case UInt8(ascii: "b"): text.append(0x08)
-        case UInt8(ascii: "f"): text.append(0x0C)
-        case UInt8(ascii: "u"): text.append(contentsOf: try unicodeEscape())
-        default: text.append(escaped)
-        }
-      default: text.append(byte)
-      }
-    }
-    throw Malformed()
-  }
-
-  /// The UTF-8 bytes of a `\uXXXX` escape (with its low surrogate when it has one).
-  private mutating func unicodeEscape() throws -> [UInt8] {
-    var scalar = try hex4()
-    if (0xD800..<0xDC00).contains(scalar), bytes[index...].starts(with: Array("\\u".utf8)) {
-      index += 2
-      let low = try hex4()
-      scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-    }
-    guard let unicode = Unicode.Scalar(scalar) else { throw Malformed() }
-    return Array(String(Character(unicode)).utf8)
-  }
-
-  private mutating func hex4() throws -> UInt32 {
-    guard index + 4 <= bytes.count,
-      let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
-    else { throw Malformed() }
-    index += 4
-    return value
-  }
-
-  private mutating func expect(_ character: Unicode.Scalar) throws {
-    skipWhitespace()
-    guard index < bytes.count, bytes[index] == UInt8(ascii: character) else { throw Malformed() }
-    index += 1
-  }
-
-  private mutating func peek() -> UInt8? {
-    skipWhitespace()
-    return index < bytes.count ? bytes[index] : nil
-  }
-
-  private mutating func skipWhitespace() {
-    while index < bytes.count, Self.whitespace.contains(bytes[index]) { index += 1 }
-  }
-
-  private static let whitespace: Set<UInt8> = Set(" \t\r\n".utf8)
 }

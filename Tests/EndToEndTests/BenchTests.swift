@@ -15,10 +15,10 @@ final class BenchTests: XCTestCase {
     // The workload re-sends 5% of the writes as duplicates: they are consumed too.
     XCTAssertGreaterThan(produced, 20_000)
     XCTAssertEqual(report["consumed"] as? Int, produced)
-    XCTAssertEqual(report["verifyAgreed"] as? Bool, true)
-    XCTAssertNotNil(report["restartMillis"] as? Int)
-    XCTAssertGreaterThan(try XCTUnwrap(report["peakRSSBytes"] as? Int), 0)
-    let stages = try XCTUnwrap(report["stageSeconds"] as? [String: Double])
+    XCTAssertEqual(report["verify_agreed"] as? Bool, true)
+    XCTAssertNotNil(report["restart_millis"] as? Int)
+    XCTAssertGreaterThan(try XCTUnwrap(report["peak_rss_bytes"] as? Int), 0)
+    let stages = try XCTUnwrap(report["stage_seconds"] as? [String: Double])
     for stage in ["decode", "dedup", "online", "offline"] {
       XCTAssertGreaterThan(stages[stage] ?? 0, 0, "stage \(stage) in \(stages)")
     }
@@ -40,18 +40,27 @@ final class BenchTests: XCTestCase {
     let delivery = try XCTUnwrap(report["delivery"] as? [String: Int])
     XCTAssertEqual(freshness["samples"], produced)
     XCTAssertEqual(delivery["samples"], produced)
-    let p50 = try XCTUnwrap(freshness["p50Millis"])
-    let p99 = try XCTUnwrap(freshness["p99Millis"])
+    let p50 = try XCTUnwrap(freshness["p50_millis"])
+    let p99 = try XCTUnwrap(freshness["p99_millis"])
     XCTAssertLessThanOrEqual(p50, p99)
-    XCTAssertLessThanOrEqual(p99, try XCTUnwrap(freshness["maxMillis"]))
-    XCTAssertGreaterThanOrEqual(p50, try XCTUnwrap(delivery["p50Millis"]))
-    XCTAssertGreaterThanOrEqual(p99, try XCTUnwrap(delivery["p99Millis"]))
+    XCTAssertLessThanOrEqual(p99, try XCTUnwrap(freshness["max_millis"]))
+    XCTAssertGreaterThanOrEqual(p50, try XCTUnwrap(delivery["p50_millis"]))
+    XCTAssertGreaterThanOrEqual(p99, try XCTUnwrap(delivery["p99_millis"]))
     XCTAssertGreaterThan(try XCTUnwrap(report["commits"] as? Int), 0)
   }
 
-  private static func report(_ stdout: String) throws -> [String: Any] {
-    try XCTUnwrap(
+  /// The `--json` document, its member names checked to be snake_case as every `--json`
+  /// document's are (JSONOutputTests; the group names under `groups` are data).
+  private static func report(_ stdout: String, file: StaticString = #filePath, line: UInt = #line)
+    throws -> [String: Any]
+  {
+    let report = try XCTUnwrap(
       try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any],
       "not one JSON document: \(stdout.prefix(500))")
+    var checked = 0
+    XCTAssertEqual(
+      JSONOutputTests.violations(report, dataObjects: [#"^groups$"#], checked: &checked), [],
+      file: file, line: line)
+    return report
   }
 }

@@ -157,6 +157,9 @@ final class DecodedFormPinTests: XCTestCase {
       }
     }
     XCTAssertGreaterThan(accepted, 500)
-    XCTAssertEqual(XXHash64.hash(digest), 2_989_600_369_039_752_886)
+    // Re-pinned when values that are not JSON (`"x"y`, `fals`) became invalid_json instead
+    // of not_an_object and a misspelt literal was named: 48 of the 4,000 outcomes changed,
+    // all of them errors; no write did.
+    XCTAssertEqual(XXHash64.hash(digest), 17_283_950_951_518_961_515)
   }
 }

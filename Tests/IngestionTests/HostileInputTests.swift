@@ -39,11 +39,16 @@ final class HostileInputTests: XCTestCase {
   }
 
   func testNotJSONOrNotAnObject() {
-    assertRejected("hello", .notAnObject, mentioning: "not JSON")
     assertRejected("[1,2]", .notAnObject, mentioning: "a JSON array, not an object")
     assertRejected("\"text\"", .notAnObject, mentioning: "JSON string")
     assertRejected("42", .notAnObject, mentioning: "JSON number")
-    assertRejected("nullx", .notAnObject)
+    assertRejected("true", .notAnObject, mentioning: "JSON boolean")
+    // Text that is not JSON is invalid_json, even where it starts like a JSON value.
+    assertRejected("hello", .invalidJSON, mentioning: "byte 0: the record value is not JSON")
+    assertRejected("nul{", .invalidJSON, mentioning: "invalid literal, expected null")
+    assertRejected("nullx", .invalidJSON, mentioning: "byte 4: the record value is not JSON")
+    assertRejected("[1,2", .invalidJSON, mentioning: "unexpected end of input")
+    assertRejected("42 43", .invalidJSON, mentioning: "unexpected data after the JSON number")
     assertRejected("{", .invalidJSON, mentioning: "unexpected end of input")
     assertRejected(#"{"feature_group""#, .invalidJSON)
     assertRejected(

@@ -168,11 +168,11 @@ final class LatestOfflineWritesTests: XCTestCase {
 
     let broken = try verifier.verify(group: "g", repair: false)
     XCTAssertEqual([broken.missing, broken.extra, broken.differing], [1, 1, 1])
-    XCTAssertEqual(broken.examples["missing"]?.map(\.key), ["\"c\""])
-    XCTAssertEqual(broken.examples["extra"]?.map(\.key), ["\"d\""])
-    XCTAssertEqual(broken.examples["differing"]?.map(\.key), ["\"b\""])
+    XCTAssertEqual(broken.examples["missing"]?.map(\.keyText), ["\"c\""])
+    XCTAssertEqual(broken.examples["extra"]?.map(\.keyText), ["\"d\""])
+    XCTAssertEqual(broken.examples["differing"]?.map(\.keyText), ["\"b\""])
     XCTAssertEqual(
-      broken.examples["differing"]?.first?.offline,
+      broken.examples["differing"]?.first?.offline?.text,
       #"{"id":"b","event_time":"1970-01-01T00:00:00.000010Z","n":2}"#)
 
     let repaired = try Verifier(inspector: try StoreInspector(config: config, forRepair: true))

@@ -265,21 +265,37 @@ public struct FeatureWriteDecoder: Sendable {
     row.idempotencyKeyIsDerived = derive
   }
 
+  /// Why a value that does not start with `{` cannot be taken. The whole value is read, so
+  /// that JSON `null` (`null_value`), another JSON value (`not_an_object`, naming its kind)
+  /// and text that is not JSON at all (`invalid_json` at the byte where it stops being JSON:
+  /// `nul{`, `hello`) are told apart: a producer that sends broken JSON is not told it sent
+  /// a JSON value.
   private func notAnObjectError(_ reader: inout JSONReader) -> DecodeError {
     let start = reader.position
-    if reader.matches("null") {
-      reader.position += 4
+    let kind = JSONValueKind(leadingByte: reader.base[start])
+    do throws(DecodeError) {
+      try reader.skipValue()
       reader.skipWhitespace()
-      if reader.isAtEnd { return DecodeError(.nullValue, at: "", "the record value is JSON null") }
-    }
-    guard let kind = JSONValueKind(leadingByte: reader.base[start]) else {
-      reader.position = start
+      guard reader.isAtEnd else {
+        throw reader.syntaxError("unexpected data after the JSON \(kind?.rawValue ?? "value")")
+      }
+    } catch  where error.reason == .invalidJSON {
       return DecodeError(
-        .notAnObject, at: "",
+        .invalidJSON, at: error.location, "the record value is not JSON: \(error.detail)")
+    } catch {
+      // Nested deeper than the reader validates (`too_deep`): judged by its first byte,
+      // which a value nested that deep has read as a container's.
+    }
+    switch kind {
+    case .null?: return DecodeError(.nullValue, at: "", "the record value is JSON null")
+    case let kind?:
+      return DecodeError(
+        .notAnObject, at: "", "the record value is a JSON \(kind.rawValue), not an object")
+    case nil:
+      return DecodeError(
+        .invalidJSON, at: "byte \(start)",
         "the record value is not JSON (it starts with \(reader.describeByte(reader.base[start])))")
     }
-    return DecodeError(
-      .notAnObject, at: "", "the record value is a JSON \(kind.rawValue), not an object")
   }
 
   private func readGroup(_ reader: inout JSONReader) throws(DecodeError) -> GroupSchema {

@@ -173,7 +173,16 @@ extension JSONReader {
       position += 4
       return nil
     }
-    throw syntaxError("unexpected \(describeByte(base[position]))")
+    // A misspelt literal (`nul`, `tru`) is named as the literal it starts like.
+    let literal: String? =
+      switch base[position] {
+      case 0x6E: "null"
+      case 0x74: "true"
+      case 0x66: "false"
+      default: nil
+      }
+    guard let literal else { throw syntaxError("unexpected \(describeByte(base[position]))") }
+    throw syntaxError("invalid literal, expected \(literal)")
   }
 
   func matches(_ literal: StaticString) -> Bool {

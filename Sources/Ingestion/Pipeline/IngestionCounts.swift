@@ -47,6 +47,39 @@ public struct IngestionCounts: Sendable, Hashable, Codable {
 
   public init() {}
 
+  /// `run --json`'s names: snake_case, as in every `--json` document (docs/reference.md).
+  enum CodingKeys: String, CodingKey {
+    case consumed, groups, commits, freshness, delivery
+    case deadLetters = "dead_letters"
+    case entityPartitionViolations = "entity_partition_violations"
+    case stageNanoseconds = "stage_nanoseconds"
+    case firstRecordAtMillis = "first_record_at_millis"
+    case lastCommitAtMillis = "last_commit_at_millis"
+    case startupMillis = "startup_millis"
+  }
+
+  /// Every field under its `CodingKeys` name, with `dead_letters` keyed by reason code
+  /// (`invalid_json`), as the totals line and the metrics count them, rather than by the
+  /// reason's text; decoding the document gives counts keyed by code.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(consumed, forKey: .consumed)
+    try container.encode(groups, forKey: .groups)
+    var byCode: [String: Int] = [:]
+    for (reason, count) in deadLetters {
+      byCode[DeadLetterCode.code(ofReason: reason), default: 0] += count
+    }
+    try container.encode(byCode, forKey: .deadLetters)
+    try container.encode(commits, forKey: .commits)
+    try container.encode(entityPartitionViolations, forKey: .entityPartitionViolations)
+    try container.encode(stageNanoseconds, forKey: .stageNanoseconds)
+    try container.encodeIfPresent(firstRecordAtMillis, forKey: .firstRecordAtMillis)
+    try container.encodeIfPresent(lastCommitAtMillis, forKey: .lastCommitAtMillis)
+    try container.encodeIfPresent(startupMillis, forKey: .startupMillis)
+    try container.encodeIfPresent(freshness, forKey: .freshness)
+    try container.encodeIfPresent(delivery, forKey: .delivery)
+  }
+
   public var deadLettered: Int { deadLetters.values.reduce(0, +) }
 
   mutating func add(_ other: IngestionCounts) {
@@ -78,6 +111,13 @@ public struct FreshnessSummary: Sendable, Hashable, Codable {
   public var p50Millis: Int64
   public var p99Millis: Int64
   public var maxMillis: Int64
+
+  enum CodingKeys: String, CodingKey {
+    case samples
+    case p50Millis = "p50_millis"
+    case p99Millis = "p99_millis"
+    case maxMillis = "max_millis"
+  }
 
   init?(samples values: [Int64]) {
     guard !values.isEmpty else { return nil }

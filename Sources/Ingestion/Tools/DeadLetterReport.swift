@@ -1,7 +1,8 @@
 import Foundation
 import Parquet
 
-/// The dead-letter table summarised: counts by reason and the latest few letters.
+/// The dead-letter table summarised: counts by reason and the latest few letters, newest
+/// first (by `ingested_at`, then topic, partition and offset, all descending).
 public struct DeadLetterReport: Sendable, Codable {
   public struct Letter: Sendable, Codable {
     public var topic: String
@@ -17,7 +18,13 @@ public struct DeadLetterReport: Sendable, Codable {
   }
 
   public var total = 0
+  /// Counts by reason code (`invalid_json`), as `run` and the metrics count them.
   public var byReason: [String: Int] = [:]
+
+  /// `byReason` as the listing prints it: most first, reasons of equal count by name.
+  public var reasonsByCount: [(reason: String, count: Int)] {
+    byReason.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { ($0.key, $0.value) }
+  }
   public var latest: [Letter] = []
 
   enum CodingKeys: String, CodingKey {
@@ -41,7 +48,7 @@ public struct DeadLetterReport: Sendable, Codable {
       for row in 0..<offsets.count {
         let error = OfflineRowReader.string(errors, row) ?? ""
         report.total += 1
-        report.byReason[Self.reason(of: error), default: 0] += 1
+        report.byReason[DeadLetterCode.code(ofReason: Self.reason(of: error)), default: 0] += 1
         letters.append(
           Letter(
             topic: OfflineRowReader.string(topics, row) ?? "",
@@ -50,8 +57,11 @@ public struct DeadLetterReport: Sendable, Codable {
             ingestedAt: RFC3339.format(micros: OfflineRowReader.int64(times, row) ?? 0)))
       }
     }
+    // Newest first; the letters of one batch share their ingested_at, and topic, partition
+    // and offset (all descending too) tell every two letters apart, so the order is total.
     letters.sort {
-      ($0.ingestedAt, $0.partition, $0.offset) > ($1.ingestedAt, $1.partition, $1.offset)
+      ($0.ingestedAt, $0.topic, $0.partition, $0.offset)
+        > ($1.ingestedAt, $1.topic, $1.partition, $1.offset)
     }
     report.latest = Array(letters.prefix(limit))
     return report

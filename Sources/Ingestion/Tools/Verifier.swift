@@ -7,20 +7,33 @@ import OnlineStore
 /// greatest offline write (or be absent after a greatest tombstone), counting only offline
 /// rows the online store has also taken (the stores agree: DESIGN.md).
 public struct Verifier {
-  public struct Difference: Sendable, Codable, Hashable {
-    public var key: String
-    public var online: String?
-    public var offline: String?
+  /// One entity the stores disagree on: its key and its row in each store that has one,
+  /// as JSON objects of their columns.
+  public struct Difference: Sendable, Hashable, Encodable {
+    public var key: RowObject
+    public var online: RowObject?
+    public var offline: RowObject?
+
+    enum CodingKeys: String, CodingKey { case key, online, offline }
+
+    /// The key as the text report prints it: a one-column key's value as JSON, else a JSON
+    /// array of the values.
+    public var keyText: String {
+      key.values.count == 1
+        ? RowJSON.encode(key.values[0])
+        : "[" + key.values.map(RowJSON.encode).joined(separator: ",") + "]"
+    }
   }
 
-  public struct GroupReport: Sendable, Codable {
+  public struct GroupReport: Sendable, Encodable {
     public var group: String
     public var entities = 0
     public var missing = 0
     public var extra = 0
     public var differing = 0
     public var repaired = 0
-    /// A few of each kind, to look at.
+    /// The first `exampleLimit` of each kind (`missing`, `extra`, `differing`) in key order
+    /// (`KeyOrder`), so that the same stores always show the same examples.
     public var examples: [String: [Difference]] = [:]
     public var agrees: Bool { missing == 0 && extra == 0 && differing == 0 }
   }
@@ -54,8 +67,7 @@ public struct Verifier {
       if known { seen[slot] = true }
       guard known, !latest.isTombstone(slot) else {
         report.extra += 1
-        let onlineLine = RowJSON.line(group: group, row: row)
-        note(&report, "extra", Difference(key: keyText(row.key), online: onlineLine, offline: nil))
+        note(&report, "extra", group: group, key: row.key, online: row, offline: nil)
         let tombstone = known ? latest.order(of: slot) : nil
         fixes.append {
           try online.deleteEntity(group: group.name, key: row.key, tombstoneAt: tombstone)
@@ -67,22 +79,14 @@ public struct Verifier {
       // right values but a wrong order would pass here and later make a newer write stale.
       if expected.order != row.order || expected.values != row.values {
         report.differing += 1
-        note(
-          &report, "differing",
-          Difference(
-            key: keyText(row.key), online: RowJSON.line(group: group, row: row),
-            offline: RowJSON.line(group: group, row: expected)))
+        note(&report, "differing", group: group, key: row.key, online: row, offline: expected)
         fixes.append { try online.replaceEntity(group: group.name, row: expected) }
       }
     }
     for slot in 0..<latest.entityCount where !seen[slot] && !latest.isTombstone(slot) {
       report.missing += 1
       let expected = latest.onlineRow(of: slot)
-      note(
-        &report, "missing",
-        Difference(
-          key: keyText(expected.key), online: nil,
-          offline: RowJSON.line(group: group, row: expected)))
+      note(&report, "missing", group: group, key: expected.key, online: nil, offline: expected)
       fixes.append { try online.replaceEntity(group: group.name, row: expected) }
     }
     if repair {
@@ -92,14 +96,25 @@ public struct Verifier {
     return report
   }
 
-  private func note(_ report: inout GroupReport, _ kind: String, _ difference: Difference) {
-    if report.examples[kind, default: []].count < exampleLimit {
-      report.examples[kind, default: []].append(difference)
+  /// Keeps the difference when its key is among the `exampleLimit` smallest of its kind so
+  /// far; the rows are turned into objects only then.
+  private func note(
+    _ report: inout GroupReport, _ kind: String, group: FeatureGroup, key: [OnlineValue],
+    online: OnlineRow?, offline: OnlineRow?
+  ) {
+    var kept = report.examples[kind, default: []]
+    if kept.count >= exampleLimit, let last = kept.last,
+      !KeyOrder.precedes(key, last.key.values)
+    {
+      return
     }
-  }
-
-  private func keyText(_ key: [OnlineValue]) -> String {
-    key.count == 1
-      ? RowJSON.encode(key[0]) : "[" + key.map(RowJSON.encode).joined(separator: ",") + "]"
+    let index = kept.firstIndex { KeyOrder.precedes(key, $0.key.values) } ?? kept.count
+    kept.insert(
+      Difference(
+        key: RowJSON.keyObject(group: group, key: key),
+        online: online.map { RowJSON.object(group: group, row: $0) },
+        offline: offline.map { RowJSON.object(group: group, row: $0) }), at: index)
+    if kept.count > exampleLimit { kept.removeLast() }
+    report.examples[kind] = kept
   }
 }

@@ -58,6 +58,16 @@ final class RdKafkaClient: @unchecked Sendable {
     return conf
   }
 
+  /// Throws librdkafka's reason when it does not take `value` for the property `name`.
+  static func checkProperty(_ name: String, _ value: String) throws {
+    let conf = rd_kafka_conf_new()!
+    defer { rd_kafka_conf_destroy(conf) }
+    var reason = [CChar](repeating: 0, count: 512)
+    if rd_kafka_conf_set(conf, name, value, &reason, reason.count) != RD_KAFKA_CONF_OK {
+      throw KafkaError(code: .invalidArgument, message: string(reason))
+    }
+  }
+
   /// The fatal error that has made this client unusable, if any.
   func fatalError() -> KafkaError? {
     var reason = [CChar](repeating: 0, count: 512)

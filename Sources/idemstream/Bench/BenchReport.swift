@@ -25,6 +25,23 @@ struct BenchReport: Encodable {
   var peerPeakRSSBytes: Int64?
   var peerError: String?
 
+  /// `bench --json`'s names: snake_case, as in every `--json` document.
+  enum CodingKeys: String, CodingKey {
+    case records, partitions, produced, consumed, groups, rate, commits, freshness, delivery
+    case produceSeconds = "produce_seconds"
+    case totalSeconds = "total_seconds"
+    case secondsAfterFirstRecord = "seconds_after_first_record"
+    case peakRSSBytes = "peak_rss_bytes"
+    case stageSeconds = "stage_seconds"
+    case restartMillis = "restart_millis"
+    case verifySeconds = "verify_seconds"
+    case verifyAgreed = "verify_agreed"
+    case peerRecordsPerSecond = "peer_records_per_second"
+    case peerSecondsAfterFirst = "peer_seconds_after_first"
+    case peerPeakRSSBytes = "peer_peak_rss_bytes"
+    case peerError = "peer_error"
+  }
+
   var recordsPerSecondAfterFirst: Double? {
     secondsAfterFirstRecord.map { Double(consumed) / max($0, 1e-9) }
   }

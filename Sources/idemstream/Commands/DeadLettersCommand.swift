@@ -18,7 +18,7 @@ struct DeadLetters: ParsableCommand {
         return
       }
       print("\(report.total) dead letter(s)")
-      for (reason, count) in report.byReason.sorted(by: { $0.value > $1.value }) {
+      for (reason, count) in report.reasonsByCount {
         print("  \(count)\t\(reason)")
       }
       if !report.latest.isEmpty { print("latest:") }

@@ -53,9 +53,9 @@ struct Verify: ParsableCommand {
             + (repair ? ", \(group.repaired) repaired" : ""))
         for (kind, examples) in group.examples.sorted(by: { $0.key < $1.key }) {
           for example in examples {
-            print("  \(kind) \(example.key)")
-            if let online = example.online { print("    online:  \(online)") }
-            if let offline = example.offline { print("    offline: \(offline)") }
+            print("  \(kind) \(example.keyText)")
+            if let online = example.online { print("    online:  \(online.text)") }
+            if let offline = example.offline { print("    offline: \(offline.text)") }
           }
         }
       }
