@@ -124,9 +124,14 @@ final class LiveStreamRun: Sendable {
     return measurement
   }
 
+  /// Sends `lines`, waiting out a broker outage (the fault tests stop it for 10 s) rather
+  /// than giving up after `produce`'s default 5 s connect check.
   func produce(_ lines: [String]) throws {
     let result = try Idemstream.run(
-      ["produce", "--bootstrap", broker.bootstrapServers, "--topic", topic, "--timeout", "60"],
+      [
+        "produce", "--bootstrap", broker.bootstrapServers, "--topic", topic, "--timeout", "60",
+        "--connect-timeout", "60",
+      ],
       stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
     XCTAssertEqual(result.status, 0, result.stderr)
   }
