@@ -57,6 +57,15 @@ public struct EntitySlots {
     return probeScratch().slot
   }
 
+  /// The slot of the key `encode` writes into an empty buffer, value by value with
+  /// `appendEncoded`, if it has one: a scan of stored rows looks its keys up straight from
+  /// their columns' bytes, without building a `String` per row.
+  public mutating func existingSlot(encodedBy encode: (inout [UInt8]) -> Void) -> Int? {
+    scratch.removeAll(keepingCapacity: true)
+    encode(&scratch)
+    return probeScratch().slot
+  }
+
   private mutating func slotOfScratch() -> Int {
     let (index, tag, found) = probeScratch()
     if let found { return found }
@@ -186,21 +195,28 @@ public struct EntitySlots {
   /// the value (strings with their UTF-8 length, 0.0 and -0.0 alike).
   static func encode(_ key: [OnlineValue], into bytes: inout [UInt8]) {
     bytes.removeAll(keepingCapacity: true)
-    for value in key {
-      switch value {
-      case .null: bytes.append(0)
-      case .bigint(let number): append(tag: 1, UInt64(bitPattern: number), to: &bytes)
-      case .double(let number): append(tag: 2, number == 0 ? 0 : number.bitPattern, to: &bytes)
-      case .string(let text):
-        let count = text.utf8.count
-        append(tag: 3, UInt64(count), to: &bytes)
-        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
-          bytes.append(contentsOf: text.utf8)
-        }
-      case .boolean(let flag): append(tag: 4, flag ? 1 : 0, to: &bytes)
-      case .timestamp(let micros): append(tag: 5, UInt64(bitPattern: micros), to: &bytes)
-      }
+    for value in key { appendEncoded(value, to: &bytes) }
+  }
+
+  /// Appends one key value's encoding (see `encode(_:into:)`).
+  public static func appendEncoded(_ value: OnlineValue, to bytes: inout [UInt8]) {
+    switch value {
+    case .null: bytes.append(0)
+    case .bigint(let number): append(tag: 1, UInt64(bitPattern: number), to: &bytes)
+    case .double(let number): append(tag: 2, number == 0 ? 0 : number.bitPattern, to: &bytes)
+    case .string(let text):
+      var text = text
+      text.withUTF8 { appendEncodedString(utf8: $0, to: &bytes) }
+    case .boolean(let flag): append(tag: 4, flag ? 1 : 0, to: &bytes)
+    case .timestamp(let micros): append(tag: 5, UInt64(bitPattern: micros), to: &bytes)
     }
+  }
+
+  /// Appends the encoding of a string key value given as its UTF-8 bytes.
+  public static func appendEncodedString(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8])
+  {
+    append(tag: 3, UInt64(utf8.count), to: &bytes)
+    bytes.append(contentsOf: utf8)
   }
 
   static func append(tag: UInt8, _ word: UInt64, to bytes: inout [UInt8]) {

@@ -33,7 +33,7 @@ enum DataFileReader {
     return DeltaBatch(file: file, fields: fields, columns: columns, rowCount: rows)
   }
 
-  private static func conform(
+  static func conform(
     _ values: ParquetColumnValues, descriptor: ParquetColumnDescriptor, to field: DeltaField,
     path: String
   ) throws -> ParquetColumnValues {

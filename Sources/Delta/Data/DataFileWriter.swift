@@ -8,7 +8,7 @@ import Parquet
 enum DataFileWriter {
   static func write(
     columns: [ParquetColumnValues], schema: DeltaSchema, partitionColumns: [String],
-    tableURL: URL, dataChange: Bool
+    tableURL: URL, dataChange: Bool, maxRowsPerRowGroup: Int
   ) throws -> AddFile {
     guard partitionColumns.isEmpty else {
       throw DeltaError.schemaMismatch(reason: "writing partitioned tables is not supported")
@@ -20,6 +20,7 @@ enum DataFileWriter {
     let url = tableURL.appendingPathComponent(name)
     var options = ParquetWriterOptions()
     options.compression = .zstd
+    options.maxRowsPerRowGroup = maxRowsPerRowGroup
     let size: Int64
     do {
       let writer = try ParquetWriter(path: url.path, schema: parquetSchema, options: options)

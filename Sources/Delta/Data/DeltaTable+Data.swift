@@ -14,7 +14,8 @@ extension DeltaTable {
     }
     return try DataFileWriter.write(
       columns: columns, schema: try schema(of: metadata),
-      partitionColumns: metadata.partitionColumns, tableURL: url, dataChange: dataChange)
+      partitionColumns: metadata.partitionColumns, tableURL: url, dataChange: dataChange,
+      maxRowsPerRowGroup: options.maxRowsPerRowGroup)
   }
 
   /// `metadata.schema()`, parsed once per schema string.

@@ -28,14 +28,20 @@ public struct ScanPredicate: Sendable, Hashable {
     if let nulls = stats.nullCount(of: column), nulls >= stats.numRecords {
       return false  // every value is null: no comparison can hold
     }
-    if let upperBound, let statistic = stats.minValues[column],
-      let minimum = DeltaScalar(statistic: statistic, type: field.type),
-      let order = DeltaScalar.compare(minimum, upperBound), order > 0
+    return mightMatch(
+      minimum: stats.minValues[column].flatMap { DeltaScalar(statistic: $0, type: field.type) },
+      maximum: stats.maxValues[column].flatMap { DeltaScalar(statistic: $0, type: field.type) })
+  }
+
+  /// False only when a range of values `minimum...maximum` (either unknown: nil) cannot
+  /// hold a match: the test behind both file and row-group skipping.
+  func mightMatch(minimum: DeltaScalar?, maximum: DeltaScalar?) -> Bool {
+    if let upperBound, let minimum, let order = DeltaScalar.compare(minimum, upperBound),
+      order > 0
     {
       return false
     }
-    if let lowerBound, let statistic = stats.maxValues[column],
-      let maximum = DeltaScalar(statistic: statistic, type: field.type),
+    if let lowerBound, let maximum,
       let order = DeltaScalar.compare(Self.widenedMaximum(maximum), lowerBound), order < 0
     {
       return false

@@ -22,15 +22,20 @@ public final class DeltaTable: @unchecked Sendable {
     /// version; readers find it through `_last_checkpoint`, written after it is complete.
     /// `waitForCheckpoints()` waits for the ones queued.
     public var checkpointsInBackground: Bool
+    /// The most rows a row group of a written data file holds (default 1,048,576): the unit
+    /// a key look-up skips or decodes by its statistics.
+    public var maxRowsPerRowGroup: Int
 
     public init(
       checkpointInterval: Int64? = nil, maxCommitAttempts: Int = 1000,
-      engineInfo: String = "idemstream-delta/1", checkpointsInBackground: Bool = false
+      engineInfo: String = "idemstream-delta/1", checkpointsInBackground: Bool = false,
+      maxRowsPerRowGroup: Int = 1 << 20
     ) {
       self.checkpointInterval = checkpointInterval
       self.maxCommitAttempts = maxCommitAttempts
       self.engineInfo = engineInfo
       self.checkpointsInBackground = checkpointsInBackground
+      self.maxRowsPerRowGroup = maxRowsPerRowGroup
     }
   }
 

@@ -24,17 +24,29 @@ struct FeatureTimeline {
     var row: Int32
   }
 
-  /// Reads the files of `snapshot` that `keep` lets through (nil: every file), holding
-  /// only the writes of `only` when given (a look-up of a few keys need not number every
-  /// entity of the table).
+  /// Reads the files of `snapshot`, holding only the writes of `only` when given: a look-up
+  /// of a few keys reads only the files and row groups that can hold them (`KeyLookup`) and
+  /// need not number every entity of the table.
   init(
-    group: FeatureGroup, table: DeltaTable, snapshot: Snapshot,
-    keep: ((AddFile) -> Bool)? = nil, only keys: [[OnlineValue]]? = nil
+    group: FeatureGroup, table: DeltaTable, snapshot: Snapshot, only keys: [[OnlineValue]]? = nil
   ) throws {
     self.group = group
     version = snapshot.version
-    let files = try snapshot.files.filter { keep?($0) ?? true }.map {
-      try OfflineFileColumns.read($0, of: table, snapshot: snapshot, group: group)
+    let files: [OfflineFileColumns]
+    if let keys {
+      var lookup = KeyLookup(keys: keys, group: group)
+      let names = OfflineFileColumns.columnNames(of: group).filter {
+        snapshot.schema.field(named: $0) != nil
+      }
+      files = try snapshot.files.compactMap { file in
+        try lookup.columns(of: file, table: table, snapshot: snapshot, names: names).map {
+          try OfflineFileColumns(group: group, columns: $0)
+        }
+      }
+    } else {
+      files = try snapshot.files.map {
+        try OfflineFileColumns.read($0, of: table, snapshot: snapshot, group: group)
+      }
     }
     self.files = files
     let rows = files.reduce(0) { $0 + $1.rowCount }

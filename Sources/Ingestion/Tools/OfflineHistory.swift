@@ -55,13 +55,14 @@ public struct OfflineHistory {
     let table = try inspector.offlineTable(group.tableName)
     let snapshot = try asOf.snapshot(of: table)
     var rows: [OfflineRowReader.Row] = []
-    let predicate = Self.keyPredicates([key], group: group)?.first
-    for file in snapshot.files where predicate?.mightMatch(file, schema: snapshot.schema) ?? true {
-      let decoded = try OfflineRowReader(
-        group: group, columns: try table.columns(of: file, snapshot: snapshot)
-      )
-      .writes()
-      rows += decoded.filter { $0.write.key == key }
+    var lookup = KeyLookup(keys: [key], group: group)
+    let names = snapshot.schema.fields.map(\.name)
+    for file in snapshot.files {
+      guard
+        let columns = try lookup.columns(
+          of: file, table: table, snapshot: snapshot, names: names)
+      else { continue }
+      rows += try OfflineRowReader(group: group, columns: columns).writes()
     }
     // Write order: the order Kafka delivered them in, partition by partition.
     rows.sort { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
@@ -88,8 +89,8 @@ public struct OfflineHistory {
 
   /// Per key, the entity's greatest write as of `asOf` as the online row it leaves — what
   /// the online store served while it had applied that version — or nil when the entity
-  /// has none or its greatest write is a delete. Files whose statistics rule out every key
-  /// are not read.
+  /// has none or its greatest write is a delete. Only the files and row groups whose
+  /// statistics allow one of the keys are read (`KeyLookup`).
   public func latest(group name: String, keys arguments: [String], asOf: AsOf) throws
     -> (version: Int64, lines: [String?])
   {
@@ -97,35 +98,13 @@ public struct OfflineHistory {
     let keys = try arguments.map { try KeyArgument.parse($0, group: group) }
     let table = try inspector.offlineTable(group.tableName)
     let snapshot = try asOf.snapshot(of: table)
-    let predicates = Self.keyPredicates(keys, group: group)
     var timeline = try FeatureTimeline(
-      group: group, table: table, snapshot: snapshot,
-      keep: predicates.map { predicates in
-        { file in predicates.contains { $0.mightMatch(file, schema: snapshot.schema) } }
-      }, only: keys)
+      group: group, table: table, snapshot: snapshot, only: keys)
     let lines = keys.map { key -> String? in
       guard let place = timeline.latest(key: key, atOrBefore: .max), !timeline.isDelete(place)
       else { return nil }
       return RowJSON.line(group: group, row: timeline.onlineRow(at: place))
     }
     return (snapshot.version, lines)
-  }
-
-  /// One predicate per key on the first key column, for skipping files by statistics; nil
-  /// when a key value has no scalar statistics compare (then every file is read).
-  static func keyPredicates(_ keys: [[OnlineValue]], group: FeatureGroup) -> [ScanPredicate]? {
-    guard let column = group.keyFeatures.first?.name else { return nil }
-    var predicates: [ScanPredicate] = []
-    for key in keys {
-      let scalar: DeltaScalar
-      switch key.first {
-      case .bigint(let value): scalar = .long(value)
-      case .string(let value): scalar = .string(value)
-      case .timestamp(let value): scalar = .timestamp(value)
-      default: return nil
-      }
-      predicates.append(.equal(column, scalar))
-    }
-    return predicates
   }
 }

@@ -98,14 +98,7 @@ struct ValueAccumulator {
     case .int32(let entries): int32s.append(contentsOf: indices.lazy.map { entries[Int($0)] })
     case .int64(let entries): int64s.append(contentsOf: indices.lazy.map { entries[Int($0)] })
     case .double(let entries): doubles.append(contentsOf: indices.lazy.map { entries[Int($0)] })
-    case .byteArray(let entries):
-      entries.bytes.withUnsafeBytes { bytes in
-        for index in indices {
-          let start = Int(entries.offsets[Int(index)])
-          let end = Int(entries.offsets[Int(index) + 1])
-          byteArrays.append(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-        }
-      }
+    case .byteArray(let entries): byteArrays.appendGathered(from: entries, indices: indices)
     }
   }
 
