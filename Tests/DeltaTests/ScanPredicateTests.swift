@@ -28,6 +28,42 @@ final class ScanPredicateTests: XCTestCase {
     }
   }
 
+  /// `oneOf` keeps a file exactly when some value lies in its range: checked against every
+  /// value tested one by one with `equal`, over many ranges and value sets.
+  func testOneOfKeepsAFileExactlyWhenSomeValueIsInItsRange() {
+    let schema = DeltaSchema([DeltaField("id", .long), DeltaField("name", .string)])
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<300 {
+      let low = Int64.random(in: 0..<100, using: &generator)
+      let high = low + Int64.random(in: 0..<20, using: &generator)
+      let data = file(
+        FileStatistics(
+          numRecords: 5, minValues: ["id": .integer(low), "name": .string("k\(low)")],
+          maxValues: ["id": .integer(high), "name": .string("k\(high)")]))
+      let values = (0..<Int.random(in: 1..<8, using: &generator)).map { _ in
+        Int64.random(in: 0..<130, using: &generator)
+      }
+      let oneByOne = values.contains {
+        ScanPredicate.equal("id", .long($0)).mightMatch(data, schema: schema)
+      }
+      XCTAssertEqual(
+        ScanPredicate.oneOf("id", values.map { .long($0) }).mightMatch(data, schema: schema),
+        oneByOne, "\(values) against \(low)...\(high)")
+      let names = values.map { "k\($0)" }
+      XCTAssertEqual(
+        ScanPredicate.oneOf("name", names.map { .string($0) }).mightMatch(data, schema: schema),
+        names.contains {
+          ScanPredicate.equal("name", .string($0)).mightMatch(data, schema: schema)
+        }, "\(names) against k\(low)...k\(high)")
+    }
+    XCTAssertTrue(
+      ScanPredicate.oneOf("id", [.long(1), .string("x")]).mightMatch(
+        file(
+          FileStatistics(
+            numRecords: 1, minValues: ["id": .integer(5)], maxValues: ["id": .integer(6)])),
+        schema: schema), "values of two kinds skip nothing")
+  }
+
   private func file(_ stats: FileStatistics?) -> AddFile {
     AddFile(path: "f", size: 1, modificationTime: 0, stats: stats?.jsonString())
   }

@@ -97,15 +97,16 @@ final class ReadTests: XCTestCase {
     let entities = directory.url.appendingPathComponent("entities.csv").path
     try history.entitiesCSV(rows: 500, seed: 4).write(
       toFile: entities, atomically: true, encoding: .utf8)
-    func join(_ name: String, entities: String, asOf: String? = nil) throws -> (
-      path: String, report: [String: Any]
-    ) {
+    func join(
+      _ name: String, entities: String, asOf: String? = nil, extra: [String] = []
+    ) throws -> (path: String, report: [String: Any]) {
       let out = directory.url.appendingPathComponent(name).path
       var arguments = [
         "offline", "join", "--config", config, "--entities", entities, "--features",
         "user_stats:*", "merchant_daily:revenue,orders", "--out", out, "--json",
       ]
       if let asOf { arguments += ["--as-of", asOf] }
+      arguments += extra
       let result = try Idemstream.run(arguments)
       XCTAssertEqual(result.status, 0, result.stderr)
       let report = try XCTUnwrap(
@@ -143,6 +144,13 @@ final class ReadTests: XCTestCase {
     XCTAssertEqual(
       try Data(contentsOf: URL(fileURLWithPath: first.path)),
       try Data(contentsOf: URL(fileURLWithPath: again.path)), "the same arguments, the same bytes")
+    // The entities' keys read by statistics (the default here: few entities) and the whole
+    // table read give the same bytes.
+    let whole = try join("whole.parquet", entities: entities, extra: ["--key-lookup-limit", "0"])
+    XCTAssertEqual(
+      try Data(contentsOf: URL(fileURLWithPath: first.path)),
+      try Data(contentsOf: URL(fileURLWithPath: whole.path)),
+      "reading only the entities' rows changes nothing")
 
     // The same entities as JSON lines and as Parquet (pyarrow's) give the same features.
     let converted = try Python.run(

@@ -19,9 +19,9 @@ import Parquet
 struct KeyLookup {
   let group: FeatureGroup
   private var keys: EntitySlots
-  /// One predicate per key on the first key column; nil when its type has no statistics to
+  /// The keys' values of the first key column; nil when its type has no statistics to
   /// compare (then nothing is skipped).
-  private let predicates: [ScanPredicate]?
+  private let predicate: ScanPredicate?
   /// Row groups whose key columns were decoded (the others were skipped by statistics).
   private(set) var rowGroupsDecoded = 0
 
@@ -30,12 +30,12 @@ struct KeyLookup {
     var slots = EntitySlots(expectedCount: keys.count)
     for key in keys { _ = slots.slot(for: key) }
     self.keys = slots
-    predicates = Self.keyPredicates(keys, group: group)
+    predicate = Self.keyPredicate(keys, group: group)
   }
 
   /// Whether `file`'s statistics allow a row of one of the keys.
   func mightHold(_ file: AddFile, schema: DeltaSchema) -> Bool {
-    predicates?.contains { $0.mightMatch(file, schema: schema) } ?? true
+    predicate?.mightMatch(file, schema: schema) ?? true
   }
 
   /// Of `file`, the columns `names` (key columns included or not) of only the rows whose key
@@ -49,7 +49,7 @@ struct KeyLookup {
     let otherNames = names.filter { !keyNames.contains($0) }
     var pieces: [[String: ParquetColumnValues]] = []
     for rowGroup in 0..<rowGroups.count {
-      if let predicates, !predicates.contains(where: { rowGroups.mightMatch(rowGroup, $0) }) {
+      if let predicate, !rowGroups.mightMatch(rowGroup, predicate) {
         continue
       }
       let keyColumns = try rowGroups.read(rowGroup, columns: keyNames)
@@ -134,21 +134,19 @@ struct KeyLookup {
     a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
   }
 
-  /// One predicate per key on the first key column; nil when a key value has no scalar
+  /// "The first key column is one of the keys' values"; nil when a key value has no scalar
   /// statistics compare.
-  static func keyPredicates(_ keys: [[OnlineValue]], group: FeatureGroup) -> [ScanPredicate]? {
+  static func keyPredicate(_ keys: [[OnlineValue]], group: FeatureGroup) -> ScanPredicate? {
     guard let column = group.keyFeatures.first?.name else { return nil }
-    var predicates: [ScanPredicate] = []
+    var values: [DeltaScalar] = []
     for key in keys {
-      let scalar: DeltaScalar
       switch key.first {
-      case .bigint(let value): scalar = .long(value)
-      case .string(let value): scalar = .string(value)
-      case .timestamp(let value): scalar = .timestamp(value)
+      case .bigint(let value): values.append(.long(value))
+      case .string(let value): values.append(.string(value))
+      case .timestamp(let value): values.append(.timestamp(value))
       default: return nil
       }
-      predicates.append(.equal(column, scalar))
     }
-    return predicates
+    return .oneOf(column, values)
   }
 }

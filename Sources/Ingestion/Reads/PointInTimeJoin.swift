@@ -100,7 +100,7 @@ public struct PointInTimeJoin {
 
   public func run(
     entities path: String, requests: [Request], asOf: AsOf, output: String,
-    batchRows: Int = 65_536
+    batchRows: Int = 65_536, keyLookupLimit: Int = defaultKeyLookupLimit
   ) throws -> Summary {
     guard !requests.isEmpty else { throw ToolError.badFeatures("name at least one group") }
     let groups = try requests.map { try inspector.group(named: $0.group) }
@@ -127,8 +127,12 @@ public struct PointInTimeJoin {
         try Self.check(entities.fields[column], holds: feature.type, path: path)
       }
       let table = try inspector.offlineTable(group.tableName)
+      let keys = try Self.distinctKeys(
+        of: entities, columns: keyColumns, types: group.keyFeatures.map(\.type),
+        limit: keyLookupLimit)
       let timeline = try FeatureTimeline(
-        group: group, table: table, snapshot: try asOf.of(group: group.name).snapshot(of: table))
+        group: group, table: table, snapshot: try asOf.of(group: group.name).snapshot(of: table),
+        only: keys)
       summary.versions.append((group.tableName, timeline.version))
       for (_, feature) in features {
         fields.append(Self.outputField("\(group.name)__\(feature.name)", feature.type))
@@ -182,6 +186,39 @@ public struct PointInTimeJoin {
     }
     _ = try writer.close()
     return summary
+  }
+
+  /// Up to this many distinct entities, a side reads only the files and row groups that can
+  /// hold them and keeps only their writes (`KeyLookup`); past it, the whole table as of the
+  /// version, since when nearly every entity is asked for, filtering rows costs more than
+  /// it saves. The output is the same either way.
+  public static let defaultKeyLookupLimit = 10_000
+
+  /// The distinct non-null keys of the entity rows (columns `columns`, read as `types`), or
+  /// nil when there are more than `limit`.
+  private static func distinctKeys(
+    of entities: EntityFile, columns: [Int], types: [FeatureType], limit: Int
+  ) throws -> [[OnlineValue]]? {
+    struct TooMany: Error {}
+    if limit == 0 { return nil }
+    var slots = EntitySlots(expectedCount: 1 << 12)
+    var keys: [[OnlineValue]] = []
+    var key = [OnlineValue](repeating: .null, count: columns.count)
+    do {
+      try entities.forEachBatch(batchRows: 65_536) { batch in
+        for row in 0..<(batch.first?.count ?? 0) {
+          for (slot, column) in columns.enumerated() {
+            key[slot] = value(batch[column], entities.fields[column], as: types[slot], row)
+          }
+          if key.contains(.null) || slots.slot(for: key) < keys.count { continue }
+          keys.append(key)
+          if keys.count > limit { throw TooMany() }
+        }
+      }
+    } catch is TooMany {
+      return nil
+    }
+    return keys
   }
 
   /// The first `count` rows of a join's output as JSON objects (timestamps as RFC 3339), for

@@ -28,14 +28,28 @@ extension Offline {
         """)
     var asOf: String?
     @Option(help: "The Parquet file to write.") var out: String
+    @Option(
+      help: ArgumentHelp(
+        "Read only the table rows of the entities asked for when a group has at most this many "
+          + "distinct ones (0: always the whole table).",
+        discussion: "The output is the same either way; this trades a first pass over the "
+          + "entities file and a row filter for reading less of the table."))
+    var keyLookupLimit = PointInTimeJoin.defaultKeyLookupLimit
     @Flag(help: "Report as one JSON object.") var json = false
+
+    func validate() throws {
+      guard keyLookupLimit >= 0 else {
+        throw ValidationError("--key-lookup-limit must be 0 or more")
+      }
+    }
 
     func run() throws {
       do {
         let inspector = try StoreInspector(config: try options.load())
         let summary = try PointInTimeJoin(inspector: inspector).run(
           entities: entities, requests: try features.map(PointInTimeJoin.Request.init),
-          asOf: try PointInTimeJoin.AsOf(argument: asOf), output: out)
+          asOf: try PointInTimeJoin.AsOf(argument: asOf), output: out,
+          keyLookupLimit: keyLookupLimit)
         if json {
           let versions = summary.versions.map { "\"\($0.table)\":\($0.version)" }
           print(
