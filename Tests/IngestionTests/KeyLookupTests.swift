@@ -37,7 +37,7 @@ final class KeyLookupTests: XCTestCase {
 
   /// 50 keys with 6 writes each, in key order (what optimize leaves) or shuffled.
   private func rows(sorted: Bool, seed: UInt64) -> [Row] {
-    var generator = SplitMix(seed: seed)
+    var generator = SplitMix64(seed: seed)
     var rows: [Row] = []
     for key in 0..<50 {
       for write in 0..<6 {
@@ -123,18 +123,5 @@ final class KeyLookupTests: XCTestCase {
         XCTAssertEqual(found, expected, "\(key) at \(time)")
       }
     }
-  }
-}
-
-/// A small deterministic generator, so a failing case can be reproduced.
-private struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
