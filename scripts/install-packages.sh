@@ -6,7 +6,10 @@
 set -euo pipefail
 missing=()
 for package in "$@"; do
-  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  # The status, not `dpkg -s` succeeding: a removed package whose config files remain is
+  # still known to dpkg ("deinstall ok config-files") but not installed.
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing: ${missing[*]}"

@@ -11,7 +11,7 @@ command -v python3 >/dev/null 2>&1 || {
 }
 if ! python3 -m venv "$venv" >/dev/null 2>&1; then
   rm -rf "$venv"
-  if command -v dpkg >/dev/null 2>&1; then "$here/install-packages.sh" python3-venv; fi
+  if command -v dpkg-query >/dev/null 2>&1; then "$here/install-packages.sh" python3-venv; fi
   python3 -m venv "$venv" >/dev/null 2>&1 || {
     rm -rf "$venv"
     echo "cannot create $venv: $(command -v python3) has no working venv module (on Debian: apt-get install python3-venv; else use a Python with venv and ensurepip)" >&2

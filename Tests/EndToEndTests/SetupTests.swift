@@ -3,8 +3,8 @@ import TestSupport
 import XCTest
 
 /// The install path of the README's two commands (`make deps`, `make venv`), run with shims
-/// for `dpkg`, `apt-get`, `id`, `sudo` and `python3` first on `PATH`: every package is reported
-/// missing, and each shim records how it was called. CI's machine already has the packages,
+/// for `dpkg-query`, `apt-get`, `id`, `sudo` and `python3` first on `PATH`: every package is
+/// reported removed (known to dpkg, not installed), and each shim records how it was called. CI's machine already has the packages,
 /// so without these tests a broken install step would pass CI.
 final class SetupTests: XCTestCase {
   static let aptPackages = [
@@ -33,11 +33,14 @@ final class SetupTests: XCTestCase {
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
       let log = folder.appendingPathComponent("calls.log").path
       let venvInstalled = folder.appendingPathComponent("python3-venv.installed").path
+      // Every package as dpkg reports one removed with its config files left: known, not
+      // installed (seen on a machine where `apt-get remove` left pkg-config so).
       try write(
-        "dpkg",
+        "dpkg-query",
         """
-        echo "dpkg $*" >> \(log)
-        exit 1
+        echo "dpkg-query $*" >> \(log)
+        printf 'deinstall ok config-files'
+        exit 0
         """)
       try write("id", "if [ \"$1\" = -u ]; then echo \(uid); else /usr/bin/id \"$@\"; fi")
       try write(
@@ -124,9 +127,11 @@ final class SetupTests: XCTestCase {
       uid == 0 ? nil : "\(sudo) install -y -qq \(packages)",
       "apt-get install -y -qq \(packages) [DEBIAN_FRONTEND=noninteractive uid=\(uid)]",
     ].compactMap { $0 }
-    XCTAssertEqual(try shims.calls().filter { !$0.hasPrefix("dpkg ") }, expected, "uid \(uid)")
     XCTAssertEqual(
-      try shims.calls().filter { $0.hasPrefix("dpkg ") }, Self.aptPackages.map { "dpkg -s \($0)" })
+      try shims.calls().filter { !$0.hasPrefix("dpkg-query ") }, expected, "uid \(uid)")
+    XCTAssertEqual(
+      try shims.calls().filter { $0.hasPrefix("dpkg-query ") },
+      Self.aptPackages.map { "dpkg-query -W -f=${Status} \($0)" })
     XCTAssertTrue(result.output.contains("installing: \(packages)"), result.output)
   }
 
@@ -150,7 +155,7 @@ final class SetupTests: XCTestCase {
         calls,
         [
           "python3 -m venv \(venv)",
-          "dpkg -s python3-venv",
+          "dpkg-query -W -f=${Status} python3-venv",
           "apt-get update -qq [DEBIAN_FRONTEND=noninteractive uid=\(uid)]",
           "apt-get install -y -qq python3-venv [DEBIAN_FRONTEND=noninteractive uid=\(uid)]",
           "python3 -m venv \(venv)",
