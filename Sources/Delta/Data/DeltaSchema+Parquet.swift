@@ -18,7 +18,7 @@ extension DeltaDataType {
 extension DeltaField {
   /// The Parquet leaf for this column, annotated the way Spark and delta-rs annotate it, so that
   /// every reader maps it back to the same Delta type.
-  func parquetField() throws -> ParquetField {
+  public func parquetField() throws -> ParquetField {
     let repetition: ParquetRepetition = nullable ? .optional : .required
     func leaf(_ physical: ParquetPhysicalType, _ logical: ParquetLogicalType?) -> ParquetField {
       ParquetField(name: name, physicalType: physical, logicalType: logical, repetition: repetition)

@@ -44,7 +44,7 @@ struct EntityFile {
       parquet = nil
       let (names, types) = try Self.inferTypes(path: path, format: format, fixed: columnTypes)
       cellTypes = types
-      fields = zip(names, types).map { PointInTimeJoin.outputField($0, $1) }
+      fields = try zip(names, types).map { try PointInTimeJoin.outputField($0, $1) }
     default:
       throw ToolError.badEntities(
         path, "unknown file type '.\(suffix)'; use .parquet, .csv or .jsonl (JSON lines)")

@@ -135,7 +135,7 @@ public struct PointInTimeJoin {
         only: keys)
       summary.versions.append((group.tableName, timeline.version))
       for (_, feature) in features {
-        fields.append(Self.outputField("\(group.name)__\(feature.name)", feature.type))
+        fields.append(try Self.outputField("\(group.name)__\(feature.name)", feature.type))
       }
       sides.append(
         Side(
@@ -266,14 +266,9 @@ public struct PointInTimeJoin {
     }
   }
 
-  static func outputField(_ name: String, _ type: FeatureType) -> ParquetField {
-    switch type {
-    case .bigint: return .int64(name, nullable: true)
-    case .double: return .double(name, nullable: true)
-    case .boolean: return .boolean(name, nullable: true)
-    case .string: return .string(name, nullable: true)
-    case .timestamp: return .timestampMicros(name, nullable: true)
-    }
+  /// The offline table's own mapping, so a joined column is stored as the table stores it.
+  static func outputField(_ name: String, _ type: FeatureType) throws -> ParquetField {
+    try DeltaField(name, OfflineTableLayout.deltaType(type), nullable: true).parquetField()
   }
 
   /// Refuses an entities column whose Parquet type cannot hold values of `type`.
