@@ -1,3 +1,4 @@
+import Delta
 import Foundation
 
 /// The rows of a CSV file (RFC 4180: a header line, commas, double quotes around fields that
@@ -190,37 +191,22 @@ enum TextRows {
     return fields
   }
 
-  private struct JSONCell: Decodable {
-    let cell: Cell
-
-    init(from decoder: Decoder) throws {
-      let container = try decoder.singleValueContainer()
-      if container.decodeNil() {
-        cell = .null
-      } else if let flag = try? container.decode(Bool.self) {
-        cell = .boolean(flag)
-      } else if let integer = try? container.decode(Int64.self) {
-        cell = .integer(integer, text: String(integer))
-      } else if let number = try? container.decode(Double.self) {
-        cell = .number(number, text: "\(number)")
-      } else if let text = try? container.decode(String.self) {
-        cell = .text(text)
-      } else {
-        throw DecodingError.dataCorruptedError(
-          in: container, debugDescription: "a nested object or array")
-      }
-    }
-  }
-
   private static func object(_ line: String, path: String, line number: Int) throws
     -> [String: Cell]
   {
-    do {
-      return try JSONDecoder().decode([String: JSONCell].self, from: Data(line.utf8))
-        .mapValues(\.cell)
-    } catch {
-      throw ToolError.badEntities(
-        path, "line \(number) is not a flat JSON object (values: strings, numbers, booleans, null)")
+    let bad = ToolError.badEntities(
+      path, "line \(number) is not a flat JSON object (values: strings, numbers, booleans, null)")
+    guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(line.utf8))
+    else { throw bad }
+    return try object.mapValues { value -> Cell in
+      switch value {
+      case .null: return .null
+      case .bool(let flag): return .boolean(flag)
+      case .integer(let integer): return .integer(integer, text: String(integer))
+      case .double(let number): return .number(number, text: "\(number)")
+      case .string(let text): return .text(text)
+      case .array, .object: throw bad
+      }
     }
   }
 }
