@@ -1,0 +1,2 @@
+import Delta
+import S3
