@@ -54,7 +54,9 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
       ]),
-    .target(name: "DeltaS3", dependencies: ["Delta", "S3"]),
+    .target(
+      name: "DeltaS3",
+      dependencies: ["Delta", "Parquet", "S3", .product(name: "NIOPosix", package: "swift-nio")]),
     .target(name: "OnlineStore", dependencies: ["CSQLite"]),
     .executableTarget(
       name: "online-bench", dependencies: ["OnlineStore"], path: "Benchmarks/OnlineBench"),

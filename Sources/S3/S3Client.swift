@@ -222,12 +222,13 @@ public final class S3Client: Sendable {
       var parts: [(number: Int, etag: String)] = []
       var pending = first
       var number = 1
-      while !pending.isEmpty {
+      while true {
         while pending.count < configuration.partSize {
           let more = try readChunk(configuration.partSize - pending.count)
           if more.isEmpty { break }
           pending += more
         }
+        if pending.isEmpty { break }
         let size = min(configuration.partSize, pending.count)
         let part = Array(pending[..<size])
         pending.removeFirst(size)
