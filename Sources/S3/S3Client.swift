@@ -12,8 +12,10 @@ public struct S3Configuration: Sendable {
   /// Plain `http://` endpoints are refused unless this is true.
   public var allowHTTP: Bool
   public var credentials: S3Credentials
-  /// Connecting, and the whole of one request, may take at most this long.
+  /// Connecting may take at most `connectTimeout`; an answer that stops arriving for
+  /// `readTimeout` is a timeout; one request may take at most `requestTimeout` in all.
   public var connectTimeout: TimeAmount
+  public var readTimeout: TimeAmount
   public var requestTimeout: TimeAmount
   /// `putFile` uploads a file larger than this in parts.
   public var multipartThreshold: Int
@@ -23,7 +25,8 @@ public struct S3Configuration: Sendable {
   public init(
     endpoint: String, region: String = "us-east-1", allowHTTP: Bool = false,
     credentials: S3Credentials, connectTimeout: TimeAmount = .seconds(5),
-    requestTimeout: TimeAmount = .seconds(60), multipartThreshold: Int = 64 << 20,
+    readTimeout: TimeAmount = .seconds(10), requestTimeout: TimeAmount = .seconds(300),
+    multipartThreshold: Int = 64 << 20,
     partSize: Int = 16 << 20
   ) {
     self.endpoint = endpoint
@@ -31,6 +34,7 @@ public struct S3Configuration: Sendable {
     self.allowHTTP = allowHTTP
     self.credentials = credentials
     self.connectTimeout = connectTimeout
+    self.readTimeout = readTimeout
     self.requestTimeout = requestTimeout
     self.multipartThreshold = multipartThreshold
     self.partSize = max(5 << 20, partSize)
@@ -89,7 +93,7 @@ public final class S3Client: Sendable {
     signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region)
     var httpConfiguration = HTTPClient.Configuration(
       redirectConfiguration: .disallow,
-      timeout: .init(connect: configuration.connectTimeout, read: configuration.requestTimeout))
+      timeout: .init(connect: configuration.connectTimeout, read: configuration.readTimeout))
     httpConfiguration.httpVersion = .http1Only
     http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
   }
