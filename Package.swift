@@ -92,7 +92,8 @@ let package = Package(
     .testTarget(
       name: "DeltaTests", dependencies: ["TestSupport", "Delta", "Parquet", "delta-bench"]),
     .testTarget(name: "OnlineStoreTests", dependencies: ["TestSupport", "OnlineStore"]),
-    .testTarget(name: "S3Tests", dependencies: ["TestSupport", "S3", "DeltaS3", "Delta", "Parquet"]),
+    .testTarget(
+      name: "S3Tests", dependencies: ["TestSupport", "S3", "DeltaS3", "Delta", "Parquet"]),
     .testTarget(name: "IngestionTests", dependencies: ["TestSupport", "Ingestion"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Kafka"]),
     .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", "Ingestion"]),

@@ -92,7 +92,8 @@ public struct S3TableStorage: TableStorage {
     _ key: String, replacing: Bool, _ produce: (_ path: String, _ sync: Bool) throws -> Int64
   ) throws -> Int64 {
     let temporary = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "idemstream-s3-\(UUID().uuidString)").path
+      "idemstream-s3-\(UUID().uuidString)"
+    ).path
     defer { unlink(temporary) }
     // The local copy is only a staging file: no fsync, the object is durable once stored.
     let size = try produce(temporary, false)
@@ -107,7 +108,8 @@ public struct S3TableStorage: TableStorage {
       try await client.listObjects(bucket: bucket, prefix: root + keyPrefix)
     }
     return objects.map {
-      StoredObject(key: String($0.key.dropFirst(root.count)), size: $0.size, modified: $0.lastModified)
+      StoredObject(
+        key: String($0.key.dropFirst(root.count)), size: $0.size, modified: $0.lastModified)
     }
   }
 

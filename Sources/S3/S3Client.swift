@@ -95,7 +95,8 @@ public final class S3Client: Sendable {
       redirectConfiguration: .disallow,
       timeout: .init(connect: configuration.connectTimeout, read: configuration.readTimeout))
     httpConfiguration.httpVersion = .http1Only
-    http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
+    http = HTTPClient(
+      eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
   }
 
   /// Closes the connections; the client is unusable after.
@@ -406,7 +407,9 @@ public final class S3Client: Sendable {
     var request = HTTPClientRequest(
       url: origin + SigV4Signer.encodePath(path) + (queryString.isEmpty ? "" : "?" + queryString))
     request.method = HTTPMethod(rawValue: method)
-    for (name, value) in headers where name != "host" { request.headers.add(name: name, value: value) }
+    for (name, value) in headers where name != "host" {
+      request.headers.add(name: name, value: value)
+    }
     request.headers.add(name: "Authorization", value: signed.authorization)
     if !body.isEmpty || method == "PUT" || method == "POST" {
       request.headers.add(name: "Content-Length", value: "\(body.count)")
@@ -477,7 +480,9 @@ enum HTTPDate {
   static func parseRFC1123(_ text: String) -> Date? {
     let words = text.split(separator: " ")
     guard words.count >= 5 else { return nil }
-    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    let months = [
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
     let clock = words[4].split(separator: ":")
     guard let day = Int32(words[1]), let monthIndex = months.firstIndex(of: String(words[2])),
       let year = Int32(words[3]), clock.count == 3, let hour = Int32(clock[0]),

@@ -18,7 +18,8 @@ public struct SigV4Signer: Sendable {
   }
 
   /// The hex SHA-256 of a body: the `x-amz-content-sha256` value.
-  public static func payloadHash<Bytes: Sequence>(_ body: Bytes) -> String where Bytes.Element == UInt8 {
+  public static func payloadHash<Bytes: Sequence>(_ body: Bytes) -> String
+  where Bytes.Element == UInt8 {
     hex(SHA256.hash(data: Array(body)))
   }
 
@@ -59,7 +60,8 @@ public struct SigV4Signer: Sendable {
   func signingKey(date: String) -> SymmetricKey {
     var key = SymmetricKey(data: Array(("AWS4" + credentials.secretAccessKey).utf8))
     for part in [date, region, service, "aws4_request"] {
-      key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
+      key = SymmetricKey(
+        data: Array(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
     }
     return key
   }

@@ -93,8 +93,9 @@ final class S3StorageTests: XCTestCase {
     let vacuum = try Idemstream.run(["maintenance", "vacuum", "--config", config])
     XCTAssertEqual(vacuum.status, 0, vacuum.stderr)
     XCTAssertTrue(vacuum.stdout.contains("user_stats_v1"), vacuum.stdout)
-    print("RELIABILITY | offline on S3 (moto) | run, verify, offline history, vacuum | "
-      + "\(CrashTests.inOut(report)) | stores = local run")
+    print(
+      "RELIABILITY | offline on S3 (moto) | run, verify, offline history, vacuum | "
+        + "\(CrashTests.inOut(report)) | stores = local run")
   }
 
   func testKillNineOnS3GivesTheUninterruptedRows() throws {
@@ -113,8 +114,9 @@ final class S3StorageTests: XCTestCase {
     XCTAssertEqual(try snapshot("killed", s3: true), expected)
     let report = try invariants("killed")
     XCTAssertEqual(report["violation_count"] as? Int, 0, "\(report["violations"] ?? "")")
-    print("RELIABILITY | kill -9 ×4, offline on S3 | SIGKILL 1.5–3 s into a run, restart | "
-      + "\(CrashTests.inOut(report)) | stores = uninterrupted run")
+    print(
+      "RELIABILITY | kill -9 ×4, offline on S3 | SIGKILL 1.5–3 s into a run, restart | "
+        + "\(CrashTests.inOut(report)) | stores = uninterrupted run")
   }
 
   /// moto held still (SIGSTOP) for longer than the client's read timeout while the service
@@ -138,8 +140,9 @@ final class S3StorageTests: XCTestCase {
     XCTAssertEqual(try snapshot("hung", s3: true), expected)
     let report = try invariants("hung")
     XCTAssertEqual(report["violation_count"] as? Int, 0, "\(report["violations"] ?? "")")
-    print("RELIABILITY | S3 server hung 14 s (SIGSTOP) mid-run | timeouts retried | "
-      + "\(CrashTests.inOut(report)) | stores = uninterrupted run")
+    print(
+      "RELIABILITY | S3 server hung 14 s (SIGSTOP) mid-run | timeouts retried | "
+        + "\(CrashTests.inOut(report)) | stores = uninterrupted run")
   }
 
   func testAMissingBucketStopsRunWithTheReason() throws {

@@ -86,9 +86,12 @@ final class S3ClientTests: XCTestCase {
   func testLargeFilesGoInParts() async throws {
     var bytes = [UInt8](repeating: 0, count: 13 << 20)
     var generator = SplitMix64(seed: 7)
-    for index in stride(from: 0, to: bytes.count, by: 8) { bytes[index] = UInt8(truncatingIfNeeded: generator.next()) }
+    for index in stride(from: 0, to: bytes.count, by: 8) {
+      bytes[index] = UInt8(truncatingIfNeeded: generator.next())
+    }
     let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "idemstream-multipart-\(UUID().uuidString)").path
+      "idemstream-multipart-\(UUID().uuidString)"
+    ).path
     _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     defer { unlink(path) }
     try await client.putFile(bucket: moto.bucket, key: "big/file", path: path)

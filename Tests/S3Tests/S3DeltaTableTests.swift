@@ -65,7 +65,8 @@ final class S3DeltaTableTests: XCTestCase {
     XCTAssertEqual(snapshot.transactionVersion(appId: "writer"), 4)
     XCTAssertEqual(ids(try reopened.read()), Array(0..<50))
     // Time travel: version 2 holds the first two appends.
-    XCTAssertEqual(ids(try reopened.read(snapshot: try reopened.snapshot(version: 2))), Array(0..<20))
+    XCTAssertEqual(
+      ids(try reopened.read(snapshot: try reopened.snapshot(version: 2))), Array(0..<20))
     XCTAssertEqual(try reopened.snapshot(asOf: Date().addingTimeInterval(60)).version, 5)
     // Only the columns asked for are read.
     let names = try reopened.read(columns: ["name"])
@@ -104,7 +105,10 @@ final class S3DeltaTableTests: XCTestCase {
     let storage = try storage("race")
     let winners = OutcomeBox()
     DispatchQueue.concurrentPerform(iterations: 8) { index in
-      if (try? storage.putIfAbsent("_delta_log/00000000000000000002.json", Data("{\"commitInfo\":{\"n\":\(index)}}\n".utf8))) == true {
+      if (try? storage.putIfAbsent(
+        "_delta_log/00000000000000000002.json", Data("{\"commitInfo\":{\"n\":\(index)}}\n".utf8)))
+        == true
+      {
         winners.add("\(index)")
       }
     }
@@ -113,7 +117,8 @@ final class S3DeltaTableTests: XCTestCase {
 
   func testDeltaLakeReadsTheTableFromS3() throws {
     let table = try DeltaTable.create(
-      in: try storage("interop"), schema: Self.schema, options: DeltaTable.Options(checkpointInterval: 3))
+      in: try storage("interop"), schema: Self.schema,
+      options: DeltaTable.Options(checkpointInterval: 3))
     for batch in 0..<4 {
       let start = Int64(batch * 5)
       try table.append(Self.columns(Array(start..<start + 5)))

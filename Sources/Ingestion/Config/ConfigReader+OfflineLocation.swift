@@ -9,7 +9,8 @@ extension ConfigReader {
       let url = try string(
         value.value, "offline.url",
         fix: "give s3://bucket/prefix, file:///absolute/dir, or \"\" for data_dir/offline")
-      let isS3 = url.hasPrefix("s3://") && url.count > "s3://".count
+      let isS3 =
+        url.hasPrefix("s3://") && url.count > "s3://".count
         && !url.dropFirst("s3://".count).hasPrefix("/")
       let isFile = url.hasPrefix("file:///")
       guard url.isEmpty || isS3 || isFile else {
@@ -34,9 +35,11 @@ extension ConfigReader {
       offline.s3.endpoint = endpoint
     }
     if let value = s3["region"] {
-      let region = try string(value.value, "offline.s3.region", fix: "give a region, e.g. us-east-1")
+      let region = try string(
+        value.value, "offline.s3.region", fix: "give a region, e.g. us-east-1")
       guard !region.isEmpty else {
-        throw failure(value.value, "offline.s3.region is empty", fix: "give a region, e.g. us-east-1")
+        throw failure(
+          value.value, "offline.s3.region is empty", fix: "give a region, e.g. us-east-1")
       }
       offline.s3.region = region
     }

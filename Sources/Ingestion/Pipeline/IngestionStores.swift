@@ -70,7 +70,8 @@ final class IngestionStores {
     if try DeltaTable.exists(in: storage) {
       return try DeltaTable.open(in: storage, options: options)
     }
-    let storage = scratch.map { LocalTableStorage(root: $0.appendingPathComponent(name)) } ?? storage
+    let storage =
+      scratch.map { LocalTableStorage(root: $0.appendingPathComponent(name)) } ?? storage
     return try DeltaTable.create(in: storage, schema: schema, name: name, options: options)
   }
 
