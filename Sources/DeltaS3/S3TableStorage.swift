@@ -39,6 +39,12 @@ public struct S3TableStorage: TableStorage {
 
   func objectKey(_ key: String) -> String { prefix + key }
 
+  /// True for an S3 failure no retry can help (refused credentials, a missing bucket).
+  public static func isPermanentFailure(_ error: any Error) -> Bool {
+    if let error = error as? S3Error { return !error.isTransient }
+    return false
+  }
+
   public func read(_ key: String) throws -> Data? {
     let (client, bucket, object) = (client, bucket, objectKey(key))
     return try Blocking.wait {

@@ -1,7 +1,6 @@
 import Delta
 import DeltaS3
 import Foundation
-import S3
 
 /// Where the offline tables of a config are: `data_dir/offline` (no `offline.url`), a local
 /// directory (`file:///dir`), or S3 (`s3://bucket/prefix`). Every table is opened through
@@ -55,7 +54,6 @@ enum OfflineStorage: CustomStringConvertible {
 /// missing bucket) stops the service with its reason instead of being retried forever.
 enum StoreFailure {
   static func isPermanent(_ error: any Error) -> Bool {
-    if let error = error as? S3Error { return !error.isTransient }
-    return false
+    S3TableStorage.isPermanentFailure(error)
   }
 }
