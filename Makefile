@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := librdkafka-dev libzstd-dev libsnappy-dev libsqlite3-dev pkg-config
-PY_PACKAGES := confluent-kafka==2.16.1 deltalake==1.6.6 pyarrow==26.0.1 prometheus_client==0.26.0
+PY_PACKAGES := confluent-kafka==2.16.1 deltalake==1.6.6 pyarrow==26.0.1 prometheus_client==0.26.0 'moto[server]==5.2.1'
 SWIFT_TEST_FLAGS ?=
 
 .PHONY: all build test demo deps venv format lint reliability bench clean
@@ -14,7 +14,8 @@ all: build
 deps:
 	@scripts/install-packages.sh $(APT_PACKAGES)
 
-# Python venv for the interop checks (pyarrow, deltalake, confluent-kafka read what we write).
+# Python venv for the interop checks (pyarrow, deltalake, confluent-kafka read what we write;
+# moto_server is the S3 server of the S3 tests: it answers 412 to If-None-Match: *).
 venv: $(VENV)/.installed
 $(VENV)/.installed: Makefile scripts/make-venv.sh
 	@scripts/make-venv.sh $(VENV) $(PY_PACKAGES)

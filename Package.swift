@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way: idemstream (CLI) → Ingestion → {Kafka, OnlineStore, Delta → Parquet}.
+// Dependencies point one way: idemstream (CLI) → Ingestion → {Kafka, OnlineStore, DeltaS3, Delta → Parquet};
+// DeltaS3 → {Delta, S3}. Delta knows no HTTP; S3 knows no Delta.
 // C libraries enter only through the thin C* modules.
 let package = Package(
   name: "idemstream",
@@ -19,6 +20,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // C modules
@@ -43,13 +46,24 @@ let package = Package(
     .target(name: "Delta", dependencies: ["Parquet"]),
     .executableTarget(
       name: "delta-bench", dependencies: ["Delta", "Parquet"], path: "Benchmarks/DeltaBench"),
+    .target(
+      name: "S3",
+      dependencies: [
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]),
+    .target(
+      name: "DeltaS3",
+      dependencies: ["Delta", "Parquet", "S3", .product(name: "NIOPosix", package: "swift-nio")]),
     .target(name: "OnlineStore", dependencies: ["CSQLite"]),
     .executableTarget(
       name: "online-bench", dependencies: ["OnlineStore"], path: "Benchmarks/OnlineBench"),
     .target(
       name: "Ingestion",
       dependencies: [
-        "Kafka", "Parquet", "Delta", "OnlineStore",
+        "Kafka", "Parquet", "Delta", "DeltaS3", "OnlineStore",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Metrics", package: "swift-metrics"),
@@ -78,6 +92,8 @@ let package = Package(
     .testTarget(
       name: "DeltaTests", dependencies: ["TestSupport", "Delta", "Parquet", "delta-bench"]),
     .testTarget(name: "OnlineStoreTests", dependencies: ["TestSupport", "OnlineStore"]),
+    .testTarget(
+      name: "S3Tests", dependencies: ["TestSupport", "S3", "DeltaS3", "Delta", "Parquet"]),
     .testTarget(name: "IngestionTests", dependencies: ["TestSupport", "Ingestion"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Kafka"]),
     .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", "Ingestion"]),

@@ -35,20 +35,38 @@ def norm(v):
     return v
 
 
-def offline_rows(data_dir, group):
-    path = os.path.join(data_dir, "offline", f"{group['name']}_v{group['version']}")
-    if not os.path.isdir(os.path.join(path, "_delta_log")):
-        return []
-    rows = DeltaTable(path).to_pyarrow_table().to_pylist()
+def read_table(data_dir, name):
+    """A table's rows: under data_dir/offline, or, when IDEMSTREAM_TEST_OFFLINE_URL names
+    an s3:// prefix, there (with IDEMSTREAM_TEST_S3_ENDPOINT and the AWS_* credentials)."""
+    url = os.environ.get("IDEMSTREAM_TEST_OFFLINE_URL", "")
+    if url.startswith("s3://"):
+        options = {"AWS_ENDPOINT_URL": os.environ["IDEMSTREAM_TEST_S3_ENDPOINT"],
+                   "AWS_ALLOW_HTTP": "true", "AWS_REGION": os.environ.get("AWS_REGION", "us-east-1"),
+                   "AWS_ACCESS_KEY_ID": os.environ["AWS_ACCESS_KEY_ID"],
+                   "AWS_SECRET_ACCESS_KEY": os.environ["AWS_SECRET_ACCESS_KEY"],
+                   "conditional_put": "etag"}
+        path = url.rstrip("/") + "/" + name
+        try:
+            table = DeltaTable(path, storage_options=options)
+        except Exception as error:  # no table there (yet)
+            if "not a Delta table" in str(error) or "No files in log segment" in str(error):
+                return []
+            raise
+        rows = table.to_pyarrow_table().to_pylist()
+    else:
+        path = os.path.join(data_dir, "offline", name)
+        if not os.path.isdir(os.path.join(path, "_delta_log")):
+            return []
+        rows = DeltaTable(path).to_pyarrow_table().to_pylist()
     return [{k: norm(v) for k, v in r.items()} for r in rows]
+
+
+def offline_rows(data_dir, group):
+    return read_table(data_dir, f"{group['name']}_v{group['version']}")
 
 
 def dead_letters(data_dir):
-    path = os.path.join(data_dir, "offline", "_dead_letters")
-    if not os.path.isdir(os.path.join(path, "_delta_log")):
-        return []
-    rows = DeltaTable(path).to_pyarrow_table().to_pylist()
-    return [{k: norm(v) for k, v in r.items()} for r in rows]
+    return read_table(data_dir, "_dead_letters")
 
 
 def online_rows(dump_dir, group):

@@ -5,13 +5,14 @@ import Parquet
 /// A part that is missing or unreadable fails the whole read: replay never starts from a
 /// partial checkpoint.
 enum CheckpointReader {
-  static func read(logDirectory: URL, fileNames: [String], version: Int64) throws -> [DeltaAction] {
+  static func read(_ storage: any TableStorage, fileNames: [String], version: Int64) throws
+    -> [DeltaAction]
+  {
     var actions: [DeltaAction] = []
     for name in fileNames {
-      let path = logDirectory.appendingPathComponent(name).path
       let rows: [[String: ParquetValue]]
       do {
-        rows = try ParquetReader(path: path).readRows()
+        rows = try ParquetReader(source: try storage.byteSource(DeltaLog.logKey(name))).readRows()
       } catch {
         throw DeltaError.corruptCheckpoint(version: version, reason: "\(name): \(error)")
       }

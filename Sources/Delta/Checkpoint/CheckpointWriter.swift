@@ -13,38 +13,31 @@ extension DeltaTable {
 
   /// Writes `state` as a classic single-file checkpoint, then points `_last_checkpoint` at it.
   ///
-  /// The file is written under a temporary name and renamed into place, so a reader never sees
-  /// a partial checkpoint; a crash before the rename leaves a temporary file no reader lists.
+  /// The file appears whole or not at all (`TableStorage.writeFile`: on a local disk a
+  /// temporary file renamed into place; a crash before the rename leaves a temporary file
+  /// no reader lists).
   func writeCheckpoint(_ state: TableState) throws {
     let rows = checkpointRows(state)
     let name = LogFileName.checkpoint(state.version)
-    let temporary = log.logURL.appendingPathComponent(".\(name).\(RandomUUID.text()).tmp")
-    let target = log.logURL.appendingPathComponent(name)
-    do {
-      let writer = try ParquetWriter(
-        path: temporary.path, schema: try ParquetSchema(CheckpointSchema.fields))
-      try writer.write(rows: rows)
-      _ = try writer.close(sync: true)
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
-      throw DeltaError.corruptCheckpoint(version: state.version, reason: "write failed: \(error)")
+    let size = try log.storage.writeFile(DeltaLog.logKey(name), replacing: true) { path, sync in
+      do {
+        let writer = try ParquetWriter(
+          path: path, schema: try ParquetSchema(CheckpointSchema.fields))
+        try writer.write(rows: rows)
+        return try writer.close(sync: sync).fileSize
+      } catch {
+        throw DeltaError.corruptCheckpoint(version: state.version, reason: "write failed: \(error)")
+      }
     }
-    guard rename(temporary.path, target.path) == 0 else {
-      let reason = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(at: temporary)
-      throw DeltaError.io(path: target.path, reason: "rename: \(reason)")
-    }
-    LogFileWriter.syncDirectory(log.logURL.path)
-    let size = (try? FileManager.default.attributesOfItem(atPath: target.path)[.size] as? NSNumber)
     let hint = LastCheckpoint(
       version: state.version, size: Int64(rows.count), parts: nil,
-      sizeInBytes: size?.int64Value, numOfAddFiles: Int64(state.fileCount))
-    if let existing = try? LastCheckpoint.read(logDirectory: log.logURL),
+      sizeInBytes: size, numOfAddFiles: Int64(state.fileCount))
+    if let existing = try? LastCheckpoint.read(log.storage),
       existing.version >= state.version
     {
       return
     }
-    try hint.write(logDirectory: log.logURL)
+    try hint.write(log.storage)
   }
 
   /// The checkpoint's rows: protocol, metadata, app transactions, live files and the

@@ -7,10 +7,12 @@ import Parquet
 /// milli- or nanoseconds (other writers) are brought to microseconds; narrower integers are
 /// widened to `long`. Anything else that disagrees with the schema is an error, not a guess.
 enum DataFileReader {
-  static func read(url: URL, file: AddFile, fields: [DeltaField]) throws -> DeltaBatch {
+  static func read(source: any ParquetByteSource, file: AddFile, fields: [DeltaField]) throws
+    -> DeltaBatch
+  {
     let reader: ParquetReader
     do {
-      reader = try ParquetReader(path: url.path)
+      reader = try ParquetReader(source: source)
     } catch {
       throw DeltaError.dataFile(path: file.path, reason: "\(error)")
     }

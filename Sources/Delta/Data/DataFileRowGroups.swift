@@ -12,11 +12,11 @@ public final class DataFileRowGroups {
   private let reader: ParquetReader
   private let schema: DeltaSchema
 
-  init(url: URL, file: AddFile, schema: DeltaSchema) throws {
+  init(source: any ParquetByteSource, file: AddFile, schema: DeltaSchema) throws {
     self.file = file
     self.schema = schema
     do {
-      reader = try ParquetReader(path: url.path)
+      reader = try ParquetReader(source: source)
     } catch {
       throw DeltaError.dataFile(path: file.path, reason: "\(error)")
     }
@@ -89,6 +89,6 @@ extension DeltaTable {
   /// `file` of `snapshot`, opened for reading row group by row group (only its footer is
   /// read here).
   public func rowGroups(of file: AddFile, snapshot: Snapshot) throws -> DataFileRowGroups {
-    try DataFileRowGroups(url: snapshot.url(of: file), file: file, schema: snapshot.schema)
+    try DataFileRowGroups(source: try byteSource(of: file), file: file, schema: snapshot.schema)
   }
 }

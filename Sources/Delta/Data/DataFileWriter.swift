@@ -1,14 +1,14 @@
 import Foundation
 import Parquet
 
-/// Writes one Parquet data file (zstd) of a batch under the table directory and describes it
+/// Writes one Parquet data file (zstd) of a batch under the table root and describes it
 /// as an `add` action with statistics. Nothing is visible to readers until the action is
 /// committed: a writer killed before its commit leaves only an orphan file that no snapshot
 /// lists (vacuum may delete it).
 enum DataFileWriter {
   static func write(
     columns: [ParquetColumnValues], schema: DeltaSchema, partitionColumns: [String],
-    tableURL: URL, dataChange: Bool, maxRowsPerRowGroup: Int
+    storage: any TableStorage, dataChange: Bool, maxRowsPerRowGroup: Int
   ) throws -> AddFile {
     guard partitionColumns.isEmpty else {
       throw DeltaError.schemaMismatch(reason: "writing partitioned tables is not supported")
@@ -17,18 +17,19 @@ enum DataFileWriter {
     let rows = columns.first?.count ?? 0
     let parquetSchema = try schema.parquetSchema()
     let name = "part-00000-\(RandomUUID.text())-c000.zstd.parquet"
-    let url = tableURL.appendingPathComponent(name)
     var options = ParquetWriterOptions()
     options.compression = .zstd
     options.maxRowsPerRowGroup = maxRowsPerRowGroup
-    let size: Int64
-    do {
-      let writer = try ParquetWriter(path: url.path, schema: parquetSchema, options: options)
-      try writer.write(rowGroup: columns)
-      size = try writer.close(sync: true).fileSize
-    } catch let error as ParquetError {
-      try? FileManager.default.removeItem(at: url)
-      throw DeltaError.dataFile(path: name, reason: error.description)
+    // On a local disk the file is written in place (its name is unique) and removed should
+    // the write fail; elsewhere it is written locally, then uploaded whole.
+    let size = try storage.writeFile(name, replacing: false) { path, sync in
+      do {
+        let writer = try ParquetWriter(path: path, schema: parquetSchema, options: options)
+        try writer.write(rowGroup: columns)
+        return try writer.close(sync: sync).fileSize
+      } catch let error as ParquetError {
+        throw DeltaError.dataFile(path: name, reason: error.description)
+      }
     }
     let stats = StatisticsCollector.collect(schema: schema.fields, columns: columns, rows: rows)
     return AddFile(

@@ -14,8 +14,23 @@ extension DeltaTable {
     }
     return try DataFileWriter.write(
       columns: columns, schema: try schema(of: metadata),
-      partitionColumns: metadata.partitionColumns, tableURL: url, dataChange: dataChange,
+      partitionColumns: metadata.partitionColumns, storage: log.storage, dataChange: dataChange,
       maxRowsPerRowGroup: options.maxRowsPerRowGroup)
+  }
+
+  /// The bytes of a live file: through the table's storage, or from the local disk when the
+  /// log names it by an absolute path.
+  func byteSource(of file: AddFile) throws -> any ParquetByteSource {
+    let relative = file.relativeFilePath
+    do {
+      if relative.hasPrefix("file://"), let url = URL(string: file.path) {
+        return try FileSource(path: url.path)
+      }
+      if relative.hasPrefix("/") { return try FileSource(path: relative) }
+      return try log.storage.byteSource(relative)
+    } catch let error as ParquetError {
+      throw DeltaError.dataFile(path: file.path, reason: "\(error)")
+    }
   }
 
   /// `metadata.schema()`, parsed once per schema string.
@@ -61,7 +76,7 @@ extension DeltaTable {
       predicate?.mightMatch($0, schema: snapshot.schema) ?? true
     }
     return try selected.map {
-      try DataFileReader.read(url: snapshot.url(of: $0), file: $0, fields: fields)
+      try DataFileReader.read(source: try byteSource(of: $0), file: $0, fields: fields)
     }
   }
 

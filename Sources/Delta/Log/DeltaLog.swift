@@ -5,14 +5,24 @@ import Foundation
 /// Kept free of caching and writing so that every read path can be tested on its own; the
 /// `DeltaTable` keeps the latest state and advances it incrementally.
 struct DeltaLog: Sendable {
-  let tableURL: URL
-  var logURL: URL { tableURL.appendingPathComponent("_delta_log", isDirectory: true) }
+  let storage: any TableStorage
+  var tableURL: URL { storage.url }
 
-  func listing() throws -> LogListing { try LogListing.read(logDirectory: logURL) }
+  init(storage: any TableStorage) { self.storage = storage }
+
+  /// The log's location and a commit's (for messages and tests; reads and writes go through
+  /// `storage`).
+  var logURL: URL { tableURL.appendingPathComponent("_delta_log", isDirectory: true) }
 
   func commitURL(_ version: Int64) -> URL {
     logURL.appendingPathComponent(LogFileName.commit(version))
   }
+
+  func listing() throws -> LogListing { try LogListing.read(storage) }
+
+  static func commitKey(_ version: Int64) -> String { "_delta_log/" + LogFileName.commit(version) }
+
+  static func logKey(_ name: String) -> String { "_delta_log/" + name }
 
   /// The actions of one commit; a missing file is a gap in the log.
   func readCommit(_ version: Int64) throws -> [DeltaAction] {
@@ -22,52 +32,39 @@ struct DeltaLog: Sendable {
     return actions
   }
 
-  /// The actions of one commit, or nil when no commit of that version exists (yet).
+  /// The actions of one commit, or nil when no commit of that version exists (yet). One
+  /// read decides (on a local disk one open(2): ENOENT is "not yet"), so a commit landing
+  /// meanwhile is never reported as unreadable.
   func readCommitIfPresent(_ version: Int64) throws -> [DeltaAction]? {
-    let path = commitURL(version).path
-    // One open(2) decides: ENOENT is "no such version (yet)", any other failure is an
-    // error. (Reading, then asking whether the file exists, raced with a writer creating
-    // it in between, and reported a commit that had just landed as unreadable.)
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else {
-      let code = errno
-      if code == ENOENT { return nil }
-      throw DeltaError.io(path: path, reason: "open: \(String(cString: strerror(code)))")
-    }
-    let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-    let data: Data
-    do {
-      data = try handle.readToEnd() ?? Data()
-    } catch {
-      throw DeltaError.io(path: path, reason: "read: \(error)")
-    }
+    guard let data = try storage.read(Self.commitKey(version)) else { return nil }
     return try ActionCodec.decodeCommit(data, version: version)
   }
 
   /// The commit's timestamp: the commit file's modification time, as the protocol defines it
   /// for tables without in-commit timestamps.
   func commitTimestamp(_ version: Int64) throws -> Date {
-    try modificationTime(of: commitURL(version))
+    guard let date = try storage.modificationTime(Self.commitKey(version)) else {
+      throw DeltaError.missingLogEntry(version: version)
+    }
+    return date
   }
 
-  func modificationTime(of url: URL) throws -> Date {
-    var info = stat()
-    guard stat(url.path, &info) == 0 else {
-      if errno == ENOENT, case .commit(let version)? = LogFileName(url.lastPathComponent) {
-        throw DeltaError.missingLogEntry(version: version)
-      }
-      throw DeltaError.io(path: url.path, reason: String(cString: strerror(errno)))
+  /// The modification time of a log file.
+  func modificationTime(ofLogFile name: String) throws -> Date {
+    guard let date = try storage.modificationTime(Self.logKey(name)) else {
+      throw DeltaError.io(
+        path: storage.url.appendingPathComponent(Self.logKey(name)).absoluteString,
+        reason: "no such file")
     }
-    let seconds = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
-    return Date(timeIntervalSince1970: seconds)
+    return date
   }
 
   /// The segment (checkpoint + commits) for `version`, nil meaning the latest.
   func segment(version: Int64?) throws -> LogSegment {
     let listing = try listing()
-    let hint = try LastCheckpoint.read(logDirectory: logURL)
+    let hint = try LastCheckpoint.read(storage)
     return try LogSegment.build(
-      listing: listing, lastCheckpoint: hint, version: version, tablePath: tableURL.path)
+      listing: listing, lastCheckpoint: hint, version: version, tablePath: tableURL.displayPath)
   }
 
   /// Replays a segment into a table state and checks the result is a usable table.
@@ -75,7 +72,7 @@ struct DeltaLog: Sendable {
     var state = TableState()
     if let checkpoint = segment.checkpoint {
       let actions = try CheckpointReader.read(
-        logDirectory: logURL, fileNames: checkpoint.fileNames, version: checkpoint.version)
+        storage, fileNames: checkpoint.fileNames, version: checkpoint.version)
       state.apply(actions, version: checkpoint.version)
     }
     for version in segment.commitVersions {
@@ -99,7 +96,7 @@ struct DeltaLog: Sendable {
   func version(asOf date: Date) throws -> Int64 {
     let listing = try listing()
     guard !listing.commitVersions.isEmpty else {
-      throw DeltaError.tableNotFound(path: tableURL.path)
+      throw DeltaError.tableNotFound(path: tableURL.displayPath)
     }
     var previous: Date?
     var found: Int64?
@@ -116,4 +113,9 @@ struct DeltaLog: Sendable {
     }
     return found
   }
+}
+
+extension URL {
+  /// A local path as a path, any other location (`s3://bucket/prefix`) whole.
+  var displayPath: String { isFileURL ? path : absoluteString }
 }

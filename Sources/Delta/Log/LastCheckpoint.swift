@@ -9,9 +9,14 @@ struct LastCheckpoint: Codable, Equatable {
   var sizeInBytes: Int64?
   var numOfAddFiles: Int64?
 
+  static let key = "_delta_log/" + LogFileName.lastCheckpoint
+
   static func read(logDirectory: URL) throws -> LastCheckpoint? {
-    let url = logDirectory.appendingPathComponent(LogFileName.lastCheckpoint)
-    guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+    try read(LocalTableStorage(root: logDirectory.deletingLastPathComponent()))
+  }
+
+  static func read(_ storage: any TableStorage) throws -> LastCheckpoint? {
+    guard let data = try storage.read(key) else { return nil }
     do {
       return try JSONDecoder().decode(LastCheckpoint.self, from: data)
     } catch {
@@ -21,14 +26,12 @@ struct LastCheckpoint: Codable, Equatable {
 
   /// Replaces `_last_checkpoint` atomically (rename), so readers see the old or the new hint.
   func write(logDirectory: URL) throws {
+    try write(LocalTableStorage(root: logDirectory.deletingLastPathComponent()))
+  }
+
+  func write(_ storage: any TableStorage) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
-    let data = try encoder.encode(self)
-    let url = logDirectory.appendingPathComponent(LogFileName.lastCheckpoint)
-    do {
-      try data.write(to: url, options: .atomic)
-    } catch {
-      throw DeltaError.io(path: url.path, reason: "\(error)")
-    }
+    try storage.write(Self.key, try encoder.encode(self))
   }
 }

@@ -9,29 +9,31 @@ import Foundation
 /// win, and a crash leaves at most an orphan temporary file that no reader lists.
 enum LogFileWriter {
   /// Writes `data` as `name` in `directory` unless that name exists. Returns false when it does.
-  static func putIfAbsent(_ data: Data, name: String, in directory: URL) throws -> Bool {
-    let temporary = directory.appendingPathComponent(".\(name).\(RandomUUID.text()).tmp")
-    try writeDurably(data, to: temporary.path)
-    let target = directory.appendingPathComponent(name).path
+  static func putIfAbsent(_ data: Data, name: String, inDirectory directory: String) throws
+    -> Bool
+  {
+    let temporary = directory + "/.\(name).\(RandomUUID.text()).tmp"
+    try writeDurably(data, to: temporary)
+    let target = directory + "/" + name
     // rename without replace moves the file in one step; link then unlink leaves a
     // deleted inode per commit, which ext4 then scans past when it allocates the next.
-    switch renameWithoutReplace(temporary.path, target) {
+    switch renameWithoutReplace(temporary, target) {
     case .moved:
-      syncDirectory(directory.path)
+      syncDirectory(directory)
       return true
     case .exists:
-      unlink(temporary.path)
+      unlink(temporary)
       return false
     case .unsupported:
       break
     }
-    defer { unlink(temporary.path) }
-    if link(temporary.path, target) != 0 {
+    defer { unlink(temporary) }
+    if link(temporary, target) != 0 {
       let code = errno
       if code == EEXIST { return false }
       throw DeltaError.io(path: target, reason: "link: \(String(cString: strerror(code)))")
     }
-    syncDirectory(directory.path)
+    syncDirectory(directory)
     return true
   }
 

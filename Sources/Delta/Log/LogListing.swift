@@ -21,11 +21,23 @@ struct LogListing {
   var latestVersion: Int64? { commitVersions.last }
 
   static func read(logDirectory: URL) throws -> LogListing {
+    try build { try forEachEntry(logDirectory.path, $0) }
+  }
+
+  /// The listing of a table's `_delta_log`: on a local disk straight from readdir(3), else
+  /// from the storage's listing of the `_delta_log/` prefix.
+  static func read(_ storage: any TableStorage) throws -> LogListing {
+    try build { try forEachEntry(storage, $0) }
+  }
+
+  private static func build(_ forEach: ((LogFileName) -> Void) throws -> Void) throws
+    -> LogListing
+  {
     var commits: [Int64] = []
     var singles: Set<Int64> = []
     var parts: [Int64: (count: Int, names: [Int: String])] = [:]
     var incomplete: Set<Int64> = []
-    try forEachEntry(logDirectory.path) { entry in
+    try forEach { entry in
       switch entry {
       case .commit(let version): commits.append(version)
       case .checkpoint(let version): singles.insert(version)
@@ -56,6 +68,17 @@ struct LogListing {
   /// Calls `body` with each log file in a directory, parsed straight from readdir(3)'s buffer
   /// (no string per entry: a 10,000-commit log lists in a few milliseconds). An absent
   /// directory lists as empty.
+  static func forEachEntry(_ storage: any TableStorage, _ body: (LogFileName) -> Void) throws {
+    if let local = storage as? LocalTableStorage {
+      return try forEachEntry(local.path("_delta_log"), body)
+    }
+    for object in try storage.list(prefix: "_delta_log/") {
+      let name = object.key.dropFirst("_delta_log/".count)
+      guard !name.contains("/") else { continue }
+      if let parsed = LogFileName(String(name)) { body(parsed) }
+    }
+  }
+
   static func forEachEntry(_ path: String, _ body: (LogFileName) -> Void) throws {
     guard let directory = opendir(path) else {
       if errno == ENOENT { return }

@@ -46,7 +46,7 @@ extension DeltaTable {
         "isBlindAppend": .bool(isBlindAppend), "engineInfo": .string(options.engineInfo),
       ])
       let body = try ActionCodec.encodeCommit([info] + payload)
-      if try LogFileWriter.putIfAbsent(body, name: LogFileName.commit(version), in: log.logURL) {
+      if try log.storage.putIfAbsent(DeltaLog.commitKey(version), body) {
         // Advance the cached state in place when it is the one this commit built on (the
         // usual case); copying it would cost O(live files) on every commit.
         let isCurrent = lock.withLock { cachedState.version == base.version }

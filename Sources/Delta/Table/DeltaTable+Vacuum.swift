@@ -52,19 +52,20 @@ extension DeltaTable {
     where (tombstone.deletionTimestamp ?? Int64.max) >= horizonMillis {
       needed.insert(tombstone.path.removingPercentEncoding ?? tombstone.path)
     }
-    for (relative, modified) in try Self.dataFiles(under: url)
+    let storage = log.storage
+    for (relative, modified) in try Self.dataFiles(in: storage)
     where !needed.contains(relative) && modified < horizon {
-      try FileManager.default.removeItem(at: url.appendingPathComponent(relative))
+      try storage.delete(relative)
       report.dataFiles.append(relative)
     }
 
     let logHorizon = now.addingTimeInterval(-logRetention)
-    let listing = try LogListing.read(logDirectory: log.logURL)
-    func modified(_ name: String) -> Date? {
-      let path = log.logURL.appendingPathComponent(name).path
-      return (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate]
-        as? Date
+    let listing = try LogListing.read(storage)
+    var logTimes: [String: Date] = [:]
+    for object in try storage.list(prefix: "_delta_log/") {
+      logTimes[String(object.key.dropFirst("_delta_log/".count))] = object.modified
     }
+    func modified(_ name: String) -> Date? { logTimes[name] }
     guard
       let cut = listing.checkpoints.last(where: { checkpoint in
         checkpoint.version <= snapshot.version
@@ -75,7 +76,7 @@ extension DeltaTable {
       listing.commitVersions.filter { $0 < cut.version }.map(LogFileName.commit)
       + listing.checkpoints.filter { $0.version < cut.version }.flatMap(\.fileNames)
     for name in older where (modified(name) ?? .distantFuture) <= logHorizon {
-      try FileManager.default.removeItem(at: log.logURL.appendingPathComponent(name))
+      try storage.delete(DeltaLog.logKey(name))
       report.logFiles.append(name)
     }
     if !report.logFiles.isEmpty { report.oldestReadableVersion = cut.version }
@@ -83,26 +84,15 @@ extension DeltaTable {
   }
 
   /// Every data file under the table (not the log, nor hidden or `_`-prefixed entries, as
-  /// the protocol reserves them), relative, with its modification time.
-  private static func dataFiles(under root: URL) throws -> [(String, Date)] {
-    let manager = FileManager.default
-    var found: [(String, Date)] = []
-    func walk(_ relative: String) throws {
-      let directory = relative.isEmpty ? root : root.appendingPathComponent(relative)
-      for name in try manager.contentsOfDirectory(atPath: directory.path).sorted()
-      where !name.hasPrefix("_") && !name.hasPrefix(".") {
-        let path = relative.isEmpty ? name : relative + "/" + name
-        let attributes = try manager.attributesOfItem(
-          atPath: root.appendingPathComponent(path).path)
-        if attributes[.type] as? FileAttributeType == .typeDirectory {
-          try walk(path)
-        } else if name.hasSuffix(".parquet") {
-          found.append((path, attributes[.modificationDate] as? Date ?? .distantFuture))
-        }
-      }
+  /// the protocol reserves them), relative, with its modification time, in key order.
+  private static func dataFiles(in storage: any TableStorage) throws -> [(String, Date)] {
+    try storage.list(prefix: "").compactMap { object in
+      let components = object.key.split(separator: "/")
+      guard object.key.hasSuffix(".parquet"),
+        !components.contains(where: { $0.hasPrefix("_") || $0.hasPrefix(".") })
+      else { return nil }
+      return (object.key, object.modified)
     }
-    try walk("")
-    return found
   }
 
   /// A table property's interval (`interval 7 days`, `interval 168 hours`, `1 week`), in

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A Delta Lake table on the local file system: snapshots, time travel, incremental reads and
-/// atomic commits.
+/// A Delta Lake table: snapshots, time travel, incremental reads and atomic commits, on the
+/// local file system (`open(at:)`, `create(at:)`) or on any `TableStorage` (object storage).
 ///
 /// The table caches its latest replayed state and advances it commit by commit, so reading the
 /// current snapshot after a commit costs no replay. Safe to share between threads; several
@@ -41,6 +41,8 @@ public final class DeltaTable: @unchecked Sendable {
 
   public let url: URL
   public let options: Options
+  /// Where the table's files are.
+  public var storage: any TableStorage { log.storage }
   let log: DeltaLog
   /// Guards `cachedState`, `cachedSnapshot`, `lastCheckpointFailure` and `parsedSchema`.
   let lock = NSLock()
@@ -54,24 +56,38 @@ public final class DeltaTable: @unchecked Sendable {
   /// Serial, so that checkpoints land in version order.
   let checkpointQueue = DispatchQueue(label: "idemstream.delta.checkpoint")
 
-  init(url: URL, options: Options, state: TableState) {
-    self.url = url
+  init(storage: any TableStorage, options: Options, state: TableState) {
+    self.url = storage.url
     self.options = options
-    self.log = DeltaLog(tableURL: url)
+    self.log = DeltaLog(storage: storage)
     self.cachedState = state
   }
 
   /// True when `url` holds a Delta log with at least one commit or checkpoint.
   public static func exists(at url: URL) -> Bool {
-    let listing = try? DeltaLog(tableURL: url).listing()
-    return listing.map { $0.latestVersion != nil || !$0.checkpoints.isEmpty } ?? false
+    (try? exists(in: LocalTableStorage(root: url))) ?? false
+  }
+
+  /// True when the storage holds a Delta log with at least one commit or checkpoint. A
+  /// storage that cannot be listed (a missing bucket, refused credentials) throws: that is
+  /// not an absent table.
+  public static func exists(in storage: any TableStorage) throws -> Bool {
+    let listing = try DeltaLog(storage: storage).listing()
+    return listing.latestVersion != nil || !listing.checkpoints.isEmpty
   }
 
   /// Opens the table at `url`, replaying its log from the latest checkpoint.
   public static func open(at url: URL, options: Options = Options()) throws -> DeltaTable {
-    let log = DeltaLog(tableURL: url)
+    try open(in: LocalTableStorage(root: url), options: options)
+  }
+
+  /// Opens the table in `storage`, replaying its log from the latest checkpoint.
+  public static func open(in storage: any TableStorage, options: Options = Options()) throws
+    -> DeltaTable
+  {
+    let log = DeltaLog(storage: storage)
     let state = try log.replay(try log.segment(version: nil))
-    return DeltaTable(url: url, options: options, state: state)
+    return DeltaTable(storage: storage, options: options, state: state)
   }
 
   /// Creates a table: version 0 holds the protocol (reader 1, writer 2) and the metadata.
@@ -81,16 +97,23 @@ public final class DeltaTable: @unchecked Sendable {
     configuration: [String: String] = [:], name: String? = nil, description: String? = nil,
     options: Options = Options()
   ) throws -> DeltaTable {
+    try create(
+      in: LocalTableStorage(root: url), schema: schema, partitionColumns: partitionColumns,
+      configuration: configuration, name: name, description: description, options: options)
+  }
+
+  /// Creates a table in `storage`, as `create(at:)` does on a local disk.
+  public static func create(
+    in storage: any TableStorage, schema: DeltaSchema, partitionColumns: [String] = [],
+    configuration: [String: String] = [:], name: String? = nil, description: String? = nil,
+    options: Options = Options()
+  ) throws -> DeltaTable {
+    let url = storage.url
     for column in partitionColumns where schema.field(named: column) == nil {
       throw DeltaError.invalidSchema(reason: "partition column \(column) is not in the schema")
     }
-    if exists(at: url) { throw DeltaError.tableAlreadyExists(path: url.path) }
-    let log = DeltaLog(tableURL: url)
-    do {
-      try FileManager.default.createDirectory(at: log.logURL, withIntermediateDirectories: true)
-    } catch {
-      throw DeltaError.io(path: log.logURL.path, reason: "\(error)")
-    }
+    if try exists(in: storage) { throw DeltaError.tableAlreadyExists(path: url.displayPath) }
+    try storage.prepareTable()
     let now = Self.nowMilliseconds()
     let metadata = TableMetadata(
       id: UUID().uuidString.lowercased(), name: name, description: description,
@@ -100,19 +123,19 @@ public final class DeltaTable: @unchecked Sendable {
       .commitInfo([
         "timestamp": .integer(now), "operation": .string("CREATE TABLE"),
         "operationParameters": .object([
-          "mode": .string("ErrorIfExists"), "location": .string(url.path),
+          "mode": .string("ErrorIfExists"), "location": .string(url.displayPath),
         ]),
         "isBlindAppend": .bool(true), "engineInfo": .string(options.engineInfo),
       ]),
       .tableProtocol(.defaultForNewTables),
       .metadata(metadata),
     ]
-    let written = try LogFileWriter.putIfAbsent(
-      try ActionCodec.encodeCommit(actions), name: LogFileName.commit(0), in: log.logURL)
-    guard written else { throw DeltaError.tableAlreadyExists(path: url.path) }
+    let written = try storage.putIfAbsent(
+      DeltaLog.commitKey(0), try ActionCodec.encodeCommit(actions))
+    guard written else { throw DeltaError.tableAlreadyExists(path: url.displayPath) }
     var state = TableState()
     state.apply(actions, version: 0)
-    return DeltaTable(url: url, options: options, state: state)
+    return DeltaTable(storage: storage, options: options, state: state)
   }
 
   /// The latest snapshot, after reading any commits other writers added since the last call.
@@ -193,7 +216,7 @@ public final class DeltaTable: @unchecked Sendable {
       next.apply(actions, version: next.version + 1)
     }
     if next.version == current.version {
-      guard let hint = try LastCheckpoint.read(logDirectory: log.logURL),
+      guard let hint = try LastCheckpoint.read(log.storage),
         hint.version > current.version
       else { return current }
       next = try log.replay(try log.segment(version: nil))
@@ -209,8 +232,7 @@ public final class DeltaTable: @unchecked Sendable {
     do {
       return try log.commitTimestamp(state.version)
     } catch DeltaError.missingLogEntry {
-      let checkpoint = log.logURL.appendingPathComponent(LogFileName.checkpoint(state.version))
-      return try log.modificationTime(of: checkpoint)
+      return try log.modificationTime(ofLogFile: LogFileName.checkpoint(state.version))
     }
   }
 

@@ -150,7 +150,8 @@ struct ConfigReader {
     var offline = OfflineSettings()
     let members = try members(
       of: node, in: "offline",
-      allowed: ["commit_interval_ms", "max_rows_per_commit", "checkpoint_interval"])
+      allowed: ["url", "s3", "commit_interval_ms", "max_rows_per_commit", "checkpoint_interval"])
+    try readOfflineLocation(members, into: &offline)
     if let value = members["commit_interval_ms"] {
       offline.commitIntervalMillis = try integer(
         value.value, "offline.commit_interval_ms", range: 1...86_400_000)

@@ -239,6 +239,8 @@ final class BatchCommitter: @unchecked Sendable {
         // The other thread stopped (the online transaction waited for an offline commit
         // that will not come): nothing to retry.
         if hasFailed { throw error }
+        // Refused credentials, a missing bucket: no retry can help; stop with the reason.
+        if StoreFailure.isPermanent(error) { throw error }
         // The counter says how often, the gauge whether it is failing right now.
         Counter(label: MetricFamilies.commitFailures.name).increment()
         Gauge(label: MetricFamilies.commitFailing.name).record(1)

@@ -26,7 +26,6 @@ final class IngestionStores {
   init(config: IdemstreamConfig, logger: Logger, readOnly: Bool = false) throws {
     self.config = config
     self.logger = logger
-    let dataDir = URL(fileURLWithPath: config.dataDir)
     online = try SQLiteOnlineStore(
       dataDirectory: config.dataDir, schemas: config.featureGroups.map(\.onlineSchema),
       access: readOnly ? .readOnlyNewTablesEmpty : .readWrite)
@@ -35,19 +34,19 @@ final class IngestionStores {
       ? FileManager.default.temporaryDirectory.appendingPathComponent(
         "idemstream-dry-run-\(UUID().uuidString)") : nil
     self.scratch = scratch
-    let offline = dataDir.appendingPathComponent("offline")
+    let offline = OfflineStorage(config)
     // Checkpoints in the background: a commit every few milliseconds (a short
     // commit_interval_ms) must not wait for one.
     let options = DeltaTable.Options(
       checkpointInterval: Int64(config.offline.checkpointInterval), checkpointsInBackground: true)
     groupTables = try config.featureGroups.map { group in
       try Self.openOrCreate(
-        offline.appendingPathComponent(group.tableName),
+        try offline.table(group.tableName),
         schema: OfflineTableLayout.schema(of: group),
         name: group.tableName, options: options, scratch: scratch)
     }
     deadLetterTable = try Self.openOrCreate(
-      offline.appendingPathComponent(OfflineTableLayout.deadLetterTableName),
+      try offline.table(OfflineTableLayout.deadLetterTableName),
       schema: OfflineTableLayout.deadLetterSchema, name: OfflineTableLayout.deadLetterTableName,
       options: options, scratch: scratch)
     try loadOfflinePositions()
@@ -63,14 +62,17 @@ final class IngestionStores {
     if let scratch { try? FileManager.default.removeItem(at: scratch) }
   }
 
-  /// Opens the table at `url`, else creates it there, or in `scratch` when given.
+  /// Opens the table in `storage`, else creates it there, or in `scratch` when given.
   private static func openOrCreate(
-    _ url: URL, schema: DeltaSchema, name: String, options: DeltaTable.Options, scratch: URL?
+    _ storage: any TableStorage, schema: DeltaSchema, name: String, options: DeltaTable.Options,
+    scratch: URL?
   ) throws -> DeltaTable {
-    if DeltaTable.exists(at: url) { return try DeltaTable.open(at: url, options: options) }
-    let url = scratch?.appendingPathComponent(name) ?? url
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return try DeltaTable.create(at: url, schema: schema, name: name, options: options)
+    if try DeltaTable.exists(in: storage) {
+      return try DeltaTable.open(in: storage, options: options)
+    }
+    let storage =
+      scratch.map { LocalTableStorage(root: $0.appendingPathComponent(name)) } ?? storage
+    return try DeltaTable.create(in: storage, schema: schema, name: name, options: options)
   }
 
   /// Every table's `txn` versions for this consumer group.

@@ -88,14 +88,12 @@ public struct TableMaintenance {
   /// `maintenance vacuum`: `group`'s table, or every table under the data dir's `offline/`
   /// (earlier group versions and the dead letters included), by `DeltaTable.vacuum`'s rules.
   public func vacuum(retain: TimeInterval, group: String? = nil) throws -> [VacuumSummary] {
-    let offline = URL(fileURLWithPath: inspector.config.dataDir).appendingPathComponent("offline")
-    let names =
-      try group.map { [try inspector.group(named: $0).tableName] }
-      ?? (try? FileManager.default.contentsOfDirectory(atPath: offline.path)) ?? []
+    let offline = OfflineStorage(inspector.config)
+    let names = try group.map { [try inspector.group(named: $0).tableName] } ?? offline.tableNames()
     return try names.sorted().compactMap { name in
-      let url = offline.appendingPathComponent(name)
-      guard DeltaTable.exists(at: url) else { return nil }
-      let report = try DeltaTable.open(at: url).vacuum(retain: retain)
+      let storage = try offline.table(name)
+      guard try DeltaTable.exists(in: storage) else { return nil }
+      let report = try DeltaTable.open(in: storage).vacuum(retain: retain)
       return VacuumSummary(
         table: name, dataFilesDeleted: report.dataFiles.count,
         logFilesDeleted: report.logFiles.count,

@@ -60,10 +60,11 @@ public final class StoreInspector {
 
   /// The offline table of a group, or of the dead letters.
   public func offlineTable(_ tableName: String) throws -> DeltaTable {
-    let url = URL(fileURLWithPath: config.dataDir).appendingPathComponent("offline")
-      .appendingPathComponent(tableName)
-    guard DeltaTable.exists(at: url) else { throw ToolError.noOfflineTable(url.path) }
-    return try DeltaTable.open(at: url)
+    let storage = try OfflineStorage(config).table(tableName)
+    guard try DeltaTable.exists(in: storage) else {
+      throw ToolError.noOfflineTable(storage.url.isFileURL ? storage.url.path : "\(storage.url)")
+    }
+    return try DeltaTable.open(in: storage)
   }
 
   /// The online row of one entity as a JSON line, nil when absent.

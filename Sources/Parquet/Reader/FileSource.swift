@@ -4,15 +4,28 @@
   import Darwin
 #endif
 
+/// Where a `ParquetReader` reads its bytes from: a local file (`FileSource`), an object in
+/// remote storage read with ranged requests, or anything else that can hand out a byte range.
+/// The reader asks for the footer first, then only the column chunks it decodes.
+public protocol ParquetByteSource: Sendable {
+  /// Names the file in error messages.
+  var name: String { get }
+  /// The file's size in bytes.
+  var size: Int64 { get }
+  /// Bytes `offset..<offset+length`; the range must lie inside the file.
+  func read(offset: Int64, length: Int) throws -> [UInt8]
+}
+
 /// A read-only file accessed with positioned reads, so a reader fetches only the footer
 /// and the column chunks asked for.
-final class FileSource: @unchecked Sendable {
+public final class FileSource: ParquetByteSource, @unchecked Sendable {
   // @unchecked: the descriptor is immutable after init and pread has no shared offset.
   private let descriptor: Int32
-  let path: String
-  let size: Int64
+  public let path: String
+  public let size: Int64
+  public var name: String { path }
 
-  init(path: String) throws {
+  public init(path: String) throws {
     self.path = path
     let opened = open(path, O_RDONLY | O_CLOEXEC)
     guard opened >= 0 else {
@@ -31,7 +44,7 @@ final class FileSource: @unchecked Sendable {
   deinit { _ = closeDescriptor(descriptor) }
 
   /// Bytes `offset..<offset+length`; the range must lie inside the file.
-  func read(offset: Int64, length: Int) throws -> [UInt8] {
+  public func read(offset: Int64, length: Int) throws -> [UInt8] {
     guard offset >= 0, length >= 0, offset <= size, Int64(length) <= size - offset else {
       throw ParquetError.corrupt(
         "\(path): range \(offset)+\(length) lies outside the file of \(size) bytes")

@@ -2,7 +2,7 @@
 /// `readColumn` fetches and decodes only the column chunks it needs.
 public final class ParquetReader: Sendable {
   public let metadata: ParquetFileMetadata
-  private let source: FileSource
+  private let source: any ParquetByteSource
 
   public var schema: ParquetSchema { metadata.schema }
   public var numRows: Int64 { metadata.numRows }
@@ -11,8 +11,14 @@ public final class ParquetReader: Sendable {
 
   /// Opens `path` and decodes its footer; fails with `.notParquet` or `.corrupt` when the
   /// footer cannot be trusted.
-  public init(path: String) throws {
-    source = try FileSource(path: path)
+  public convenience init(path: String) throws {
+    try self.init(source: try FileSource(path: path))
+  }
+
+  /// Reads the footer from `source` (a local file, a ranged reader of remote storage).
+  public init(source: any ParquetByteSource) throws {
+    self.source = source
+    let path = source.name
     let size = source.size
     guard size >= 12 else { throw ParquetError.notParquet("\(path) has only \(size) bytes") }
     let head = try source.read(offset: 0, length: 4)
@@ -94,7 +100,7 @@ public final class ParquetReader: Sendable {
       values: try ValueAccumulator(descriptor.physicalType), levelCount: 0)
     for group in rowGroups {
       let chunk = metadata.rowGroups[group].columns[index]
-      let context = "\(source.path) row group \(group) column \(descriptor.name)"
+      let context = "\(source.name) row group \(group) column \(descriptor.name)"
       guard let compression = chunk.compression, PageCodec.isWritable(compression) else {
         throw ParquetError.unsupported("\(context): codec \(chunk.rawCodec)")
       }
