@@ -19,6 +19,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
   ],
   targets: [
     // C modules
@@ -44,12 +45,21 @@ let package = Package(
     .executableTarget(
       name: "delta-bench", dependencies: ["Delta", "Parquet"], path: "Benchmarks/DeltaBench"),
     .target(name: "OnlineStore", dependencies: ["CSQLite"]),
+    .target(
+      name: "PostgresOnlineStore",
+      dependencies: [
+        "OnlineStore",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ]),
     .executableTarget(
       name: "online-bench", dependencies: ["OnlineStore"], path: "Benchmarks/OnlineBench"),
     .target(
       name: "Ingestion",
       dependencies: [
-        "Kafka", "Parquet", "Delta", "OnlineStore",
+        "Kafka", "Parquet", "Delta", "OnlineStore", "PostgresOnlineStore",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Metrics", package: "swift-metrics"),
@@ -77,7 +87,8 @@ let package = Package(
     .testTarget(name: "ParquetTests", dependencies: ["TestSupport", "Parquet"]),
     .testTarget(
       name: "DeltaTests", dependencies: ["TestSupport", "Delta", "Parquet", "delta-bench"]),
-    .testTarget(name: "OnlineStoreTests", dependencies: ["TestSupport", "OnlineStore"]),
+    .testTarget(
+      name: "OnlineStoreTests", dependencies: ["TestSupport", "OnlineStore", "PostgresOnlineStore"]),
     .testTarget(name: "IngestionTests", dependencies: ["TestSupport", "Ingestion"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Kafka"]),
     .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", "Ingestion"]),

@@ -237,8 +237,12 @@ final class BatchCommitter: @unchecked Sendable {
         return result
       } catch {
         // The other thread stopped (the online transaction waited for an offline commit
-        // that will not come): nothing to retry.
+        // that will not come): nothing to retry. Nor when the store says a retry cannot
+        // help (a refused login, a missing database): the service stops with the reason.
         if hasFailed { throw error }
+        if let classified = error as? any ClassifiedStoreError, classified.isPermanent {
+          throw error
+        }
         // The counter says how often, the gauge whether it is failing right now.
         Counter(label: MetricFamilies.commitFailures.name).increment()
         Gauge(label: MetricFamilies.commitFailing.name).record(1)
