@@ -1,4 +1,5 @@
 import Logging
+import OnlineStore
 import NIOCore
 import NIOPosix
 import PostgresNIO
@@ -76,10 +77,7 @@ final class PostgresSession {
   private func connected() throws -> PostgresConnection {
     if let connection, !connection.isClosed { return connection }
     connection = nil
-    guard !closed else {
-      throw PostgresOnlineStoreError.unreachable(
-        location: location.description, reason: "the store was closed")
-    }
+    guard !closed else { throw OnlineStoreError.closed }
     connectionCount += 1
     do {
       let opened = try PostgresConnection.connect(

@@ -17,6 +17,7 @@ import Foundation
 public final class PostgresServer: @unchecked Sendable {
   public struct Failure: Error, CustomStringConvertible {
     public let description: String
+    public init(description: String) { self.description = description }
   }
 
   public static let osUser = "idemstream-pg"
@@ -111,13 +112,17 @@ public final class PostgresServer: @unchecked Sendable {
   }
 
   /// A cluster binary, as the server's OS user when the tests run as root.
+  ///
+  /// Through a shell that first closes every descriptor above stderr: the server that
+  /// `pg_ctl start` leaves running would otherwise inherit the test process's descriptors
+  /// (Foundation's exit-watch pipe among them) and keep them open for its whole life, so
+  /// that `waitUntilExit` never returned.
   @discardableResult
   private func runAsServerUser(_ name: String, _ arguments: [String]) throws -> String {
-    let binary = binDirectory + "/" + name
-    if getuid() == 0 {
-      return try Self.runChecked("/usr/sbin/runuser", ["-u", Self.osUser, "--", binary] + arguments)
-    }
-    return try Self.runChecked(binary, arguments)
+    let closeInherited =
+      #"for fd in /proc/self/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null; exec "$@""#
+    let command = ["-c", closeInherited, "bash"] + (getuid() == 0 ? ["/usr/sbin/runuser", "-u", Self.osUser, "--"] : []) + [binDirectory + "/" + name] + arguments
+    return try Self.runChecked("/bin/bash", command)
   }
 
   /// The newest `/usr/lib/postgresql/*/bin` holding initdb.
