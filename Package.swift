@@ -89,7 +89,8 @@ let package = Package(
       name: "DeltaTests", dependencies: ["TestSupport", "Delta", "Parquet", "delta-bench"]),
     .testTarget(
       name: "OnlineStoreTests", dependencies: ["TestSupport", "OnlineStore", "PostgresOnlineStore"]),
-    .testTarget(name: "IngestionTests", dependencies: ["TestSupport", "Ingestion"]),
+    .testTarget(
+      name: "IngestionTests", dependencies: ["TestSupport", "Ingestion", "PostgresOnlineStore"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Kafka"]),
     .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", "Ingestion"]),
   ]

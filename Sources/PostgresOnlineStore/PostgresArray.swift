@@ -88,19 +88,22 @@ struct PostgresArray: PostgresDynamicTypeEncodable {
   }
 
   static func int64s(_ values: some Collection<Int64>) -> PostgresArray {
-    var builder = Builder(element: .int8, array: .int8Array, count: values.count, bytesPerElement: 8)
+    var builder = Builder(
+      element: .int8, array: .int8Array, count: values.count, bytesPerElement: 8)
     for value in values { builder.append(value) }
     return builder.finish()
   }
 
   static func int32s(_ values: some Collection<Int32>) -> PostgresArray {
-    var builder = Builder(element: .int4, array: .int4Array, count: values.count, bytesPerElement: 4)
+    var builder = Builder(
+      element: .int4, array: .int4Array, count: values.count, bytesPerElement: 4)
     for value in values { builder.append(value) }
     return builder.finish()
   }
 
   static func booleans(_ values: some Collection<Bool>) -> PostgresArray {
-    var builder = Builder(element: .bool, array: .boolArray, count: values.count, bytesPerElement: 1)
+    var builder = Builder(
+      element: .bool, array: .boolArray, count: values.count, bytesPerElement: 1)
     for value in values { builder.append(value) }
     return builder.finish()
   }

@@ -50,7 +50,11 @@ enum PostgresCells {
       }
     case .doubles(let values):
       for row in rows.lazy.map(Int.init) {
-        if isNull(row) || values[row].isNaN { builder.appendNull() } else { builder.append(values[row]) }
+        if isNull(row) || values[row].isNaN {
+          builder.appendNull()
+        } else {
+          builder.append(values[row])
+        }
       }
     case .booleans(let values):
       for row in rows.lazy.map(Int.init) {
@@ -74,8 +78,9 @@ enum PostgresCells {
   }
 
   /// Appends one value as a parameter typed for a column of `type`.
-  static func bind(_ value: OnlineValue, as type: OnlineColumnType, to binds: inout PostgresBindings)
-  {
+  static func bind(
+    _ value: OnlineValue, as type: OnlineColumnType, to binds: inout PostgresBindings
+  ) {
     switch value {
     case .null:
       binds.appendNull()

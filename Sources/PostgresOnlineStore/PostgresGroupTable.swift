@@ -19,7 +19,8 @@ struct PostgresGroupTable {
     self.schema = schema
     keyColumns = schema.keyColumns
     valueColumns = schema.valueColumns
-    qualifiedName = PostgresOnlineStore.quote(namespace) + "." + PostgresOnlineStore.quote(schema.tableName)
+    qualifiedName =
+      PostgresOnlineStore.quote(namespace) + "." + PostgresOnlineStore.quote(schema.tableName)
   }
 
   private func quoted(_ columns: [OnlineColumn], prefix: String = "") -> [String] {
@@ -32,7 +33,9 @@ struct PostgresGroupTable {
     let keys = keyColumns.map {
       "\(PostgresOnlineStore.quote($0.name)) \($0.type.postgresType) NOT NULL"
     }
-    let values = valueColumns.map { "\(PostgresOnlineStore.quote($0.name)) \($0.type.postgresType)" }
+    let values = valueColumns.map {
+      "\(PostgresOnlineStore.quote($0.name)) \($0.type.postgresType)"
+    }
     let columns =
       keys + ["event_time timestamptz NOT NULL"] + values
       + [
@@ -46,7 +49,8 @@ struct PostgresGroupTable {
     let text =
       "idemstream online store: the latest write per entity of feature group \(schema.group) "
       + "version \(schema.version); rows with _deleted are tombstones"
-    return "COMMENT ON TABLE \(qualifiedName) IS '\(text.replacingOccurrences(of: "'", with: "''"))'"
+    return
+      "COMMENT ON TABLE \(qualifiedName) IS '\(text.replacingOccurrences(of: "'", with: "''"))'"
   }
 
   /// What a row query selects, in the order `row(from:at:)` reads: keys, then the order,
@@ -92,7 +96,9 @@ struct PostgresGroupTable {
   }
 
   /// Writes an entity's row or tombstone whatever it held: a repair, outside last-write-wins.
-  func replaceQuery(key: [OnlineValue], order: OnlineWriteOrder, deleted: Bool, values: [OnlineValue])
+  func replaceQuery(
+    key: [OnlineValue], order: OnlineWriteOrder, deleted: Bool, values: [OnlineValue]
+  )
     -> PostgresQuery
   {
     var binds = PostgresBindings()

@@ -60,7 +60,11 @@ struct PostgresMetadata {
     var clocks = PostgresArray.Builder(
       element: .int8, array: .int8Array, count: positions.count, bytesPerElement: 8)
     for position in positions {
-      if position.logClockMillis == .min { clocks.appendNull() } else { clocks.append(position.logClockMillis) }
+      if position.logClockMillis == .min {
+        clocks.appendNull()
+      } else {
+        clocks.append(position.logClockMillis)
+      }
     }
     binds.append(clocks.finish())
     return PostgresQuery(

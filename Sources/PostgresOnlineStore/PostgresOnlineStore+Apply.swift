@@ -94,7 +94,9 @@ extension PostgresOnlineStore {
       context: "applying a batch to \(table.schema.tableName)")
     guard result.count == rows.count else {
       throw PostgresOnlineStoreError.unexpectedResult(
-        context: "the batch for \(table.schema.tableName) with \(result.count) rows for \(rows.count) writes")
+        context:
+          "the batch for \(table.schema.tableName) with \(result.count) rows for \(rows.count) writes"
+      )
     }
 
     // Per entity (the database's numbering, 1...), the greatest order so far.
@@ -150,7 +152,8 @@ extension OnlineColumnValues {
   func value(at row: Int) -> OnlineValue {
     if let validity, !validity[row] { return .null }
     switch storage {
-    case .integers(let values): return type == .timestamp ? .timestamp(values[row]) : .bigint(values[row])
+    case .integers(let values):
+      return type == .timestamp ? .timestamp(values[row]) : .bigint(values[row])
     case .doubles(let values): return .double(values[row])
     case .booleans(let values): return .boolean(values[row])
     case .strings(let bytes, let offsets):

@@ -90,7 +90,8 @@ public final class PostgresOnlineStore: OnlineStore {
     for schema in schemas {
       try schema.validate()
       guard groups.insert(schema.group).inserted else {
-        throw OnlineStoreError.invalidSchema(group: schema.group, reason: "the group is listed twice")
+        throw OnlineStoreError.invalidSchema(
+          group: schema.group, reason: "the group is listed twice")
       }
       guard tableNames.insert(schema.tableName).inserted else {
         throw OnlineStoreError.invalidSchema(
@@ -114,7 +115,8 @@ public final class PostgresOnlineStore: OnlineStore {
       throw PostgresOnlineStoreError.unsupported(
         location: location.description,
         reason:
-          "the database encoding is \(encoding), not UTF8; create the database with ENCODING 'UTF8'")
+          "the database encoding is \(encoding), not UTF8; create the database with ENCODING 'UTF8'"
+      )
     }
   }
 
@@ -133,8 +135,10 @@ public final class PostgresOnlineStore: OnlineStore {
           context: "registering \(schema.tableName)")
       }
       let table = PostgresGroupTable(schema: schema, namespace: namespace)
-      try session.query(PostgresQuery(unsafeSQL: table.createSQL), context: "creating \(schema.tableName)")
-      try session.query(PostgresQuery(unsafeSQL: table.commentSQL), context: "commenting \(schema.tableName)")
+      try session.query(
+        PostgresQuery(unsafeSQL: table.createSQL), context: "creating \(schema.tableName)")
+      try session.query(
+        PostgresQuery(unsafeSQL: table.commentSQL), context: "commenting \(schema.tableName)")
       tables[schema.group] = table
     }
   }
@@ -143,9 +147,10 @@ public final class PostgresOnlineStore: OnlineStore {
   /// versions under `readOnlyNewTablesEmpty`, which read as empty.
   private func checkRegistered() throws {
     let registry = "\(Self.quote(namespace))._idemstream_schemas"
-    let exists = try session.query(
-      "SELECT to_regclass(\(registry)) IS NOT NULL", context: "looking for the store"
-    ).first?.decode(Bool.self) ?? false
+    let exists =
+      try session.query(
+        "SELECT to_regclass(\(registry)) IS NOT NULL", context: "looking for the store"
+      ).first?.decode(Bool.self) ?? false
     hasMetadata = exists
     for schema in schemas {
       let stored = exists ? try storedDefinition(of: schema) : nil
@@ -260,7 +265,8 @@ public final class PostgresOnlineStore: OnlineStore {
             WHERE \(table.keyMatch(firstParameter: 1)) AND NOT _deleted) AS live ON true
           """, binds: binds), context: "reading \(table.schema.tableName)")
     guard let first = result.first else {
-      throw PostgresOnlineStoreError.unexpectedResult(context: "a read with its version, with no row")
+      throw PostgresOnlineStoreError.unexpectedResult(
+        context: "a read with its version, with no row")
     }
     let cells = first.makeRandomAccess()
     let version = try cells[0].decode(Int64?.self)

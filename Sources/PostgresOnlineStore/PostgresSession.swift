@@ -1,7 +1,7 @@
 import Logging
-import OnlineStore
 import NIOCore
 import NIOPosix
+import OnlineStore
 import PostgresNIO
 
 /// The one place where the synchronous `OnlineStore` protocol meets postgres-nio's
@@ -51,7 +51,8 @@ final class PostgresSession {
     }
   }
 
-  private static func tls(_ mode: PostgresLocation.TLSMode) throws -> PostgresConnection
+  private static func tls(_ mode: PostgresLocation.TLSMode) throws
+    -> PostgresConnection
     .Configuration.TLS
   {
     switch mode {

@@ -9,6 +9,7 @@ import XCTest
 final class SetupTests: XCTestCase {
   static let aptPackages = [
     "librdkafka-dev", "libzstd-dev", "libsnappy-dev", "libsqlite3-dev", "pkg-config",
+    "postgresql",
   ]
 
   /// The pinned PyPI packages, as the Makefile names them.
@@ -109,7 +110,7 @@ final class SetupTests: XCTestCase {
     func remove() { try? FileManager.default.removeItem(at: folder) }
   }
 
-  /// `make deps` as `uid`: every package is asked for, all five are installed in one
+  /// `make deps` as `uid`: every package is asked for, all six are installed in one
   /// `apt-get install -y`, with `DEBIAN_FRONTEND=noninteractive`, through sudo unless root.
   func assertDepsInstallsEveryPackage(uid: Int) throws {
     let shims = try Shims(uid: uid)

@@ -93,7 +93,8 @@ class AtomicBatchTests: OnlineStoreContractTestCase {
     XCTAssertEqual(try store.positions().map(\.offset), [4, 14])
     XCTAssertEqual(try store.loadDedupEntries(), [dedupEntry(1)])
     if let sqlite = store as? SQLiteOnlineStore {
-      XCTAssertEqual(try fileSize(sqlite.directory + "/dedup.log"), dedupLength, "appended bytes cut")
+      XCTAssertEqual(
+        try fileSize(sqlite.directory + "/dedup.log"), dedupLength, "appended bytes cut")
     }
     reader.close()
   }
@@ -185,7 +186,8 @@ final class SQLiteAtomicBatchTests: OnlineStoreTestCase {
     // Appends continue after the committed length.
     _ = try recovered.apply(OnlineBatch(dedupEntries: [dedupEntry(9)]))
     recovered.close()
-    XCTAssertEqual(try openSQLiteStore(at: crashed).loadDedupEntries(), [dedupEntry(1), dedupEntry(9)])
+    XCTAssertEqual(
+      try openSQLiteStore(at: crashed).loadDedupEntries(), [dedupEntry(1), dedupEntry(9)])
   }
 
   /// Positions are per table: one table moves without the other, and a store an earlier

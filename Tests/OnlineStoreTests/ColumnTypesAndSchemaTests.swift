@@ -26,7 +26,10 @@ class ColumnTypesAndSchemaTests: OnlineStoreContractTestCase {
     // (`PostgresStoreTests.testValuesPostgreSQLCannotHoldAreRefusedBeforeAnythingIsSent`).
     let edge: (String, [OnlineValue]) =
       backend == .sqlite
-      ? ("quote\"and'\0nul", [.bigint(0), .double(-.infinity), .string("a\0b"), .null, .timestamp(.max)])
+      ? (
+        "quote\"and'\0nul",
+        [.bigint(0), .double(-.infinity), .string("a\0b"), .null, .timestamp(.max)]
+      )
       : (
         "quote\"and'nul",
         [.bigint(0), .double(-.infinity), .string("a b"), .null, .timestamp(9_224_318_015_999_999)]

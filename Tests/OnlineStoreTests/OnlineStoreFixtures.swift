@@ -180,6 +180,7 @@ class OnlineStoreContractTestCase: OnlineStoreTestCase {
   }
 
   /// psql's answer to `sql` in the class's database.
+  @discardableResult
   func psql(_ sql: String) throws -> String {
     let (server, database) = try postgres()
     return try server.psql(sql, database: database)

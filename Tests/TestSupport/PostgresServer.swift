@@ -93,7 +93,8 @@ public final class PostgresServer: @unchecked Sendable {
   /// and recovers from its WAL on the way up. Clients see their connections drop.
   public func restartImmediately() throws {
     try runAsServerUser(
-      "pg_ctl", ["restart", "-D", dataDirectory, "-m", "immediate", "-w", "-t", "60", "-l", logFile])
+      "pg_ctl",
+      ["restart", "-D", dataDirectory, "-m", "immediate", "-w", "-t", "60", "-l", logFile])
   }
 
   public func stop() {
@@ -121,7 +122,11 @@ public final class PostgresServer: @unchecked Sendable {
   private func runAsServerUser(_ name: String, _ arguments: [String]) throws -> String {
     let closeInherited =
       #"for fd in /proc/self/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null; exec "$@""#
-    let command = ["-c", closeInherited, "bash"] + (getuid() == 0 ? ["/usr/sbin/runuser", "-u", Self.osUser, "--"] : []) + [binDirectory + "/" + name] + arguments
+    let command =
+      ["-c", closeInherited, "bash"]
+      + (getuid() == 0 ? ["/usr/sbin/runuser", "-u", Self.osUser, "--"] : []) + [
+        binDirectory + "/" + name
+      ] + arguments
     return try Self.runChecked("/bin/bash", command)
   }
 
@@ -144,11 +149,14 @@ public final class PostgresServer: @unchecked Sendable {
     if getpwnam(osUser) != nil { return }
     try runChecked(
       "/usr/sbin/useradd",
-      ["--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", osUser])
+      [
+        "--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell",
+        "/usr/sbin/nologin", osUser,
+      ])
   }
 
   /// A port nothing listens on now: bind port 0, read what the kernel gave, let it go.
-  static func freePort() throws -> Int {
+  public static func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
     defer { close(fd) }
