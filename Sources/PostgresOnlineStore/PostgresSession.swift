@@ -140,30 +140,30 @@ final class PostgresSession {
   /// `PSQLError`'s own description hides everything on purpose; the store names the server's
   /// message and SQLSTATE (never the password, which the server does not echo).
   func translate(_ error: any Error, context: String) -> PostgresOnlineStoreError {
-    let where_ = location.description
+    let server = location.description
     guard let error = error as? PSQLError else {
-      return .unreachable(location: where_, reason: "\(error)")
+      return .unreachable(location: server, reason: "\(error)")
     }
     if error.code == .server, let info = error.serverInfo {
       let sqlState = info[.sqlState] ?? "?????"
       var message = info[.message] ?? "no message"
       if let detail = info[.detail] { message += " (\(detail))" }
       if sqlState.hasPrefix("28") {
-        return .authenticationFailed(location: where_, message: message)
+        return .authenticationFailed(location: server, message: message)
       }
-      if sqlState == "3D000" { return .missingDatabase(location: where_, message: message) }
+      if sqlState == "3D000" { return .missingDatabase(location: server, message: message) }
       if sqlState.hasPrefix("08") || sqlState.hasPrefix("57P") {
-        return .unreachable(location: where_, reason: "\(message) (SQLSTATE \(sqlState))")
+        return .unreachable(location: server, reason: "\(message) (SQLSTATE \(sqlState))")
       }
-      return .server(location: where_, sqlState: sqlState, message: message, context: context)
+      return .server(location: server, sqlState: sqlState, message: message, context: context)
     }
     switch error.code {
     case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
       let underlying = error.underlying.map { "\($0)" } ?? "the connection closed"
-      return .unreachable(location: where_, reason: "\(underlying) (during \(context))")
+      return .unreachable(location: server, reason: "\(underlying) (during \(context))")
     case .unsupportedAuthMechanism, .authMechanismRequiresPassword, .saslError:
       return .authenticationFailed(
-        location: where_,
+        location: server,
         message: "\(error.code)" + (error.underlying.map { ": \($0)" } ?? ""))
     default:
       return .unexpectedResult(

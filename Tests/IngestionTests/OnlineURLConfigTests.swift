@@ -60,4 +60,14 @@ final class OnlineURLConfigTests: XCTestCase {
       }
     }
   }
+
+  /// The docker-compose example with PostgreSQL is a config the reader takes.
+  func testTheDockerComposeExampleNamesItsPostgreSQL() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let config = try IdemstreamConfig.load(
+      path: root.appendingPathComponent("examples/docker-postgres-config.yaml").path)
+    XCTAssertEqual(config.online.postgres?.description, "idemstream@postgres:5432/features")
+    XCTAssertEqual(config.kafka.groupID, "idemstream_pg")
+  }
 }
