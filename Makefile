@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := librdkafka-dev libzstd-dev libsnappy-dev libsqlite3-dev pkg-config
+APT_PACKAGES := librdkafka-dev libzstd-dev libsnappy-dev libsqlite3-dev pkg-config postgresql
 PY_PACKAGES := confluent-kafka==2.16.1 deltalake==1.6.6 pyarrow==26.0.1 prometheus_client==0.26.0 'moto[server]==5.2.1'
 SWIFT_TEST_FLAGS ?=
 

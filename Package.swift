@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way: idemstream (CLI) → Ingestion → {Kafka, OnlineStore, DeltaS3, Delta → Parquet};
-// DeltaS3 → {Delta, S3}. Delta knows no HTTP; S3 knows no Delta.
+// Dependencies point one way: idemstream (CLI) → Ingestion → {Kafka, PostgresOnlineStore →
+// OnlineStore, DeltaS3 → {Delta → Parquet, S3}}. Delta knows no HTTP; S3 knows no Delta.
 // C libraries enter only through the thin C* modules.
 let package = Package(
   name: "idemstream",
@@ -22,6 +22,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
   ],
   targets: [
     // C modules
@@ -58,12 +59,21 @@ let package = Package(
       name: "DeltaS3",
       dependencies: ["Delta", "Parquet", "S3", .product(name: "NIOPosix", package: "swift-nio")]),
     .target(name: "OnlineStore", dependencies: ["CSQLite"]),
+    .target(
+      name: "PostgresOnlineStore",
+      dependencies: [
+        "OnlineStore",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ]),
     .executableTarget(
       name: "online-bench", dependencies: ["OnlineStore"], path: "Benchmarks/OnlineBench"),
     .target(
       name: "Ingestion",
       dependencies: [
-        "Kafka", "Parquet", "Delta", "DeltaS3", "OnlineStore",
+        "Kafka", "Parquet", "Delta", "DeltaS3", "OnlineStore", "PostgresOnlineStore",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Metrics", package: "swift-metrics"),
@@ -91,10 +101,12 @@ let package = Package(
     .testTarget(name: "ParquetTests", dependencies: ["TestSupport", "Parquet"]),
     .testTarget(
       name: "DeltaTests", dependencies: ["TestSupport", "Delta", "Parquet", "delta-bench"]),
-    .testTarget(name: "OnlineStoreTests", dependencies: ["TestSupport", "OnlineStore"]),
+    .testTarget(
+      name: "OnlineStoreTests", dependencies: ["TestSupport", "OnlineStore", "PostgresOnlineStore"]),
     .testTarget(
       name: "S3Tests", dependencies: ["TestSupport", "S3", "DeltaS3", "Delta", "Parquet"]),
-    .testTarget(name: "IngestionTests", dependencies: ["TestSupport", "Ingestion"]),
+    .testTarget(
+      name: "IngestionTests", dependencies: ["TestSupport", "Ingestion", "PostgresOnlineStore"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Kafka"]),
     .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", "Ingestion"]),
   ]

@@ -2,8 +2,10 @@
 /// order, plus what the store has taken from each partition and Delta table, and the
 /// persisted dedup entries — all changed together by `apply`.
 ///
-/// A protocol so that other backends (Redis, PostgreSQL) can follow `SQLiteOnlineStore`.
-/// Implementations have one writer; they are not meant to be shared between threads.
+/// The seam between the pipeline and its backends: `SQLiteOnlineStore` (embedded) and
+/// `PostgresOnlineStore` follow the same rules, so the pipeline, the read tools, `verify
+/// --repair` and recovery hold an `any OnlineStore` and never know which one they write to.
+/// Implementations have one writer and are used by one thread at a time.
 public protocol OnlineStore: AnyObject {
   /// The feature-group schemas the store was opened with.
   var schemas: [OnlineTableSchema] { get }
@@ -20,6 +22,20 @@ public protocol OnlineStore: AnyObject {
 
   /// The live row of an entity, nil when absent or tombstoned.
   func get(group: String, key: [OnlineValue]) throws -> OnlineRow?
+
+  /// An entity's row and the offline table version the store had applied when it held
+  /// that row (`table`'s entry in the applied versions; nil before any), read in one
+  /// transaction so that the two belong to the same commit.
+  func getWithVersion(group: String, key: [OnlineValue], table: String) throws
+    -> (row: OnlineRow?, version: Int64?)
+
+  /// The order of the greatest write the store holds for an entity, its row's or its
+  /// tombstone's (which `get` does not show); nil when it holds neither. A dry run counts
+  /// stale writes against it.
+  func storedOrder(group: String, key: [OnlineValue]) throws -> OnlineWriteOrder?
+
+  /// Every group version this store has a table for (the config's and earlier ones).
+  func registeredSchemas() throws -> [OnlineTableSchema]
 
   /// Up to `limit` live rows in primary-key order after `after` (nil: from the start).
   func rows(group: String, after: [OnlineValue]?, limit: Int) throws -> [OnlineRow]
@@ -48,6 +64,14 @@ public protocol OnlineStore: AnyObject {
   @discardableResult
   func deleteEntity(group: String, key: [OnlineValue], tombstoneAt: OnlineWriteOrder?) throws
     -> Bool
+
+  /// Drops the tombstones of a group older than `eventTime` (epoch micros), once the dedup
+  /// window no longer needs them; returns how many were dropped.
+  @discardableResult
+  func purgeTombstones(group: String, olderThan eventTime: Int64) throws -> Int
+
+  /// Releases what the store holds (files, lock, connections). Later calls throw.
+  func close()
 }
 
 extension OnlineStore {

@@ -91,7 +91,7 @@ public struct OnlineTableSchema: Sendable, Hashable {
   /// definition of the same group and version is refused instead of misreading rows.
   /// The schema `canonicalDefinition` describes, as the store registered it (nil: not
   /// in that form).
-  init?(group: String, version: Int, canonicalDefinition definition: String) {
+  package init?(group: String, version: Int, canonicalDefinition definition: String) {
     guard definition.hasPrefix("key="), let split = definition.range(of: ";features=") else {
       return nil
     }
@@ -109,8 +109,52 @@ public struct OnlineTableSchema: Sendable, Hashable {
       features: columns)
   }
 
-  var canonicalDefinition: String {
+  package var canonicalDefinition: String {
     let columns = features.map { "\($0.name):\($0.type.rawValue)" }.joined(separator: ",")
     return "key=\(primaryKey.joined(separator: ","));features=\(columns)"
+  }
+}
+
+extension OnlineTableSchema {
+  /// Checks a key's arity and types against the primary key; nil when it fits, else the
+  /// reason. Shared by every backend, so that a bad key reads the same whichever store
+  /// refused it.
+  package func keyMismatch(_ key: [OnlineValue]) -> String? {
+    let keyColumns = self.keyColumns
+    let fits =
+      key.count == keyColumns.count
+      && key.indices.allSatisfy {
+        !key[$0].isNull && !key[$0].isNaN && key[$0].fits(keyColumns[$0].type)
+      }
+    return fits ? nil : describeKeyMismatch(key, keyColumns: keyColumns)
+  }
+
+  private func describeKeyMismatch(_ key: [OnlineValue], keyColumns: [OnlineColumn]) -> String {
+    guard key.count == keyColumns.count else {
+      return
+        "expected \(keyColumns.count) primary-key value(s) (\(keyColumns.map(\.name).joined(separator: ", "))), got \(key.count)"
+    }
+    for (value, column) in zip(key, keyColumns) {
+      if value.isNull { return "primary-key column '\(column.name)' is null" }
+      if value.isNaN { return "primary-key column '\(column.name)' is NaN" }
+      if !value.fits(column.type) {
+        return "primary-key column '\(column.name)' is \(column.type.rawValue), got \(value)"
+      }
+    }
+    return "the key does not fit the primary key"
+  }
+
+  /// Checks feature values' arity and types (null fits every feature); nil when they fit.
+  package func valuesMismatch(_ values: [OnlineValue]) -> String? {
+    let valueColumns = self.valueColumns
+    guard values.count == valueColumns.count else {
+      return
+        "expected \(valueColumns.count) feature value(s) (\(valueColumns.map(\.name).joined(separator: ", "))), got \(values.count)"
+    }
+    for index in values.indices where !values[index].fits(valueColumns[index].type) {
+      return
+        "feature '\(valueColumns[index].name)' is \(valueColumns[index].type.rawValue), got \(values[index])"
+    }
+    return nil
   }
 }

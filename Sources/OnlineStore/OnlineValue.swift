@@ -25,7 +25,7 @@ public enum OnlineValue: Sendable, Hashable {
   }
 
   /// Whether the value may stand in a column of `type` (null fits every column).
-  func fits(_ type: OnlineColumnType) -> Bool {
+  package func fits(_ type: OnlineColumnType) -> Bool {
     switch (self, type) {
     case (.null, _), (.bigint, .bigint), (.double, .double), (.string, .string),
       (.boolean, .boolean), (.timestamp, .timestamp):
@@ -36,7 +36,7 @@ public enum OnlineValue: Sendable, Hashable {
   }
 
   /// NaN has no place in a key: SQLite stores it as NULL.
-  var isNaN: Bool {
+  package var isNaN: Bool {
     if case .double(let number) = self { return number.isNaN }
     return false
   }

@@ -74,8 +74,6 @@ extension SQLiteOnlineStore {
     }
   }
 
-  /// Drops the tombstones of a group older than `eventTime` (epoch micros), once the dedup
-  /// window no longer needs them; returns how many were dropped.
   @discardableResult
   public func purgeTombstones(group: String, olderThan eventTime: Int64) throws -> Int {
     let state = try writableState()

@@ -7,15 +7,8 @@
 /// source of truth. The dedup log is `fdatasync`ed before the commit that refers to it, so
 /// a committed length never points past durable bytes.
 public final class SQLiteOnlineStore: OnlineStore {
-  /// Whether this store may write. Read-only stores take no lock, so a command such as
-  /// `online get` can read while the service runs.
-  public enum Access: Sendable {
-    case readWrite
-    case readOnly
-    /// Read-only, and a schema with no table yet (a new group version) reads as an empty
-    /// table instead of failing: what a dry run of the service sees.
-    case readOnlyNewTablesEmpty
-  }
+  /// Whether this store may write (`OnlineStoreAccess`).
+  public typealias Access = OnlineStoreAccess
 
   public let schemas: [OnlineTableSchema]
   /// `data_dir/online`.
@@ -226,10 +219,6 @@ public final class SQLiteOnlineStore: OnlineStore {
 
   // MARK: Reads
 
-  /// The order of the greatest write the store holds for an entity, its row's or its
-  /// tombstone's (which `get` does not show); nil when it holds neither. Last-write-wins
-  /// compares against this.
-  /// Every group version this store has a table for (the config's and earlier ones).
   public func registeredSchemas() throws -> [OnlineTableSchema] {
     try MetadataSQL.registeredSchemas(on: state().connection)
   }
@@ -247,9 +236,6 @@ public final class SQLiteOnlineStore: OnlineStore {
     return try table.row(key: checkedKey(key, for: table))
   }
 
-  /// An entity's row and the offline table version the store had applied when it held
-  /// that row (`table`'s entry in the applied versions; nil before any), read in one
-  /// transaction so that the two belong to the same commit.
   public func getWithVersion(group: String, key: [OnlineValue], table tableName: String) throws
     -> (row: OnlineRow?, version: Int64?)
   {

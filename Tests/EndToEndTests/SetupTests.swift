@@ -9,6 +9,7 @@ import XCTest
 final class SetupTests: XCTestCase {
   static let aptPackages = [
     "librdkafka-dev", "libzstd-dev", "libsnappy-dev", "libsqlite3-dev", "pkg-config",
+    "postgresql",
   ]
 
   /// The pinned PyPI packages, as the Makefile names them.
@@ -19,7 +20,9 @@ final class SetupTests: XCTestCase {
       makefile.split(separator: "\n").first { $0.hasPrefix("PY_PACKAGES := ") })
     let packages = line.dropFirst("PY_PACKAGES := ".count)
     XCTAssertTrue(packages.contains("deltalake=="), "the venv pins deltalake")
-    return String(packages)
+    // As the shell passes them to pip: without the quotes that keep `moto[server]` from
+    // being read as a glob.
+    return packages.replacingOccurrences(of: "'", with: "")
   }
 
   /// A folder of shims and the log they write, one line per call.
@@ -112,7 +115,7 @@ final class SetupTests: XCTestCase {
     func remove() { try? FileManager.default.removeItem(at: folder) }
   }
 
-  /// `make deps` as `uid`: every package is asked for, all five are installed in one
+  /// `make deps` as `uid`: every package is asked for, all six are installed in one
   /// `apt-get install -y`, with `DEBIAN_FRONTEND=noninteractive`, through sudo unless root.
   func assertDepsInstallsEveryPackage(uid: Int) throws {
     let shims = try Shims(uid: uid)

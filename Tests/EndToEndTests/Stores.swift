@@ -26,12 +26,16 @@ final class IngestionFixture {
   }
 
   /// Writes a config for a data dir under this fixture's directory and returns its path.
-  func config(name: String, groupID: String? = nil, maxRowsPerCommit: Int = 2000) throws -> String {
+  /// `onlineURL` puts the online store in PostgreSQL (`online.url`).
+  func config(
+    name: String, groupID: String? = nil, maxRowsPerCommit: Int = 2000, onlineURL: String? = nil
+  ) throws -> String {
     let dataDir = directory.url.appendingPathComponent(name).path
     let path = directory.url.appendingPathComponent("\(name).yaml").path
-    let text = Workload.config(
+    var text = Workload.config(
       bootstrap: broker.bootstrap, topic: topic, dataDir: dataDir, groupID: groupID ?? name,
       maxRowsPerCommit: maxRowsPerCommit)
+    if let onlineURL { text += "\nonline:\n  url: \"\(onlineURL)\"\n" }
     try text.write(toFile: path, atomically: true, encoding: .utf8)
     return path
   }

@@ -37,6 +37,7 @@ final class ReferenceDocTests: XCTestCase {
               clicks: bigint
               spend: double
         """)
+    XCTAssertEqual(config.online, defaults.online)
     XCTAssertEqual(config.offline, defaults.offline)
     XCTAssertEqual(config.dedup, defaults.dedup)
     XCTAssertEqual(config.validation, defaults.validation)
@@ -53,7 +54,7 @@ final class ReferenceDocTests: XCTestCase {
   /// to the page makes this fail: the reader names the accepted keys when it refuses one).
   func testEveryAcceptedKeyIsDocumented() throws {
     let example = try Self.example()
-    for section in ["", "kafka", "offline", "dedup", "validation", "log"] {
+    for section in ["", "kafka", "online", "offline", "dedup", "validation", "log"] {
       let probe =
         section.isEmpty
         ? "no_such_key: 1\n" + example

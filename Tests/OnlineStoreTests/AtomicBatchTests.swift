@@ -2,10 +2,17 @@ import XCTest
 
 @testable import OnlineStore
 
-final class AtomicBatchTests: OnlineStoreTestCase {
+/// What one batch commits together, against every backend (`PostgresAtomicBatchTests`).
+class AtomicBatchTests: OnlineStoreContractTestCase {
   func batch(_ writes: [OnlineWrite], offset: Int64, version: Int64, dedup: [DedupEntryRecord])
     -> OnlineBatch
   {
+    Self.batch(writes, offset: offset, version: version, dedup: dedup)
+  }
+
+  static func batch(
+    _ writes: [OnlineWrite], offset: Int64, version: Int64, dedup: [DedupEntryRecord]
+  ) -> OnlineBatch {
     OnlineBatch(
       writes: ["user_stats": writes], dedupEntries: dedup,
       positions: [
@@ -72,7 +79,9 @@ final class AtomicBatchTests: OnlineStoreTestCase {
     XCTAssertEqual(
       try store.appliedVersions(), ["user_stats_v1": 9, "_dead_letters": 102, "other_table": 3])
 
-    let dedupLength = try fileSize(store.directory + "/dedup.log")
+    let dedupLength = try (store as? SQLiteOnlineStore).map {
+      try fileSize($0.directory + "/dedup.log")
+    }
     XCTAssertThrowsError(
       try store.apply(
         batch(
@@ -83,8 +92,29 @@ final class AtomicBatchTests: OnlineStoreTestCase {
     XCTAssertNil(try store.get(group: "user_stats", key: [.string("u2")]))
     XCTAssertEqual(try store.positions().map(\.offset), [4, 14])
     XCTAssertEqual(try store.loadDedupEntries(), [dedupEntry(1)])
-    XCTAssertEqual(try fileSize(store.directory + "/dedup.log"), dedupLength)
+    if let sqlite = store as? SQLiteOnlineStore {
+      XCTAssertEqual(
+        try fileSize(sqlite.directory + "/dedup.log"), dedupLength, "appended bytes cut")
+    }
     reader.close()
+  }
+
+  func testAnEmptyBatchAndAGroupWithoutWritesAreFine() throws {
+    let store = try openStore()
+    XCTAssertEqual(try store.apply(OnlineBatch()), OnlineApplyResult())
+    let result = try store.apply(OnlineBatch(writes: ["user_stats": []]))
+    XCTAssertEqual(result["user_stats"], OnlineGroupCounts())
+  }
+
+}
+
+/// What only the embedded store has: its fault points inside the transaction, the dedup
+/// log's tail after a crash, and the upgrade of a store an earlier version made.
+final class SQLiteAtomicBatchTests: OnlineStoreTestCase {
+  func batch(_ writes: [OnlineWrite], offset: Int64, version: Int64, dedup: [DedupEntryRecord])
+    -> OnlineBatch
+  {
+    AtomicBatchTests.batch(writes, offset: offset, version: version, dedup: dedup)
   }
 
   /// A batch failing at each stage of its transaction leaves rows, positions, versions and
@@ -92,7 +122,7 @@ final class AtomicBatchTests: OnlineStoreTestCase {
   func testABatchThatFailsHalfwayLeavesNothing() throws {
     for point in [SQLiteOnlineStore.FaultPoint.afterRows, .afterDedupAppend, .beforeCommit] {
       let directory = dataDirectory.path + "/\(point)"
-      let store = try openStore(at: directory)
+      let store = try openSQLiteStore(at: directory)
       _ = try store.apply(
         batch(
           [user("u1", clicks: 1, at: 100, offset: 0)], offset: 0, version: 1, dedup: [dedupEntry(1)]
@@ -128,7 +158,7 @@ final class AtomicBatchTests: OnlineStoreTestCase {
   /// A `kill -9` in the middle of a batch (here: a snapshot of the files taken inside the
   /// transaction, after the dedup append) comes back as the store before the batch.
   func testACrashInsideTheTransactionComesBackAsTheStoreBeforeTheBatch() throws {
-    let store = try openStore()
+    let store = try openSQLiteStore()
     _ = try store.apply(
       batch(
         [user("u1", clicks: 1, at: 100, offset: 0)], offset: 0, version: 1, dedup: [dedupEntry(1)]))
@@ -146,7 +176,7 @@ final class AtomicBatchTests: OnlineStoreTestCase {
     let committedLength = DedupEntryRecord.encodedSize
     XCTAssertEqual(
       try fileSize(crashed + "/online/dedup.log"), 3 * committedLength, "the crash left a tail")
-    let recovered = try openStore(at: crashed)
+    let recovered = try openSQLiteStore(at: crashed)
     XCTAssertEqual(
       try fileSize(crashed + "/online/dedup.log"), committedLength, "the tail is cut on open")
     XCTAssertEqual(try recovered.loadDedupEntries(), [dedupEntry(1)])
@@ -156,14 +186,8 @@ final class AtomicBatchTests: OnlineStoreTestCase {
     // Appends continue after the committed length.
     _ = try recovered.apply(OnlineBatch(dedupEntries: [dedupEntry(9)]))
     recovered.close()
-    XCTAssertEqual(try openStore(at: crashed).loadDedupEntries(), [dedupEntry(1), dedupEntry(9)])
-  }
-
-  func testAnEmptyBatchAndAGroupWithoutWritesAreFine() throws {
-    let store = try openStore()
-    XCTAssertEqual(try store.apply(OnlineBatch()), OnlineApplyResult())
-    let result = try store.apply(OnlineBatch(writes: ["user_stats": []]))
-    XCTAssertEqual(result["user_stats"], OnlineGroupCounts())
+    XCTAssertEqual(
+      try openSQLiteStore(at: crashed).loadDedupEntries(), [dedupEntry(1), dedupEntry(9)])
   }
 
   /// Positions are per table: one table moves without the other, and a store an earlier
@@ -172,7 +196,7 @@ final class AtomicBatchTests: OnlineStoreTestCase {
   func testPositionsPerTableAndTheUpgradeFromSharedOnes() throws {
     let databasePath: String
     do {
-      let store = try openStore()
+      let store = try openSQLiteStore()
       databasePath = store.databasePath
       _ = try store.apply(
         OnlineBatch(positions: [
@@ -205,13 +229,13 @@ final class AtomicBatchTests: OnlineStoreTestCase {
         PartitionPosition(table: table, topic: "features", partition: 1, offset: 7),
       ]
     }
-    let reader = try openStore(access: .readOnly)
+    let reader = try openSQLiteStore(access: .readOnly)
     XCTAssertEqual(try reader.positions(), shared)
     reader.close()
     let newVersion = OnlineTableSchema(
       group: "user_stats", version: 2, primaryKey: ["user_id"],
       features: [("user_id", .string), ("clicks", .bigint)])
-    let upgraded = try openStore([newVersion, Self.shopSales])
+    let upgraded = try openSQLiteStore([newVersion, Self.shopSales])
     XCTAssertEqual(try upgraded.positions(), shared)
     XCTAssertFalse(try upgraded.positions().contains { $0.table == "user_stats_v2" })
   }

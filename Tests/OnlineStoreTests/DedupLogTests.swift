@@ -5,14 +5,14 @@ import XCTest
 
 final class DedupLogTests: OnlineStoreTestCase {
   func testEntriesRoundTripInAppendOrderWithTheDocumentedLayout() throws {
-    var store = try openStore()
+    var store = try openSQLiteStore()
     let entries = (0..<1_000).map {
       dedupEntry(UInt64($0), partition: Int32($0 % 7) - 3, offset: Int64($0) - 500)
     }
     _ = try store.apply(OnlineBatch(dedupEntries: Array(entries[0..<400])))
     _ = try store.apply(OnlineBatch(dedupEntries: Array(entries[400...])))
     store.close()
-    store = try openStore()
+    store = try openSQLiteStore()
     XCTAssertEqual(try store.loadDedupEntries(), entries)
     XCTAssertEqual(try store.dedupEntryCount(), 1_000)
 
@@ -36,7 +36,7 @@ final class DedupLogTests: OnlineStoreTestCase {
   }
 
   func testATailBeyondTheCommittedLengthIsCutOnReopen() throws {
-    var store = try openStore()
+    var store = try openSQLiteStore()
     _ = try store.apply(OnlineBatch(dedupEntries: [dedupEntry(1), dedupEntry(2)]))
     store.close()
     // What a crash between the append and the commit leaves: whole records and a torn one.
@@ -47,7 +47,7 @@ final class DedupLogTests: OnlineStoreTestCase {
     try handle.close()
     XCTAssertEqual(try fileSize(path), 48 * 5 + 17)
 
-    store = try openStore()
+    store = try openSQLiteStore()
     XCTAssertEqual(try fileSize(path), 96)
     XCTAssertEqual(try store.loadDedupEntries(), [dedupEntry(1), dedupEntry(2)])
     _ = try store.apply(OnlineBatch(dedupEntries: [dedupEntry(3)]))
@@ -55,11 +55,11 @@ final class DedupLogTests: OnlineStoreTestCase {
   }
 
   func testAFileShorterThanTheCommittedLengthIsReportedNotSilentlyAccepted() throws {
-    let store = try openStore()
+    let store = try openSQLiteStore()
     _ = try store.apply(OnlineBatch(dedupEntries: [dedupEntry(1), dedupEntry(2)]))
     store.close()
     XCTAssertEqual(truncate(dataDirectory.path + "/online/dedup.log", 50), 0)
-    XCTAssertThrowsError(try openStore()) { error in
+    XCTAssertThrowsError(try openSQLiteStore()) { error in
       guard case .dedupLogCorrupt(_, let reason) = error as? OnlineStoreError else {
         return XCTFail("unexpected \(error)")
       }
@@ -68,7 +68,7 @@ final class DedupLogTests: OnlineStoreTestCase {
   }
 
   func testCompactionKeepsTheLiveEntriesAndAppendsContinue() throws {
-    var store = try openStore()
+    var store = try openSQLiteStore()
     let entries = (0..<100).map { dedupEntry(UInt64($0)) }
     _ = try store.apply(OnlineBatch(dedupEntries: entries))
     let live = entries.filter { $0.offset % 3 == 0 }
@@ -77,7 +77,7 @@ final class DedupLogTests: OnlineStoreTestCase {
     _ = try store.apply(OnlineBatch(dedupEntries: [dedupEntry(500)]))
     try store.compactDedupLog(liveEntries: live + [dedupEntry(500)])
     store.close()
-    store = try openStore()
+    store = try openSQLiteStore()
     XCTAssertEqual(try store.loadDedupEntries(), live + [dedupEntry(500)])
     // Only the log in force is on disk.
     let logs = try FileManager.default.contentsOfDirectory(atPath: store.directory).filter {
@@ -89,7 +89,7 @@ final class DedupLogTests: OnlineStoreTestCase {
   }
 
   func testCompactionInterruptedBeforeTheSwitchLeavesTheOldLogInForce() throws {
-    let store = try openStore()
+    let store = try openSQLiteStore()
     let entries = (0..<50).map { dedupEntry(UInt64($0)) }
     _ = try store.apply(OnlineBatch(dedupEntries: entries))
 
@@ -113,7 +113,7 @@ final class DedupLogTests: OnlineStoreTestCase {
     // After the crash: the snapshot holds both files; opening keeps the old and removes the new.
     let crashed = try XCTUnwrap(snapshot)
     XCTAssertTrue(FileManager.default.fileExists(atPath: crashed + "/online/dedup.1.log"))
-    let recovered = try openStore(at: crashed)
+    let recovered = try openSQLiteStore(at: crashed)
     XCTAssertEqual(try recovered.loadDedupEntries(), entries)
     XCTAssertFalse(FileManager.default.fileExists(atPath: crashed + "/online/dedup.1.log"))
     // The next compaction reuses the generation number without harm.
@@ -122,7 +122,7 @@ final class DedupLogTests: OnlineStoreTestCase {
   }
 
   func testACrashAfterTheSwitchKeepsTheNewLogAndRemovesTheOld() throws {
-    let store = try openStore()
+    let store = try openSQLiteStore()
     let entries = (0..<20).map { dedupEntry(UInt64($0)) }
     _ = try store.apply(OnlineBatch(dedupEntries: entries))
     try store.compactDedupLog(liveEntries: Array(entries.suffix(3)))
@@ -131,7 +131,7 @@ final class DedupLogTests: OnlineStoreTestCase {
     let old = dataDirectory.path + "/online/dedup.log"
     XCTAssertTrue(
       FileManager.default.createFile(atPath: old, contents: Data(repeating: 1, count: 48 * 20)))
-    let reopened = try openStore()
+    let reopened = try openSQLiteStore()
     XCTAssertEqual(try reopened.loadDedupEntries(), Array(entries.suffix(3)))
     XCTAssertFalse(FileManager.default.fileExists(atPath: old))
   }
@@ -140,7 +140,7 @@ final class DedupLogTests: OnlineStoreTestCase {
   /// record size and its log 44-byte records. Read-only, the entries read with their table
   /// unknown; opened for writing, the log is rewritten once and appends continue.
   func testALogOfFortyFourByteRecordsIsReadAndRewritten() throws {
-    var store = try openStore()
+    var store = try openSQLiteStore()
     let entries = (0..<10).map { dedupEntry(UInt64($0)) }
     _ = try store.apply(OnlineBatch(dedupEntries: entries))
     store.close()
@@ -162,16 +162,16 @@ final class DedupLogTests: OnlineStoreTestCase {
     var unknown = entries
     for index in unknown.indices { unknown[index].tableTag = DedupEntryRecord.unknownTable }
 
-    store = try openStore(access: .readOnly)
+    store = try openSQLiteStore(access: .readOnly)
     XCTAssertEqual(try store.loadDedupEntries(), unknown)
     store.close()
     XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), legacy, "read-only")
 
-    store = try openStore()
+    store = try openSQLiteStore()
     XCTAssertEqual(try store.loadDedupEntries(), unknown)
     _ = try store.apply(OnlineBatch(dedupEntries: [dedupEntry(99)]))
     store.close()
-    store = try openStore()
+    store = try openSQLiteStore()
     XCTAssertEqual(try store.loadDedupEntries(), unknown + [dedupEntry(99)])
     XCTAssertEqual(try store.dedupEntryCount(), 11)
     XCTAssertFalse(FileManager.default.fileExists(atPath: path), "the legacy file is gone")

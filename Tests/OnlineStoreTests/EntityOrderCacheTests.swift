@@ -6,7 +6,7 @@ import XCTest
 /// memory never disagrees with the table, whatever else changed it.
 final class EntityOrderCacheTests: OnlineStoreTestCase {
   func testARepairBetweenBatchesIsSeenByTheNextBatch() throws {
-    let store = try openStore()
+    let store = try openSQLiteStore()
     try apply(store, [user("u1", clicks: 1, at: 500, offset: 0)])
     // A repair puts an older row in place, outside last-write-wins.
     try store.replaceEntity(
@@ -22,7 +22,7 @@ final class EntityOrderCacheTests: OnlineStoreTestCase {
   }
 
   func testAPurgedTombstoneNoLongerHoldsBackOlderWrites() throws {
-    let store = try openStore()
+    let store = try openSQLiteStore()
     try apply(store, [userDelete("u1", at: 500, offset: 0)])
     XCTAssertEqual(try apply(store, [user("u1", clicks: 1, at: 200, offset: 1)]).stale, 1)
     XCTAssertEqual(try store.purgeTombstones(group: "user_stats", olderThan: 1000), 1)
@@ -31,7 +31,7 @@ final class EntityOrderCacheTests: OnlineStoreTestCase {
   }
 
   func testAnotherConnectionsCommitEmptiesTheCache() throws {
-    let store = try openStore()
+    let store = try openSQLiteStore()
     try apply(
       store, [user("u1", clicks: 1, at: 500, offset: 0), user("u2", clicks: 1, at: 500, offset: 1)])
     // Another connection (as another process would) deletes u1 behind the store's back.
@@ -69,8 +69,8 @@ final class EntityOrderCacheTests: OnlineStoreTestCase {
   }
 
   func testManyBatchesOverTheSameEntitiesMatchOneWriteAtATime() throws {
-    let store = try openStore()
-    let reference = try openStore(at: dataDirectory.path + "/reference")
+    let store = try openSQLiteStore()
+    let reference = try openSQLiteStore(at: dataDirectory.path + "/reference")
     var random = SystemRandomNumberGenerator()
     var offset: Int64 = 0
     for _ in 0..<20 {

@@ -2,7 +2,9 @@ import XCTest
 
 @testable import OnlineStore
 
-final class LastWriteWinsTests: OnlineStoreTestCase {
+/// Last-write-wins against every backend (`PostgresLastWriteWinsTests` runs these on
+/// PostgreSQL).
+class LastWriteWinsTests: OnlineStoreContractTestCase {
   func testOutOfOrderWritesKeepTheGreatestEventTime() throws {
     let store = try openStore()
     XCTAssertEqual(

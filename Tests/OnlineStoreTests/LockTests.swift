@@ -5,9 +5,9 @@ import XCTest
 
 final class LockTests: OnlineStoreTestCase {
   func testASecondOpenInTheSameProcessFailsFastUntilTheFirstCloses() throws {
-    let first = try openStore()
+    let first = try openSQLiteStore()
     let started = Date()
-    XCTAssertThrowsError(try openStore()) { error in
+    XCTAssertThrowsError(try openSQLiteStore()) { error in
       guard case .locked(let path, let holder) = error as? OnlineStoreError else {
         return XCTFail("unexpected \(error)")
       }
@@ -17,7 +17,7 @@ final class LockTests: OnlineStoreTestCase {
     }
     XCTAssertLessThan(Date().timeIntervalSince(started), 1, "fails fast, never waits")
     first.close()
-    let second = try openStore()
+    let second = try openSQLiteStore()
     try apply(second, [user("u1", clicks: 1, at: 1, offset: 0)])
     XCTAssertEqual(try clicks(second, "u1"), 1)
   }
@@ -43,15 +43,19 @@ final class LockTests: OnlineStoreTestCase {
     while !FileManager.default.fileExists(atPath: ready) && Date() < deadline { usleep(10_000) }
     XCTAssertTrue(FileManager.default.fileExists(atPath: ready), "the child took the lock")
 
-    XCTAssertThrowsError(try openStore()) { error in
+    XCTAssertThrowsError(try openSQLiteStore()) { error in
       guard case .locked = error as? OnlineStoreError else { return XCTFail("unexpected \(error)") }
     }
     child.terminate()
     child.waitUntilExit()
     // The lock dies with its holder.
-    XCTAssertNoThrow(try openStore().close())
+    XCTAssertNoThrow(try openSQLiteStore().close())
   }
+}
 
+/// Readers beside a writer, and a closed store, against every backend
+/// (`PostgresReadOnlyAccessTests`).
+class ReadOnlyAccessTests: OnlineStoreContractTestCase {
   func testAReadOnlyStoreReadsWhileTheWriterHoldsTheLock() throws {
     let writer = try openStore()
     _ = try writer.apply(

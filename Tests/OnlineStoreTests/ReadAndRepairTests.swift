@@ -2,7 +2,8 @@ import XCTest
 
 @testable import OnlineStore
 
-final class ReadAndRepairTests: OnlineStoreTestCase {
+/// Paging, repair and tombstone purges against every backend (`PostgresReadAndRepairTests`).
+class ReadAndRepairTests: OnlineStoreContractTestCase {
   func testDumpPagesThroughEveryLiveRowInKeyOrder() throws {
     let store = try openStore()
     var writes: [OnlineWrite] = []

@@ -11,7 +11,7 @@ final class WALCheckpointTests: OnlineStoreTestCase {
   }
 
   func testCommittedPagesReachTheDatabaseFileWithoutACommitCheckpointing() throws {
-    let store = try openStore()
+    let store = try openSQLiteStore()
     let initial = size(store.databasePath)
     var offset: Int64 = 0
     for batch in 0..<20 {
@@ -28,7 +28,7 @@ final class WALCheckpointTests: OnlineStoreTestCase {
     }
     XCTAssertGreaterThan(size(store.databasePath), initial + 65_536)
     store.close()
-    let reopened = try openStore()
+    let reopened = try openSQLiteStore()
     XCTAssertEqual(try reopened.count(group: "user_stats"), 4000)
     XCTAssertEqual(try clicks(reopened, "u19-199"), 4000)
   }
@@ -38,7 +38,7 @@ final class WALCheckpointTests: OnlineStoreTestCase {
 /// would only grow; the checkpointer starts it over once it reaches `restartFrames`.
 final class WALRestartTests: OnlineStoreTestCase {
   func testSteadyCommitsKeepTheLogBoundedAndLoseNothing() throws {
-    let store = try openStore()
+    let store = try openSQLiteStore()
     try store.state().checkpointer?.restartFrames = 64
     let users = 2_000
     var offset: Int64 = 1
@@ -64,7 +64,7 @@ final class WALRestartTests: OnlineStoreTestCase {
     XCTAssertGreaterThan(try XCTUnwrap(store.state().checkpointer).restarts, 0)
     XCTAssertLessThan(largestLog, 4 << 20, "the log grew to \(largestLog) bytes")
     store.close()
-    let reopened = try openStore()
+    let reopened = try openSQLiteStore()
     for index in stride(from: 0, to: users, by: 7) where latest[index] > 0 {
       XCTAssertEqual(try clicks(reopened, "u\(index)"), latest[index], "u\(index)")
     }
@@ -74,7 +74,7 @@ final class WALRestartTests: OnlineStoreTestCase {
   /// tries again a second later, not after every passive checkpoint (each try holds the
   /// writer off for up to ~20 ms).
   func testAReaderHoldingTheLogIsWaitedForOnceASecondAtMost() throws {
-    let store = try openStore()
+    let store = try openSQLiteStore()
     let checkpointer = try XCTUnwrap(store.state().checkpointer)
     checkpointer.restartFrames = 16
     try apply(store, (0..<2_000).map { user("u\($0)", clicks: 0, at: 1, offset: 0) })

@@ -1,3 +1,4 @@
+import PostgresOnlineStore
 import Yams
 
 /// Walks the composed YAML node tree (which keeps mapping order and source marks) and builds
@@ -6,7 +7,7 @@ struct ConfigReader {
   let fileName: String
 
   static let topLevelKeys = [
-    "kafka", "data_dir", "offline", "dedup", "validation", "log", "feature_groups",
+    "kafka", "data_dir", "online", "offline", "dedup", "validation", "log", "feature_groups",
     "max_record_bytes",
   ]
 
@@ -38,6 +39,7 @@ struct ConfigReader {
       config.dataDir = try string(
         node.value, "data_dir", fix: "give a directory path, e.g. data_dir: ./data")
     }
+    if let node = members["online"] { config.online = try readOnline(node.value) }
     if let node = members["offline"] { config.offline = try readOffline(node.value) }
     if let node = members["dedup"] { config.dedup = try readDedup(node.value) }
     if let node = members["validation"] { config.validation = try readValidation(node.value) }
@@ -144,6 +146,21 @@ struct ConfigReader {
         node, "kafka.topics is empty", fix: "list at least one topic, e.g. topics: [features]")
     }
     return topics
+  }
+
+  /// `online.url`: absent, null or "" is the embedded store; a postgres:// URL is
+  /// PostgreSQL; anything else is refused here, before anything connects.
+  private func readOnline(_ node: Node) throws(ConfigError) -> OnlineSettings {
+    let members = try members(of: node, in: "online", allowed: ["url"])
+    guard let url = members["url"], !isNull(url.value) else { return OnlineSettings() }
+    let fix = "write postgres://user:password@host:5432/database, or \"\" for the embedded store"
+    let text = try string(url.value, "online.url", fix: fix)
+    guard !text.isEmpty else { return OnlineSettings() }
+    do {
+      return OnlineSettings(postgres: try PostgresLocation(url: text))
+    } catch {
+      throw failure(url.value, error.problem, fix: error.fix)
+    }
   }
 
   private func readOffline(_ node: Node) throws(ConfigError) -> OfflineSettings {

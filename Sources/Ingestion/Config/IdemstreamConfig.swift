@@ -11,6 +11,7 @@ public struct IdemstreamConfig: Sendable, Hashable {
   /// `data_dir`: as written by `parse`; `load` makes a relative one relative to the config
   /// file's directory, so that a config means the same data dir from any working directory.
   public var dataDir: String
+  public var online: OnlineSettings
   public var offline: OfflineSettings
   public var dedup: DedupSettings
   public var validation: ValidationSettings
@@ -21,13 +22,15 @@ public struct IdemstreamConfig: Sendable, Hashable {
   public var maxRecordBytes: Int
 
   public init(
-    kafka: KafkaSettings, dataDir: String = "./data", offline: OfflineSettings = OfflineSettings(),
+    kafka: KafkaSettings, dataDir: String = "./data", online: OnlineSettings = OnlineSettings(),
+    offline: OfflineSettings = OfflineSettings(),
     dedup: DedupSettings = DedupSettings(), validation: ValidationSettings = ValidationSettings(),
     log: LogSettings = LogSettings(), featureGroups: [FeatureGroup],
     maxRecordBytes: Int = IdemstreamConfig.defaultMaxRecordBytes
   ) {
     self.kafka = kafka
     self.dataDir = dataDir
+    self.online = online
     self.offline = offline
     self.dedup = dedup
     self.validation = validation

@@ -1,6 +1,7 @@
 import Delta
 import DeltaS3
 import Foundation
+import OnlineStore
 
 /// Where the offline tables of a config are: `data_dir/offline` (no `offline.url`), a local
 /// directory (`file:///dir`), or S3 (`s3://bucket/prefix`). Every table is opened through
@@ -51,9 +52,12 @@ enum OfflineStorage: CustomStringConvertible {
 }
 
 /// Whether a store's failure can pass by itself: a permanent one (refused credentials, a
-/// missing bucket) stops the service with its reason instead of being retried forever.
+/// missing bucket or database) stops the service with its reason instead of being retried
+/// forever. Either store may say so: the online store's errors through
+/// `ClassifiedStoreError`, the offline storage's through S3's own classification.
 enum StoreFailure {
   static func isPermanent(_ error: any Error) -> Bool {
-    S3TableStorage.isPermanentFailure(error)
+    if let classified = error as? any ClassifiedStoreError, classified.isPermanent { return true }
+    return S3TableStorage.isPermanentFailure(error)
   }
 }

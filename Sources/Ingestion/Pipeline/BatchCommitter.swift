@@ -237,7 +237,8 @@ final class BatchCommitter: @unchecked Sendable {
         return result
       } catch {
         // The other thread stopped (the online transaction waited for an offline commit
-        // that will not come): nothing to retry.
+        // that will not come): nothing to retry. Nor when the store says a retry cannot
+        // help (a refused login, a missing database): the service stops with the reason.
         if hasFailed { throw error }
         // Refused credentials, a missing bucket: no retry can help; stop with the reason.
         if StoreFailure.isPermanent(error) { throw error }

@@ -7,7 +7,7 @@ struct DryRunState {
   private var orders: [String: [[OnlineValue]: OnlineWriteOrder]] = [:]
 
   mutating func staleCount(
-    _ writes: some OnlineWriteColumns, group: FeatureGroup, store: SQLiteOnlineStore
+    _ writes: some OnlineWriteColumns, group: FeatureGroup, store: any OnlineStore
   ) throws -> Int {
     var stale = 0
     var key: [OnlineValue] = []

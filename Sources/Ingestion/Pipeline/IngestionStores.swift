@@ -4,14 +4,17 @@ import Kafka
 import Logging
 import OnlineStore
 
-/// Both stores of a data dir, opened together: the online store (which holds the data-dir
-/// lock), one Delta table per feature group and the dead-letter table.
+/// Both stores of a data dir, opened together: the online store (embedded or PostgreSQL,
+/// whichever the config names; the data-dir lock is held with it), one Delta table per
+/// feature group and the dead-letter table.
 ///
 /// `commit` is the exactly-once protocol of DESIGN.md: offline first (group tables, then
 /// the dead-letter table, which carries every partition's position), online second.
 final class IngestionStores {
   let config: IdemstreamConfig
-  let online: SQLiteOnlineStore
+  let online: any OnlineStore
+  /// Held while the stores are open (`OpenedOnlineStore.lock`).
+  private let onlineLock: DataDirectoryLock?
   let groupTables: [DeltaTable]
   let deadLetterTable: DeltaTable
   private(set) var offlinePositions = OfflinePositions()
@@ -26,9 +29,10 @@ final class IngestionStores {
   init(config: IdemstreamConfig, logger: Logger, readOnly: Bool = false) throws {
     self.config = config
     self.logger = logger
-    online = try SQLiteOnlineStore(
-      dataDirectory: config.dataDir, schemas: config.featureGroups.map(\.onlineSchema),
-      access: readOnly ? .readOnlyNewTablesEmpty : .readWrite)
+    let opened = try OpenedOnlineStore(
+      config: config, access: readOnly ? .readOnlyNewTablesEmpty : .readWrite)
+    online = opened.store
+    onlineLock = opened.lock
     let scratch =
       readOnly
       ? FileManager.default.temporaryDirectory.appendingPathComponent(

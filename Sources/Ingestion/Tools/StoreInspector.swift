@@ -8,7 +8,9 @@ import Parquet
 /// data-dir lock (unless `forRepair`), so the tools run beside a live `run`.
 public final class StoreInspector {
   public let config: IdemstreamConfig
-  let online: SQLiteOnlineStore
+  let online: any OnlineStore
+  /// Held by a repair of a PostgreSQL store (`OpenedOnlineStore.lock`).
+  private let onlineLock: DataDirectoryLock?
 
   public init(config: IdemstreamConfig, forRepair: Bool = false) throws {
     self.config = config
@@ -16,9 +18,9 @@ public final class StoreInspector {
     guard FileManager.default.fileExists(atPath: dataDir.path) else {
       throw ToolError.noDataDirectory(config.dataDir)
     }
-    online = try SQLiteOnlineStore(
-      dataDirectory: config.dataDir, schemas: config.featureGroups.map(\.onlineSchema),
-      access: forRepair ? .readWrite : .readOnly)
+    let opened = try OpenedOnlineStore(config: config, access: forRepair ? .readWrite : .readOnly)
+    online = opened.store
+    onlineLock = opened.lock
   }
 
   /// `config` with group `name` at `version` as the data dir's online store registered it:
@@ -34,8 +36,7 @@ public final class StoreInspector {
     guard FileManager.default.fileExists(atPath: config.dataDir) else {
       throw ToolError.noDataDirectory(config.dataDir)
     }
-    let store = try SQLiteOnlineStore(
-      dataDirectory: config.dataDir, schemas: [], access: .readOnly)
+    let store = try OpenedOnlineStore(config: config, schemas: [], access: .readOnly).store
     defer { store.close() }
     let registered = try store.registeredSchemas().filter { $0.group == name }
     guard let schema = registered.first(where: { $0.version == version }) else {

@@ -10,10 +10,10 @@
 ///
 /// The lock file is never removed: removing it would let a third process lock a fresh file
 /// while the second still waits on the old one. It holds the holder's pid while locked.
-final class DataDirectoryLock {
+public final class DataDirectoryLock {
   private let file: SystemFile
 
-  init(path: String) throws {
+  public init(path: String) throws {
     let file = try SystemFile(path: path, flags: O_RDWR | O_CREAT)
     guard try file.tryLockExclusive() else {
       throw OnlineStoreError.locked(path: path, holderPID: Self.holderPID(of: file))

@@ -62,43 +62,11 @@ final class GroupTable {
     return prepared
   }
 
-  /// Checks a key's arity and types against the primary key; nil when it fits.
-  func validateKey(_ key: [OnlineValue]) -> String? {
-    let fits =
-      key.count == keyColumns.count
-      && key.indices.allSatisfy {
-        !key[$0].isNull && !key[$0].isNaN && key[$0].fits(keyColumns[$0].type)
-      }
-    return fits ? nil : describeKeyMismatch(key)
-  }
+  /// Checks a key against the primary key (`OnlineTableSchema.keyMismatch`); nil when it fits.
+  func validateKey(_ key: [OnlineValue]) -> String? { schema.keyMismatch(key) }
 
-  private func describeKeyMismatch(_ key: [OnlineValue]) -> String {
-    guard key.count == keyColumns.count else {
-      return
-        "expected \(keyColumns.count) primary-key value(s) (\(keyColumns.map(\.name).joined(separator: ", "))), got \(key.count)"
-    }
-    for (value, column) in zip(key, keyColumns) {
-      if value.isNull { return "primary-key column '\(column.name)' is null" }
-      if value.isNaN { return "primary-key column '\(column.name)' is NaN" }
-      if !value.fits(column.type) {
-        return "primary-key column '\(column.name)' is \(column.type.rawValue), got \(value)"
-      }
-    }
-    return "the key does not fit the primary key"
-  }
-
-  /// Checks feature values' arity and types (null fits every feature); nil when they fit.
-  func validateValues(_ values: [OnlineValue]) -> String? {
-    guard values.count == valueColumns.count else {
-      return
-        "expected \(valueColumns.count) feature value(s) (\(valueColumns.map(\.name).joined(separator: ", "))), got \(values.count)"
-    }
-    for index in values.indices where !values[index].fits(valueColumns[index].type) {
-      return
-        "feature '\(valueColumns[index].name)' is \(valueColumns[index].type.rawValue), got \(values[index])"
-    }
-    return nil
-  }
+  /// Checks feature values (`OnlineTableSchema.valuesMismatch`); nil when they fit.
+  func validateValues(_ values: [OnlineValue]) -> String? { schema.valuesMismatch(values) }
 
   private func bindKey(_ key: [OnlineValue], to statement: SQLiteStatement) throws {
     for (index, value) in key.enumerated() { try statement.bind(value, at: Int32(index + 1)) }
