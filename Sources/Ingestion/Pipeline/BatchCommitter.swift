@@ -60,6 +60,8 @@ final class BatchCommitter: @unchecked Sendable {
   private var completed: [Completed] = []
   private var failure: (any Error)?
   private var closed = false
+  /// The committer's threads that have not returned yet; `close` waits for none.
+  private var runningThreads = 2
   private let stores: IngestionStores
   private let service: IngestionService
 
@@ -122,11 +124,31 @@ final class BatchCommitter: @unchecked Sendable {
     return done
   }
 
+  /// Lets both threads finish the batches in hand, then waits until they have returned.
+  ///
+  /// Returning earlier would leave a thread holding the stores while the caller closes
+  /// them or the process exits: an online transaction cut off mid-commit, and a data-dir
+  /// lock never released. The wait ends: a thread returns once its queue is empty, and a
+  /// commit that keeps failing stops retrying once the committer is closed.
   func close() {
     condition.lock()
     closed = true
     condition.broadcast()
+    while runningThreads > 0 { condition.wait() }
     condition.unlock()
+  }
+
+  private func threadReturned() {
+    condition.lock()
+    runningThreads -= 1
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  private var isClosed: Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    return closed
   }
 
   private var hasFailed: Bool {
@@ -152,6 +174,7 @@ final class BatchCommitter: @unchecked Sendable {
   }
 
   private func offlineWork() {
+    defer { threadReturned() }
     while true {
       condition.lock()
       while !(offlineQueue.first.map(offlineMayStart) ?? closed) && failure == nil {
@@ -178,6 +201,7 @@ final class BatchCommitter: @unchecked Sendable {
   }
 
   private func onlineWork() {
+    defer { threadReturned() }
     while true {
       condition.lock()
       while onlineQueue.isEmpty && !closed && failure == nil { condition.wait() }
@@ -227,7 +251,7 @@ final class BatchCommitter: @unchecked Sendable {
   }
 
   /// Retries with backoff while a store refuses (a full or read-only disk): the batch stays
-  /// in hand, nothing advances, nothing is lost. Gives up only when a stop is requested.
+  /// in hand, nothing advances, nothing is lost. Gives up only when a stop is requested or the committer is closed.
   private func commitRetrying<Result>(_ commit: () throws -> Result) throws -> Result {
     var backoff = Duration.milliseconds(100)
     while true {
@@ -251,7 +275,9 @@ final class BatchCommitter: @unchecked Sendable {
             "error": "\(error)", "retry_in_ms": "\(IngestionService.milliseconds(backoff))",
           ])
         waitBeforeRetry(backoff)
-        if service.isStopRequested {
+        // Closed: the loop has stopped (a stop, or an error of its own) and waits in `close`;
+        // the batch is not lost, a restart decides it again from the committed positions.
+        if service.isStopRequested || isClosed {
           throw IngestionError.stoppedWhileCommitFailing("\(error)")
         }
         backoff = min(backoff * 2, .seconds(5))
@@ -263,7 +289,7 @@ final class BatchCommitter: @unchecked Sendable {
   /// process within a fraction of a second rather than after the whole backoff.
   private func waitBeforeRetry(_ backoff: Duration) {
     let until = ContinuousClock.now + backoff
-    while ContinuousClock.now < until && !service.isStopRequested {
+    while ContinuousClock.now < until && !service.isStopRequested && !isClosed {
       Thread.sleep(forTimeInterval: 0.02)
     }
   }

@@ -29,6 +29,7 @@ extension IngestionService {
     // service, and nothing under the data dir is created or changed.
     let stores = try IngestionStores(
       config: config, logger: logger, readOnly: dryRun && scratch == nil)
+    defer { stores.close() }
     var dedup = DedupIndex(windowMillis: config.dedup.windowMillis)
     dedup.load(try stores.online.loadDedupEntries().map(DedupEntry.init))
     let decider = RecordDecider(

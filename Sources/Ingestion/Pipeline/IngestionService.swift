@@ -57,6 +57,7 @@ public final class IngestionService: Sendable {
   public func run() throws -> IngestionCounts {
     let openStart = ContinuousClock.now
     let stores = try IngestionStores(config: config, logger: logger)
+    defer { stores.close() }
     IngestionMetrics.start(
       groups: config.featureGroups.map(\.name), tables: try stores.latestCommits())
     options.readiness?.setStoresOpen(true)

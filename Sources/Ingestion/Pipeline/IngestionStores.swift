@@ -14,7 +14,7 @@ final class IngestionStores {
   let config: IdemstreamConfig
   let online: any OnlineStore
   /// Held while the stores are open (`OpenedOnlineStore.lock`).
-  private let onlineLock: DataDirectoryLock?
+  private var onlineLock: DataDirectoryLock?
   let groupTables: [DeltaTable]
   let deadLetterTable: DeltaTable
   private(set) var offlinePositions = OfflinePositions()
@@ -64,6 +64,15 @@ final class IngestionStores {
 
   deinit {
     if let scratch { try? FileManager.default.removeItem(at: scratch) }
+  }
+
+  /// Releases the online store and the data-dir lock (which empties the lock file again).
+  /// Called on the way out rather than left to `deinit`: a process can end while one of the
+  /// committer's threads still holds a reference, and then `deinit` never runs, leaving the
+  /// holder's pid in the lock file of a run that otherwise changed nothing.
+  func close() {
+    online.close()
+    onlineLock = nil
   }
 
   /// Opens the table in `storage`, else creates it there, or in `scratch` when given.
