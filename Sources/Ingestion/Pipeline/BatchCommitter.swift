@@ -60,7 +60,7 @@ final class BatchCommitter: @unchecked Sendable {
   private var completed: [Completed] = []
   private var failure: (any Error)?
   private var closed = false
-  /// The committer's threads that have not returned yet; `close` waits for none.
+  /// The committer's threads that have not returned yet; `close` waits until none is left.
   private var runningThreads = 2
   private let stores: IngestionStores
   private let service: IngestionService
@@ -251,7 +251,8 @@ final class BatchCommitter: @unchecked Sendable {
   }
 
   /// Retries with backoff while a store refuses (a full or read-only disk): the batch stays
-  /// in hand, nothing advances, nothing is lost. Gives up only when a stop is requested or the committer is closed.
+  /// in hand, nothing advances, nothing is lost. Gives up only when a stop is requested or
+  /// the committer is closed.
   private func commitRetrying<Result>(_ commit: () throws -> Result) throws -> Result {
     var backoff = Duration.milliseconds(100)
     while true {
